@@ -1,0 +1,79 @@
+"""One printed cell: its raw text, what kind of thing it is, and its value in the column's unit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ogi.template import Column
+
+DASHES = "—–-−一"  # 一 only when it stands alone in a cell (a dash typed as the numeral)
+_NUMBER = re.compile(r"^(?P<sign>[-−])?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>万元|元|件|个|项)?$")
+_SLASHES = {"/", "\\"}
+
+# Cell kinds of the report model.
+NUMBER, BLANK, DASH, SLASH, TEXT, ABSENT, AMBIGUOUS = "number", "blank", "dash", "slash", "text", "absent", "ambiguous"
+ZERO_LIKE = (BLANK, DASH, SLASH, TEXT)  # count as 0 in identities, and the check says so
+
+
+@dataclass
+class Cell:
+    kind: str
+    raw: str | None = None
+    value: float | int | None = None
+    candidates: list[float | int] = field(default_factory=list)
+    page: int | None = None
+
+    def as_json(self) -> dict:
+        out = {"value": self.value, "raw": self.raw, "kind": self.kind}
+        if self.kind == AMBIGUOUS:
+            out["candidates"] = self.candidates
+        if self.page is not None:
+            out["page"] = self.page
+        return out
+
+
+def parse_number(text: str, column: Column) -> int | float | None:
+    """The value of a numeric cell in the column's unit, or None when the text is not a number."""
+    match = _NUMBER.match(text)
+    if not match:
+        return None
+    digits = match["digits"].replace(",", "")
+    sign = -1 if match["sign"] else 1
+    if match["frac"]:
+        value: int | float = sign * float(digits + match["frac"])
+    else:
+        value = sign * int(digits)
+    unit = match["unit"]
+    if column.unit == "元" and unit == "万元":
+        value = round(value * 10000, 6)
+    elif column.unit == "万元" and unit == "元":
+        value = round(value / 10000, 6)
+    if isinstance(value, float) and value.is_integer() and not match["frac"]:
+        value = int(value)
+    return value
+
+
+def classify(raw: str, column: Column) -> Cell:
+    text = raw.strip()
+    if not text:
+        return Cell(BLANK, raw)
+    value = parse_number(text, column)
+    if value is not None:
+        return Cell(NUMBER, raw, value)
+    if all(ch in DASHES for ch in text):
+        return Cell(DASH, raw)
+    if text in _SLASHES:
+        return Cell(SLASH, raw)
+    return Cell(TEXT, raw)
+
+
+def absent() -> Cell:
+    return Cell(ABSENT)
+
+
+def identity_value(cell: Cell | None) -> tuple[float | int, bool]:
+    """(value, counted_as_zero) for identity arithmetic."""
+    if cell is None or cell.kind in ZERO_LIKE or cell.kind == ABSENT:
+        return 0, True
+    return cell.value, False

@@ -1,0 +1,337 @@
+"""From a document's tokens to every cell of its three tables, with a status and reasons."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ogi import cells as C
+from ogi.grammar import Piece, Stream, TableMatch, find_t2, find_t3, find_t4
+from ogi.identities import CellKey, Check, all_hold, table_checks
+from ogi.metadata import Metadata, extract_metadata
+from ogi.readers import read_document
+from ogi.readers.document import Document, ReadError
+from ogi.segment import TooManyCandidates, cuts
+from ogi.template import Column, Layout, Spec, load_spec
+
+MAX_COMBINATIONS = 100_000
+TABLES = ("t2", "t3", "t4")
+
+
+@dataclass
+class Report:
+    source: str
+    status: str
+    error: str | None = None
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    format: str | None = None
+    pages: int | None = None
+    layouts: dict[str, str] = field(default_factory=dict)
+    metadata: Metadata = field(default_factory=Metadata)
+    tables: dict[str, dict[str, dict[str, C.Cell]]] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {
+            "source": self.source,
+            "status": self.status,
+            "error": self.error,
+            "warnings": self.warnings,
+            "format": self.format,
+            "pages": self.pages,
+            "layouts": self.layouts,
+            "metadata": self.metadata.as_json(),
+            "tables": {
+                t: {r: {c: cell.as_json() for c, cell in cols.items()} for r, cols in rows.items()}
+                for t, rows in self.tables.items()
+            },
+        }
+
+
+@dataclass
+class Run:
+    """Consecutive cells read from one stretch of values, and the cuts of it still possible."""
+
+    keys: list[CellKey]
+    columns: list[Column]
+    pieces: list[Piece]
+    candidates: list[tuple[str, ...]] = field(default_factory=list)
+    error: str | None = None
+
+
+def _numeric(text: str, column: Column) -> float | int:
+    value = C.parse_number(text, column)
+    return 0 if value is None else value
+
+
+def _values(run: Run, candidate: tuple[str, ...]) -> dict[CellKey, float | int]:
+    return {key: _numeric(text, col) for key, col, text in zip(run.keys, run.columns, candidate)}
+
+
+def _inside(check: Check, keys: set[CellKey]) -> bool:
+    return all(cell in keys for cell in check.cells)
+
+
+def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]) -> None:
+    n = len(run.keys)
+    pieces = run.pieces
+    while len(pieces) > n and not pieces[-1].splittable and not pieces[-1].text:
+        pieces = pieces[:-1]
+    shown = " ".join(p.text or "∅" for p in pieces)
+    if len(pieces) > n:
+        run.error = f"{label}: {len(pieces)} values where {n} are expected ({shown})"
+        return
+    if len(pieces) == n:
+        run.candidates = [tuple(p.text for p in pieces)]
+    else:
+        if not pieces:
+            run.error = f"{label}: no values printed"
+            return
+        try:
+            run.candidates = cuts([(p.text, p.splittable) for p in pieces], run.columns)
+        except TooManyCandidates:
+            run.error = f"{label}: '{shown}' has too many ways to cut into {n} cells"
+            return
+        if not run.candidates:
+            run.error = f"{label}: {len(pieces)} values where {n} are expected ({shown})"
+            return
+    keys = set(run.keys)
+    inner = [check for check in checks if _inside(check, keys)]
+    if len(run.candidates) > 1 and inner:
+        kept = [c for c in run.candidates if all_hold(inner, _values(run, c))]
+        run.candidates = kept or run.candidates
+    for key, value in hints.items():
+        if key in keys and len(run.candidates) > 1:
+            index = run.keys.index(key)
+            col = run.columns[index]
+            kept = [c for c in run.candidates if _numeric(c[index], col) == value]
+            run.candidates = kept or run.candidates
+
+
+def _combine(runs: list[Run], checks: list[Check]) -> None:
+    """Keep only the combinations of the runs' cuts that satisfy the identities spanning several runs."""
+    open_runs = [run for run in runs if len(run.candidates) > 1]
+    if not open_runs:
+        return
+    total = 1
+    for run in open_runs:
+        total *= len(run.candidates)
+    if total > MAX_COMBINATIONS:
+        return
+    fixed: dict[CellKey, float | int] = {}
+    for run in runs:
+        if len(run.candidates) == 1:
+            fixed.update(_values(run, run.candidates[0]))
+    survivors = []
+    for combo in itertools.product(*(run.candidates for run in open_runs)):
+        values = dict(fixed)
+        for run, candidate in zip(open_runs, combo):
+            values.update(_values(run, candidate))
+        if all_hold(checks, values):
+            survivors.append(combo)
+    if not survivors:
+        return
+    for i, run in enumerate(open_runs):
+        run.candidates = list(dict.fromkeys(combo[i] for combo in survivors))
+
+
+def _page_of(run: Run, index: int) -> int | None:
+    pages = {p.page for p in run.pieces}
+    if len(pages) == 1:
+        return next(iter(pages))
+    if len(run.pieces) == len(run.keys):
+        return run.pieces[index].page
+    return None
+
+
+def _cells(run: Run) -> dict[CellKey, C.Cell]:
+    out = {}
+    for i, (key, column) in enumerate(zip(run.keys, run.columns)):
+        options = list(dict.fromkeys(candidate[i] for candidate in run.candidates))
+        if len(options) == 1:
+            cell = C.classify(options[0], column)
+        else:
+            values = sorted({_numeric(o, column) for o in options})
+            cell = C.Cell(C.AMBIGUOUS, " | ".join(options), None, values)
+        cell.page = _page_of(run, i)
+        out[key] = cell
+    return out
+
+
+def _runs_for(match: TableMatch) -> list[Run]:
+    layout = match.layout
+    if match.run is not None:
+        keys = [(row.code, col) for row in layout.rows for col in row.columns]
+        return [Run(keys, [layout.columns[c] for _, c in keys], match.run)]
+    runs = []
+    for row in layout.rows:
+        found = match.rows.get(row.code)
+        if found is None:
+            continue
+        keys = [(row.code, col) for col in row.columns]
+        runs.append(Run(keys, [layout.columns[c] for c in row.columns], found.pieces))
+    return runs
+
+
+def narrative_hints(spec: Spec, table: str, narrative: str) -> dict[CellKey, int]:
+    hints = {}
+    for figure in spec.narrative:
+        if figure.table != table:
+            continue
+        match = re.search(figure.pattern, narrative)
+        if match:
+            hints[(figure.row, figure.column)] = int(match.group(1))
+    return hints
+
+
+@dataclass
+class TableResult:
+    layout: Layout
+    cells: dict[CellKey, C.Cell]
+    errors: list[str]
+    missing_rows: list[str]
+
+
+def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> TableResult:
+    checks = table_checks(spec, match.layout)
+    runs = _runs_for(match)
+    errors = []
+    for run in runs:
+        label = f"{match.table.code}.{run.keys[0][0]}" if match.run is None else match.table.code
+        _cut_run(run, label, checks, hints)
+        if run.error:
+            errors.append(run.error)
+    good = [run for run in runs if not run.error]
+    _combine(good, checks)
+    cells: dict[CellKey, C.Cell] = {}
+    for run in good:
+        cells.update(_cells(run))
+    missing = [row.code for row in match.layout.rows if match.run is None and match.rows.get(row.code) is None]
+    for row in match.layout.rows:
+        for col in row.columns:
+            cells.setdefault((row.code, col), C.absent())
+    return TableResult(match.layout, cells, errors, missing)
+
+
+def _nested(result: TableResult) -> dict[str, dict[str, C.Cell]]:
+    out: dict[str, dict[str, C.Cell]] = {}
+    for row in result.layout.rows:
+        out[row.code] = {col: result.cells[(row.code, col)] for col in row.columns}
+    return out
+
+
+def _merge_copies(first: TableResult, second: TableResult) -> list[str]:
+    """A table printed twice: cells the copies disagree on become ambiguous."""
+    differing = []
+    for key, cell in first.cells.items():
+        other = second.cells.get(key)
+        if other is None or (other.kind, other.value) == (cell.kind, cell.value):
+            continue
+        differing.append(".".join(key))
+        values = sorted({v for v in (cell.value, other.value) if v is not None})
+        first.cells[key] = C.Cell(C.AMBIGUOUS, f"{cell.raw} | {other.raw}", None, values, cell.page)
+    return differing
+
+
+def extract_document(doc: Document, spec: Spec | None = None) -> Report:
+    spec = spec or load_spec()
+    stream = Stream(doc.tokens)
+    metadata = extract_metadata(doc.text, doc.title)
+    report = Report(doc.source, "ok", format=doc.format, pages=doc.pages, metadata=metadata)
+    report.warnings.extend(doc.notes)
+
+    t3 = find_t3(stream, spec)
+    t2 = find_t2(stream, spec, t3.start if t3 else len(stream.text), _default_t2(metadata))
+    after = t3.end if t3 else (t2.end if t2 else None)
+    copy = find_t3(stream, spec, t3.end) if t3 else None
+    t4 = find_t4(stream, spec, copy.end if copy else after) if after is not None else None
+
+    if not (t2 or t3 or t4):
+        return _no_tables(report, stream.text)
+
+    narrative = stream.text[: (t2 or t3 or t4).start]
+    results: dict[str, TableResult] = {}
+    for code, match in (("t2", t2), ("t3", t3), ("t4", t4)):
+        if match is None:
+            continue
+        result = read_table(spec, match, narrative_hints(spec, code, narrative))
+        results[code] = result
+        report.errors.extend(result.errors)
+        if result.missing_rows and code != "t2":
+            report.errors.append(f"{code}: rows not found: {', '.join(result.missing_rows)}")
+    if copy is not None and t3 is not None:
+        second = read_table(spec, copy, {})
+        differing = _merge_copies(results["t3"], second)
+        if differing:
+            report.errors.append(
+                f"t3 is printed twice and the copies differ in {len(differing)} cells "
+                f"({', '.join(differing[:5])}{'…' if len(differing) > 5 else ''}): those cells are ambiguous"
+            )
+        else:
+            report.warnings.append("t3 is printed twice; the copies agree")
+
+    for code, result in results.items():
+        report.tables[code] = _nested(result)
+        if code in ("t2", "t3"):
+            report.layouts[code] = result.layout.code
+    missing_tables = [t for t in TABLES if t not in results]
+    if missing_tables:
+        report.errors.insert(0, f"tables not found: {', '.join(missing_tables)}")
+    if report.errors:
+        report.status = "partial"
+        report.error = "; ".join(report.errors)
+    return report
+
+
+def _default_t2(metadata: Metadata) -> str:
+    return "2019" if metadata.report_year in (2019, 2020) else "2021"
+
+
+_LEGACY_TABLE = re.compile(r"统计表|指标名称|计量单位")
+
+
+def _no_tables(report: Report, text: str) -> Report:
+    year = report.metadata.report_year
+    if year is not None and year < 2019:
+        report.status = "unsupported"
+        report.error = (
+            f"pre-2019 report (year {year}): free-form statistics, not the 2019 or 2021 template; not extracted"
+        )
+    elif "信息公开" in text and ("年度报告" in text or "年报" in text):
+        if _LEGACY_TABLE.search(text) and year is None:
+            report.status = "unsupported"
+            report.error = "free-form statistics table (pre-2019 style), not the 2019 or 2021 template"
+        else:
+            report.status = "error"
+            report.error = "no statistical tables found: none of the template's table headings or row labels occur"
+    else:
+        report.status = "error"
+        report.error = "no annual report found: the text does not mention 政府信息公开 年度报告 and has no template tables"
+    report.errors.append(report.error)
+    return report
+
+
+def extract_bytes(data: bytes, source: str, content_type: str | None = None, spec: Spec | None = None) -> Report:
+    """Extract one file's bytes. Never raises for bad input: the status and error say what went wrong."""
+    try:
+        doc = read_document(data, source, content_type)
+        report = extract_document(doc, spec)
+    except ReadError as exc:
+        return Report(source, exc.status, error=f"{source}: {exc}", errors=[str(exc)])
+    except Exception as exc:  # the batch boundary: one unreadable file is a status, not a crash
+        message = f"cannot read: {type(exc).__name__}: {exc}"
+        return Report(source, "error", error=f"{source}: {message}", errors=[message])
+    if report.error:
+        report.error = f"{source}: {report.error}"
+    return report
+
+
+def extract_path(path: str | Path, spec: Spec | None = None) -> Report:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Report(str(path), "error", error=f"{path}: cannot read file: {exc.strerror or exc}")
+    return extract_bytes(data, str(path), spec=spec)

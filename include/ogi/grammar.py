@@ -1,0 +1,247 @@
+"""Where each table, row and value stands in a document's tokens, by the template's labels.
+
+The grammar knows the template, never the file format: every reader's tokens are laid into one string
+(cells end in \\x1f, free lines in \\n, rows in \\x1e, tables in \\x1d) and labels are matched on it with any
+whitespace or cell/line/page break allowed between two characters. The text between a row's label and
+the next row's label holds that row's values.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from ogi.readers.document import Token, TokenKind
+from ogi.template import Layout, Row, Spec, Table
+
+_GAP = r"\s*"  # \s covers \x1c-\x1f in Python, so cell, row and table breaks too
+_ENDINGS = {TokenKind.CELL: "\x1f", TokenKind.LINE: "\n", TokenKind.ROW_END: "\x1e", TokenKind.TABLE_END: "\x1d"}
+
+# One value as printed: a number (with thousands separators, decimals, a unit), a dash, a slash or 无.
+VALUE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[—–\-−]+|/|无")
+_DIGIT = re.compile(r"[-−]?\d")
+
+
+def tolerant(text: str) -> str:
+    """A regex for `text` that allows breaks between any two characters and reads 、 . , alike."""
+    parts = []
+    for ch in text:
+        if ch.isspace():
+            continue
+        parts.append("[.、,]" if ch in ".、," else re.escape(ch))
+    return _GAP.join(parts)
+
+
+@cache
+def row_pattern(row: Row) -> re.Pattern:
+    labels = sorted({row.label, *row.variants}, key=len, reverse=True)
+    pattern = "(?:" + "|".join(tolerant(label) for label in labels) + ")"
+    if row.number:
+        pattern = f"(?:{tolerant(row.number)}{_GAP})?" + pattern
+    if row.group:
+        pattern = f"(?:{tolerant(row.group)}{_GAP})?" + pattern
+    if row.tail:
+        pattern += f"(?:{_GAP}{tolerant(row.tail)})?"
+    return re.compile(pattern)
+
+
+@cache
+def words_pattern(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(tolerant(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A value as found: a table cell (one value) or a run from free text that may hold glued values."""
+
+    text: str
+    splittable: bool
+    page: int | None = None
+
+
+class Stream:
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        parts, self.starts, pos = [], [], 0
+        for token in tokens:
+            part = token.text + _ENDINGS[token.kind]
+            self.starts.append(pos)
+            parts.append(part)
+            pos += len(part)
+        self.text = "".join(parts)
+
+    def token_index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def search(self, pattern: re.Pattern, start: int, end: int | None = None) -> re.Match | None:
+        return pattern.search(self.text, start, len(self.text) if end is None else end)
+
+    def values(self, start: int, end: int, *, skip_to_values: bool = False) -> tuple[list[Piece], int]:
+        """The run of values that starts at `start` (after a label), and the offset where it stops.
+
+        Text of the label's own cell or line is passed over. The run stops at the first text that is not a
+        value, at a table's end, and at a row's end once it holds a value. With `skip_to_values`, text
+        before the run is passed over (a header), and in tables the run starts with a row of values only.
+        """
+        pieces: list[Piece] = []
+        index = self.token_index(start)
+        first = True
+        while index < len(self.tokens):
+            token = self.tokens[index]
+            token_start = self.starts[index]
+            if token_start >= end:
+                break
+            lo = max(start, token_start) - token_start
+            hi = min(end, token_start + len(token.text)) - token_start
+            fragment = token.text[lo:hi] if hi > lo else ""
+            if token.kind is TokenKind.TABLE_END:
+                if pieces or not skip_to_values:
+                    return pieces, token_start
+            elif token.kind is TokenKind.ROW_END:
+                if pieces:
+                    return pieces, token_start
+            elif token.kind is TokenKind.CELL:
+                text = fragment.strip()
+                if first and start > token_start:  # the rest of the label's own cell
+                    if text and VALUE.fullmatch(text):
+                        pieces.append(Piece(text, False, token.page))
+                elif not text or VALUE.fullmatch(text):
+                    if pieces or not skip_to_values or self._row_of_values(index):
+                        pieces.append(Piece(text, False, token.page))
+                elif pieces:
+                    return pieces, token_start
+                elif not first and not skip_to_values:
+                    return pieces, token_start
+            else:
+                for chunk_match in re.finditer(r"\S+", fragment):
+                    chunk, chunk_start = chunk_match.group(), token_start + lo + chunk_match.start()
+                    if not pieces and not (VALUE.fullmatch(chunk) and not skip_to_values):
+                        digit = _DIGIT.search(chunk)  # text before the first value: a label's tail, a header
+                        if digit is None:
+                            continue
+                        chunk, chunk_start = chunk[digit.start() :], chunk_start + digit.start()
+                    value = VALUE.match(chunk)
+                    if value:
+                        pieces.append(Piece(value.group(), True, token.page))
+                        if value.end() < len(chunk):
+                            return pieces, chunk_start + value.end()
+                    elif pieces:
+                        return pieces, chunk_start
+            first = False
+            index += 1
+        return pieces, min(end, len(self.text))
+
+    def _row_of_values(self, index: int) -> bool:
+        """Whether the table row holding token `index` has only value cells, at least one of them printed."""
+        lo = index
+        while lo > 0 and self.tokens[lo - 1].kind is TokenKind.CELL:
+            lo -= 1
+        hi = index
+        while hi < len(self.tokens) and self.tokens[hi].kind is TokenKind.CELL:
+            hi += 1
+        texts = [t.text.strip() for t in self.tokens[lo:hi]]
+        return any(texts) and all(not t or VALUE.fullmatch(t) for t in texts)
+
+
+@dataclass
+class RowMatch:
+    row: Row
+    label_start: int
+    label_end: int
+    pieces: list[Piece] = field(default_factory=list)
+    values_end: int = 0
+
+
+@dataclass
+class TableMatch:
+    table: Table
+    layout: Layout
+    start: int
+    end: int
+    rows: dict[str, RowMatch | None]
+    # t4 (and any table printed as one run of values after its header): the pieces of the whole run
+    run: list[Piece] | None = None
+
+
+def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[dict[str, RowMatch | None], int]:
+    """Find each row's label in order; a row whose label is missing, or comes after the next row's, is None."""
+    found: dict[str, RowMatch | None] = {}
+    pos = start
+    rows = layout.rows
+    for i, row in enumerate(rows):
+        match = stream.search(row_pattern(row), pos, end)
+        if match and i + 1 < len(rows):
+            following = stream.search(row_pattern(rows[i + 1]), pos, end)
+            if following and following.start() < match.start():
+                match = None
+        if match is None:
+            found[row.code] = None
+            continue
+        found[row.code] = RowMatch(row, match.start(), match.end())
+        pos = match.end()
+    matched = [m for m in found.values() if m]
+    for current, following in zip(matched, matched[1:] + [None]):
+        stop = following.label_start if following else end
+        current.pieces, current.values_end = stream.values(current.label_end, stop)
+    last_end = matched[-1].values_end if matched else start
+    return found, last_end
+
+
+def detect_layout(stream: Stream, table: Table, start: int, end: int, default: str) -> Layout:
+    best, best_hits = None, 0
+    for layout in table.layouts.values():
+        if not layout.detect:
+            continue
+        hits = sum(1 for word in layout.detect if stream.search(words_pattern((word,)), start, end))
+        if hits > best_hits:
+            best, best_hits = layout, hits
+    if best is not None:
+        return best
+    fallback = [layout for layout in table.layouts.values() if not layout.detect]
+    return fallback[0] if fallback else table.layouts[default]
+
+
+def find_t3(stream: Stream, spec: Spec, start: int = 0) -> TableMatch | None:
+    table = spec.tables["t3"]
+    any_layout = next(iter(table.layouts.values()))
+    first = stream.search(row_pattern(any_layout.rows[0]), start)
+    if first is None:
+        return None
+    last_row = any_layout.rows[-1]
+    last = stream.search(row_pattern(last_row), first.end())
+    bound = last.end() if last else len(stream.text)
+    layout = detect_layout(stream, table, first.start(), bound, "2019")
+    rows, end = match_rows(stream, layout, first.start(), len(stream.text))
+    return TableMatch(table, layout, first.start(), end, rows)
+
+
+def find_t2(stream: Stream, spec: Spec, end: int, default_layout: str) -> TableMatch | None:
+    table = spec.tables["t2"]
+    anchor = stream.search(words_pattern(table.anchors), 0, end)
+    if anchor is None:
+        return None
+    layout = detect_layout(stream, table, anchor.start(), end, default_layout)
+    rows, values_end = match_rows(stream, layout, anchor.start(), end)
+    if not any(rows.values()):
+        return None
+    return TableMatch(table, layout, anchor.start(), values_end, rows)
+
+
+_T4_HEADING = re.compile(tolerant("行政") + _GAP + "(?:法" + _GAP + ")?" + tolerant("复议"))
+
+
+def find_t4(stream: Stream, spec: Spec, start: int) -> TableMatch | None:
+    table = spec.tables["t4"]
+    heading = stream.search(_T4_HEADING, start)
+    if heading is None:
+        return None
+    header = stream.search(words_pattern(table.header_words), heading.start())
+    if header is None:
+        return None
+    pieces, end = stream.values(heading.end(), len(stream.text), skip_to_values=True)
+    if not pieces:
+        return None
+    layout = next(iter(table.layouts.values()))
+    return TableMatch(table, layout, heading.start(), end, {}, run=pieces)

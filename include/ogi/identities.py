@@ -1,0 +1,67 @@
+"""The identities of the template as concrete checks: which cells add up to which, per column or per row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from ogi.template import Identity, Layout, Spec
+
+CellKey = tuple[str, str]  # (row, column)
+
+
+@dataclass(frozen=True)
+class Check:
+    identity: str
+    table: str
+    scope: str  # a column (over=columns) or a row (over=rows)
+    lhs: tuple[CellKey, ...]
+    rhs: tuple[CellKey, ...]
+
+    @property
+    def cells(self) -> tuple[CellKey, ...]:
+        return self.lhs + self.rhs
+
+    def residual(self, value: Callable[[CellKey], float | int]) -> float | int:
+        return sum(value(c) for c in self.lhs) - sum(value(c) for c in self.rhs)
+
+    def holds(self, value: Callable[[CellKey], float | int]) -> bool:
+        return abs(self.residual(value)) < 1e-9
+
+
+def checks_for(identity: Identity, layout: Layout) -> Iterator[Check]:
+    lhs, rhs = identity.terms(layout)
+    rows = {row.code: row for row in layout.rows}
+    if identity.over == "columns":
+        for column in layout.columns:
+            yield Check(
+                identity.code,
+                identity.table,
+                column,
+                tuple((r, column) for r in lhs if r in rows),
+                tuple((r, column) for r in rhs if r in rows),
+            )
+    else:
+        for row in layout.rows:
+            if all(c in row.columns for c in lhs + rhs):
+                yield Check(
+                    identity.code,
+                    identity.table,
+                    row.code,
+                    tuple((row.code, c) for c in lhs),
+                    tuple((row.code, c) for c in rhs),
+                )
+
+
+def table_checks(spec: Spec, layout: Layout) -> list[Check]:
+    return [
+        check
+        for identity in spec.identities.values()
+        if identity.table == layout.table
+        for check in checks_for(identity, layout)
+    ]
+
+
+def all_hold(checks: list[Check], values: Mapping[CellKey, float | int]) -> bool:
+    get = lambda key: values.get(key, 0)  # noqa: E731 - cells outside the values count as 0
+    return all(check.holds(get) for check in checks)

@@ -1,0 +1,67 @@
+"""Readers: one per file format, each turning bytes into a Document of normalised tokens."""
+
+from __future__ import annotations
+
+import re
+
+from ogi.normalize import normalize_text
+from ogi.readers.decode import charset_from_content_type, decode
+from ogi.readers.document import Document, ReadError, Token, TokenKind
+
+_HTML = re.compile(r"<\s*(html|body|table|p|div|tr|td|span|br|meta|head)\b", re.I)
+_SEP = "\x1f"
+
+
+def sniff(data: bytes) -> str:
+    """The format by content, whatever the file name says."""
+    head = data[:1024]
+    if not data.strip():
+        raise ReadError("empty file")
+    if b"%PDF-" in head:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "zip"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if data.startswith(b"{\\rtf"):
+        return "rtf"
+    return "text"
+
+
+def normalize_tokens(tokens: list[Token]) -> list[Token]:
+    texts = [t.text.replace(_SEP, " ") for t in tokens]
+    normalized = normalize_text(_SEP.join(texts)).split(_SEP)
+    if len(normalized) != len(tokens):  # normalisation never adds or drops the separator; be loud if it does
+        raise AssertionError("normalisation changed the token count")
+    for token, text in zip(tokens, normalized):
+        token.text = text.strip() if token.kind is TokenKind.CELL else text
+    return tokens
+
+
+def read_document(data: bytes, source: str, content_type: str | None = None) -> Document:
+    kind = sniff(data)
+    if kind == "pdf":
+        from ogi.readers.pdf import read_pdf
+
+        doc = read_pdf(data, source)
+    elif kind in ("zip", "ole", "rtf"):
+        from ogi.readers.word import read_word
+
+        doc = read_word(data, source, kind)
+    else:
+        text, _encoding, notes = decode(data, charset_from_content_type(content_type))
+        if _HTML.search(text[:20000]):
+            from ogi.readers.html import html_tokens
+
+            tokens, title = html_tokens(text)
+            doc = Document(source, "html", tokens, title=title, notes=notes)
+        else:
+            from ogi.readers.text import text_tokens
+
+            tokens = text_tokens(text)
+            fmt = "markdown" if any(t.kind is TokenKind.CELL for t in tokens) else "text"
+            doc = Document(source, fmt, tokens, notes=notes)
+    doc.tokens = normalize_tokens(doc.tokens)
+    if doc.title:
+        doc.title = normalize_text(doc.title)
+    return doc

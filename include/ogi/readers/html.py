@@ -1,0 +1,144 @@
+"""HTML: CMS pages, fragments and Word-exported HTML, to cells (tables) and lines (everything else).
+
+Tables are laid out as a grid with rowspan/colspan expanded; each cell is emitted once, on its first row
+and column, so a label spanning rows reads as a group heading and a value spanning columns counts once.
+A number in a cell that spans several rows is repeated on each of them. Tables that hold other tables are
+layout tables: their cells are read as flowing text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ogi.readers.document import Token, TokenKind
+
+_SKIP = {"script", "style", "noscript", "template", "head", "select", "option", "button", "iframe", "svg"}
+_BLOCK = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header",
+    "footer", "nav", "aside", "blockquote", "pre", "hr", "dd", "dt", "dl", "form", "center", "main", "caption",
+    "title", "body", "html", "address", "figure", "figcaption",
+}
+_ROW_GROUPS = {"tbody", "thead", "tfoot"}
+_NUMBER_CELL = re.compile(r"^\s*[-−]?\d[\d,]*(?:\.\d+)?\s*$")
+_MAX_SPAN = 100
+
+
+def _span(node, name: str) -> int:
+    try:
+        return max(1, min(_MAX_SPAN, int(str(node.attributes.get(name) or "1").strip() or 1)))
+    except ValueError:
+        return 1
+
+
+def _children(node):
+    return node.iter(include_text=True)
+
+
+class _Walker:
+    def __init__(self):
+        self.tokens: list[Token] = []
+        self.line: list[str] = []
+
+    def flush(self) -> None:
+        text = "".join(self.line).strip()
+        if text:
+            self.tokens.append(Token(TokenKind.LINE, text))
+        self.line = []
+
+    def flow(self, node, depth: int = 0) -> None:
+        for child in _children(node):
+            tag = child.tag
+            if tag == "-text":
+                self.line.append(child.text_content or "")
+            elif tag in ("-comment",) or tag in _SKIP:
+                continue
+            elif tag == "table":
+                self.flush()
+                self.table(child, depth + 1)
+            elif depth > 300:
+                self.line.append(child.text(separator=" "))
+            elif tag in _BLOCK:
+                self.flush()
+                self.flow(child, depth + 1)
+                self.flush()
+            else:
+                self.flow(child, depth + 1)
+
+    def table(self, node, depth: int) -> None:
+        rows = list(_table_rows(node))
+        if any(cell.css_first("table") is not None for row in rows for cell in _row_cells(row)):
+            for row in rows:
+                for cell in _row_cells(row):
+                    self.flow(cell, depth + 1)
+                    self.flush()
+            return
+        occupied: dict[tuple[int, int], tuple[str, int]] = {}  # (row, col) -> (text, origin row)
+        for r, row in enumerate(rows):
+            c = 0
+            for cell in _row_cells(row):
+                while (r, c) in occupied:
+                    held_text, origin = occupied[(r, c)]
+                    if origin != r and _NUMBER_CELL.match(held_text):
+                        self.tokens.append(Token(TokenKind.CELL, held_text.strip()))
+                    c += 1
+                text = cell_text(cell)
+                self.tokens.append(Token(TokenKind.CELL, text))
+                rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        occupied[(r + dr, c + dc)] = (text, r)
+                c += colspan
+            self.tokens.append(Token(TokenKind.ROW_END))
+        self.tokens.append(Token(TokenKind.TABLE_END))
+
+
+def _table_rows(table):
+    for child in table.iter():
+        if child.tag == "tr":
+            yield child
+        elif child.tag in _ROW_GROUPS:
+            for row in child.iter():
+                if row.tag == "tr":
+                    yield row
+
+
+def _row_cells(row):
+    return [cell for cell in row.iter() if cell.tag in ("td", "th")]
+
+
+def cell_text(cell) -> str:
+    """A cell's text: inline runs joined as they are (a number split over spans stays one number),
+    block elements (paragraphs, line breaks) joined by a space."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        for child in _children(node):
+            tag = child.tag
+            if tag == "-text":
+                parts.append(child.text_content or "")
+            elif tag == "-comment" or tag in _SKIP:
+                continue
+            elif tag in _BLOCK:
+                parts.append(" ")
+                walk(child)
+                parts.append(" ")
+            else:
+                walk(child)
+
+    walk(cell)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def html_tokens(text: str) -> tuple[list[Token], str | None]:
+    """(tokens, page title)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(text)
+    title_node = tree.css_first("title")
+    title = title_node.text().strip() if title_node is not None else None
+    walker = _Walker()
+    root = tree.body or tree.root
+    if root is not None:
+        walker.flow(root)
+    walker.flush()
+    return walker.tokens, title

@@ -1,0 +1,171 @@
+"""The template grammar's data: tables, layouts, rows, columns and identities from `spec/templates.yaml`."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import yaml
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+@dataclass(frozen=True)
+class Column:
+    code: str
+    label: str
+    dtype: str  # "int" or "decimal"
+    signed: bool
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    code: str
+    label: str
+    columns: tuple[str, ...]
+    number: str = ""
+    group: str = ""
+    tail: str = ""
+    variants: tuple[str, ...] = ()
+    result: bool = False
+
+
+@dataclass(frozen=True)
+class Layout:
+    table: str
+    code: str
+    detect: tuple[str, ...]
+    rows: tuple[Row, ...]
+    columns: dict[str, Column]
+
+    def row(self, code: str) -> Row:
+        for row in self.rows:
+            if row.code == code:
+                return row
+        raise KeyError(f"{self.table} layout {self.code} has no row {code!r}")
+
+    def cell_count(self) -> int:
+        return sum(len(row.columns) for row in self.rows)
+
+
+@dataclass(frozen=True)
+class Table:
+    code: str
+    title: str
+    anchors: tuple[str, ...]
+    layouts: dict[str, Layout]
+    header_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Identity:
+    code: str
+    table: str
+    over: str  # "columns": one check per column, lhs/rhs are rows; "rows": one per row, lhs/rhs are columns
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    zh: str
+    en: str
+
+    def terms(self, layout: Layout) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """lhs and rhs with `result_rows` expanded for the given layout."""
+
+        def expand(names: tuple[str, ...]) -> tuple[str, ...]:
+            out: list[str] = []
+            for name in names:
+                if name == "result_rows":
+                    out.extend(row.code for row in layout.rows if row.result)
+                else:
+                    out.append(name)
+            return tuple(out)
+
+        return expand(self.lhs), expand(self.rhs)
+
+    def scopes(self, layout: Layout) -> tuple[str, ...]:
+        """The columns (over=columns) or rows (over=rows) the identity is checked for."""
+        if self.over == "columns":
+            return tuple(layout.columns)
+        return tuple(row.code for row in layout.rows)
+
+
+@dataclass(frozen=True)
+class NarrativeFigure:
+    table: str
+    row: str
+    column: str
+    pattern: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    tables: dict[str, Table]
+    identities: dict[str, Identity]
+    narrative: tuple[NarrativeFigure, ...] = field(default=())
+
+    def layout(self, table: str, code: str) -> Layout:
+        return self.tables[table].layouts[code]
+
+
+def _column(code: str, raw: dict, kinds: dict) -> Column:
+    kind = kinds[raw["kind"]]
+    return Column(code, _nfkc(raw["label"]), kind["dtype"], kind["signed"], raw.get("unit"))
+
+
+def _row(raw: dict, default_columns: tuple[str, ...]) -> Row:
+    return Row(
+        code=raw["code"],
+        label=_nfkc(raw["label"]),
+        columns=tuple(raw.get("columns", default_columns)),
+        number=_nfkc(raw.get("number", "")),
+        group=_nfkc(raw.get("group", "")),
+        tail=_nfkc(raw.get("tail", "")),
+        variants=tuple(_nfkc(v) for v in raw.get("variants", ())),
+        result=bool(raw.get("result", False)),
+    )
+
+
+def _table(code: str, raw: dict, kinds: dict) -> Table:
+    table_columns = {c: _column(c, v, kinds) for c, v in raw.get("columns", {}).items()}
+    layouts = {}
+    for layout_code, raw_layout in raw["layouts"].items():
+        columns = {c: _column(c, v, kinds) for c, v in raw_layout.get("columns", {}).items()} or table_columns
+        raw_rows = raw_layout.get("rows") or [
+            r for r in raw["rows"] if layout_code in r.get("layouts", [layout_code])
+        ]
+        rows = tuple(_row(r, tuple(columns)) for r in raw_rows)
+        for row in rows:
+            unknown = set(row.columns) - set(columns)
+            if unknown:
+                raise ValueError(f"templates.yaml: {code}.{row.code} names unknown columns {sorted(unknown)}")
+        layouts[str(layout_code)] = Layout(
+            code, str(layout_code), tuple(_nfkc(d) for d in raw_layout.get("detect", ())), rows, columns
+        )
+    return Table(
+        code,
+        _nfkc(raw["title"]),
+        tuple(_nfkc(a) for a in raw["anchors"]),
+        layouts,
+        tuple(_nfkc(w) for w in raw.get("header_words", ())),
+    )
+
+
+def parse_spec(text: str) -> Spec:
+    raw = yaml.safe_load(text)
+    kinds = raw["column_kinds"]
+    tables = {code: _table(code, t, kinds) for code, t in raw["tables"].items()}
+    identities = {
+        code: Identity(code, i["table"], i["over"], tuple(i["lhs"]), tuple(i["rhs"]), i["zh"], i["en"])
+        for code, i in raw["identities"].items()
+    }
+    narrative = tuple(NarrativeFigure(**n) for n in raw.get("narrative", ()))
+    return Spec(tables, identities, narrative)
+
+
+@cache
+def load_spec() -> Spec:
+    return parse_spec(resources.files("ogi.spec").joinpath("templates.yaml").read_text(encoding="utf-8"))
