@@ -77,6 +77,8 @@ def _inside(check: Check, keys: set[CellKey]) -> bool:
 def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]) -> None:
     n = len(run.keys)
     pieces = run.pieces
+    while len(pieces) > n and not pieces[0].splittable and not pieces[0].text:
+        pieces = pieces[1:]  # an empty cell between the label and the values (a merged label cell's rest)
     while len(pieces) > n and not pieces[-1].splittable and not pieces[-1].text:
         pieces = pieces[:-1]
     shown = " ".join(p.text or "∅" for p in pieces)

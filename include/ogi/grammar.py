@@ -22,6 +22,7 @@ _ENDINGS = {TokenKind.CELL: "\x1f", TokenKind.LINE: "\n", TokenKind.ROW_END: "\x
 # One value as printed: a number (with thousands separators, decimals, a unit), a dash, a slash or 无.
 VALUE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[—–\-−]+|/|无")
 _DIGIT = re.compile(r"[-−]?\d")
+_DISTINCT = 4  # a label this long is specific enough to tell that the row before it is missing
 
 
 def tolerant(text: str) -> str:
@@ -172,7 +173,7 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[di
     rows = layout.rows
     for i, row in enumerate(rows):
         match = stream.search(row_pattern(row), pos, end)
-        if match and i + 1 < len(rows):
+        if match and i + 1 < len(rows) and len(rows[i + 1].label) >= _DISTINCT:
             following = stream.search(row_pattern(rows[i + 1]), pos, end)
             if following and following.start() < match.start():
                 match = None

@@ -29,6 +29,21 @@ def _date(match: re.Match) -> str:
     return f"{int(match['y']):04d}-{int(match['m']):02d}-{int(match['d']):02d}"
 
 
+_REGION_PREFIX = r"([\u4e00-\u9fff]{2,4}?(?:省|市|自治区|自治州|州|盟))"
+_NOT_NAME = "由于对在经是为的和与及据本报告"
+
+
+def _with_region(agency: str, text: str) -> str:
+    """洪泽区人民政府 -> 淮安市洪泽区人民政府 when the text names the agency with its city or province."""
+    if re.match(r"^[\u4e00-\u9fff]{2,4}?(?:省|市|自治区)", agency):
+        return agency
+    match = re.search(_REGION_PREFIX + re.escape(agency), text[:5000])
+    if not match:
+        return agency
+    prefix = match.group(1).lstrip(_NOT_NAME)
+    return prefix + agency if len(prefix) >= 2 else agency
+
+
 def extract_metadata(text: str, title: str | None = None) -> Metadata:
     meta = Metadata()
     for candidate in filter(None, [title, text[:5000]]):
@@ -37,7 +52,7 @@ def extract_metadata(text: str, title: str | None = None) -> Metadata:
             meta.report_year = int(match["year"])
             agency = (match["pre"] or "").strip() or (match["post"] or "").strip()
             agency = _LEAD_NOISE.sub("", agency)
-            meta.agency = agency or None
+            meta.agency = _with_region(agency, text) if agency else None
             break
     head = text[:3000]
     published = _PUBLISHED.search(head)

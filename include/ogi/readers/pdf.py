@@ -1,0 +1,240 @@
+"""Text-layer PDF: table cells rebuilt from ruling lines and character positions (pypdfium2).
+
+Each table's rows are the bands between its horizontal rulings; a row's cells are bounded by the vertical
+rulings that cross that band, so a merged cell is one cell and a label printed over several lines stays one
+cell. Characters outside tables become lines of text. Pages follow each other in one token stream, so a
+table continued on the next page reads on, and a label split by the page break still matches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ogi.readers.document import Document, ReadError, Token, TokenKind
+
+MAX_PAGES = 2000
+_TOL = 2.0  # points: rulings closer than this are one
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s*\d+\s*页?)?[-—–\s]*$")
+
+
+@dataclass
+class _Char:
+    ch: str
+    cx: float
+    cy: float
+    left: float
+    right: float
+    height: float
+
+
+@dataclass
+class _Table:
+    left: float
+    bottom: float
+    right: float
+    top: float
+    hs: list[tuple[float, float, float]]  # (y, x0, x1)
+    vs: list[tuple[float, float, float]]  # (x, y0, y1)
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.left - _TOL <= x <= self.right + _TOL and self.bottom - _TOL <= y <= self.top + _TOL
+
+
+def _segments(page) -> tuple[list, list]:
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    hs, vs = [], []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=5):
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        if w < 3 and h >= 3:
+            vs.append(((left + right) / 2, bottom, top))
+        elif h < 3 and w >= 3:
+            hs.append(((bottom + top) / 2, left, right))
+        elif w >= 3 and h >= 3 and w * h < 0.5 * width * height:
+            hs += [(bottom, left, right), (top, left, right)]
+            vs += [(left, bottom, top), (right, bottom, top)]
+    return hs, vs
+
+
+def _tables(hs: list, vs: list) -> list[_Table]:
+    """Group rulings that touch into tables; a table needs two rulings each way."""
+    boxes = [(x0, y, x1, y) for y, x0, x1 in hs] + [(x, y0, x, y1) for x, y0, y1 in vs]
+    parent = list(range(len(boxes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i][0])
+    for a_pos, a in enumerate(order):
+        ax0, ay0, ax1, ay1 = boxes[a]
+        for b in order[a_pos + 1 :]:
+            bx0, by0, bx1, by1 = boxes[b]
+            if bx0 > ax1 + _TOL:
+                break
+            if by0 <= ay1 + _TOL and ay0 <= by1 + _TOL:
+                parent[find(a)] = find(b)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(boxes)):
+        groups.setdefault(find(i), []).append(i)
+    tables = []
+    n_h = len(hs)
+    for members in groups.values():
+        g_hs = [hs[i] for i in members if i < n_h]
+        g_vs = [vs[i - n_h] for i in members if i >= n_h]
+        if len(g_hs) < 2 or len(g_vs) < 2:
+            continue
+        xs = [b for i in members for b in (boxes[i][0], boxes[i][2])]
+        ys = [b for i in members for b in (boxes[i][1], boxes[i][3])]
+        tables.append(_Table(min(xs), min(ys), max(xs), max(ys), g_hs, g_vs))
+    return tables
+
+
+def _merge(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > _TOL:
+            out.append(v)
+    return out
+
+
+def _lines(chars: list[_Char]) -> list[list[_Char]]:
+    """Characters grouped into lines, top to bottom: a character joins the line whose centre is within half
+    its height."""
+    lines: list[list[_Char]] = []
+    centres: list[float] = []
+    for ch in sorted(chars, key=lambda c: -c.cy):
+        for i in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
+            if abs(centres[i] - ch.cy) <= ch.height * 0.5:
+                lines[i].append(ch)
+                break
+        else:
+            lines.append([ch])
+            centres.append(ch.cy)
+    return lines
+
+
+def _text(chars: list[_Char]) -> str:
+    """Characters of one cell or line region: lines top to bottom, a space where a gap shows one."""
+    if not chars:
+        return ""
+    parts = []
+    lines = _lines(chars)
+    for line in lines:
+        line.sort(key=lambda c: c.left)
+        out, prev = [], None
+        for ch in line:
+            if prev is not None and ch.left - prev.right > max(ch.height, 4) * 0.6:
+                out.append(" ")
+            out.append(ch.ch)
+            prev = ch
+        parts.append("".join(out))
+    return " ".join(parts)
+
+
+def _table_tokens(table: _Table, chars: list[_Char], page_no: int) -> list[Token]:
+    ys = _merge([y for y, _, _ in table.hs])[::-1]  # top to bottom
+    tokens: list[Token] = []
+    rows: list[list[tuple[float, float, list[_Char]]]] = []
+    for top, bottom in zip(ys, ys[1:]):
+        mid = (top + bottom) / 2
+        xs = _merge([x for x, y0, y1 in table.vs if y0 - _TOL <= mid <= y1 + _TOL])
+        rows.append([(x0, x1, []) for x0, x1 in zip(xs, xs[1:])])
+    for ch in chars:
+        for (top, bottom), cells in zip(zip(ys, ys[1:]), rows):
+            if bottom <= ch.cy <= top:
+                for x0, x1, bucket in cells:
+                    if x0 <= ch.cx <= x1:
+                        bucket.append(ch)
+                        break
+                break
+    for cells in rows:
+        if not any(bucket for _, _, bucket in cells):
+            continue
+        tokens.extend(Token(TokenKind.CELL, _text(bucket), page_no) for _, _, bucket in cells)
+        tokens.append(Token(TokenKind.ROW_END, page=page_no))
+    tokens.append(Token(TokenKind.TABLE_END, page=page_no))
+    return tokens
+
+
+def _line_tokens(chars: list[_Char], page_no: int, page_height: float) -> list[tuple[float, list[Token]]]:
+    out = []
+    for line in _lines(chars):
+        text = _text(line)
+        y = line[0].cy
+        margin = y < page_height * 0.08 or y > page_height * 0.92
+        if margin and _PAGE_NUMBER.match(text):
+            continue
+        out.append((y, [Token(TokenKind.LINE, text, page_no)]))
+    return out
+
+
+def _chars(textpage) -> list[_Char]:
+    n = textpage.count_chars()
+    text = textpage.get_text_range(0, n) if n else ""
+    per_index = len(text) == n
+    out = []
+    for i in range(n):
+        ch = text[i] if per_index else textpage.get_text_range(i, 1)
+        if not ch or ch.isspace():
+            continue
+        # loose boxes span the font's ascent and descent, so a line's characters share one vertical extent
+        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        out.append(_Char(ch, (left + right) / 2, (bottom + top) / 2, left, right, max(top - bottom, 1.0)))
+    return out
+
+
+def _page_tokens(page, page_no: int) -> tuple[list[Token], int]:
+    textpage = page.get_textpage()
+    chars = _chars(textpage)
+    _, height = page.get_size()
+    tables = _tables(*_segments(page))
+    placed: list[tuple[float, list[Token]]] = []
+    free = []
+    in_table: dict[int, list[_Char]] = {i: [] for i in range(len(tables))}
+    for ch in chars:
+        for i, table in enumerate(tables):
+            if table.contains(ch.cx, ch.cy):
+                in_table[i].append(ch)
+                break
+        else:
+            free.append(ch)
+    for i, table in enumerate(tables):
+        placed.append((table.top, _table_tokens(table, in_table[i], page_no)))
+    placed.extend(_line_tokens(free, page_no, height))
+    placed.sort(key=lambda item: -item[0])
+    return [token for _, tokens in placed for token in tokens], len(chars)
+
+
+def read_pdf(data: bytes, source: str) -> Document:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise ReadError("encrypted PDF: a password is needed to open it") from None
+        raise ReadError(f"corrupt or truncated PDF ({message})") from None
+    try:
+        pages = len(pdf)
+        if pages == 0:
+            raise ReadError("PDF has no pages")
+        if pages > MAX_PAGES:
+            raise ReadError(f"PDF has {pages} pages, more than the {MAX_PAGES} read")
+        tokens: list[Token] = []
+        chars = 0
+        for index in range(pages):
+            page_tokens, page_chars = _page_tokens(pdf[index], index + 1)
+            tokens.extend(page_tokens)
+            chars += page_chars
+        if chars < 20 * pages and chars < 200:
+            raise ReadError(f"image-only PDF: no text layer on its {pages} pages; needs OCR", status="needs_ocr")
+        return Document(source, "pdf", tokens, pages=pages)
+    finally:
+        pdf.close()
