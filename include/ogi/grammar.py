@@ -22,6 +22,8 @@ _ENDINGS = {TokenKind.CELL: "\x1f", TokenKind.LINE: "\n", TokenKind.ROW_END: "\x
 # One value as printed: a number (with thousands separators, decimals, a unit), a dash, a slash or 无.
 VALUE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[—–\-−]+|/|无")
 _DIGIT = re.compile(r"[-−]?\d")
+# In free text a run of digits may hold several glued values, negative ones among them (本年增/减).
+_GLUED = re.compile(r"[-−]?\d[\d,.\-−]*(?:万元|元)?|[—–\-−]+|/|无")
 _DISTINCT = 4  # a label this long is specific enough to tell that the row before it is missing
 
 
@@ -123,7 +125,7 @@ class Stream:
                         if digit is None:
                             continue
                         chunk, chunk_start = chunk[digit.start() :], chunk_start + digit.start()
-                    value = VALUE.match(chunk)
+                    value = _GLUED.match(chunk)
                     if value:
                         pieces.append(Piece(value.group(), True, token.page))
                         if value.end() < len(chunk):

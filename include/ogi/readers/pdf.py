@@ -211,6 +211,43 @@ def _page_tokens(page, page_no: int) -> tuple[list[Token], int]:
     return [token for _, tokens in placed for token in tokens], len(chars)
 
 
+_NUMERIC = re.compile(r"^[-−]?\d[\d,.]*$")
+
+
+def _last_row(tokens: list[Token]) -> list[Token] | None:
+    """The cells of the row that ends the token list, when it ends with a table."""
+    if len(tokens) < 2 or tokens[-1].kind is not TokenKind.TABLE_END or tokens[-2].kind is not TokenKind.ROW_END:
+        return None
+    start = len(tokens) - 2
+    while start > 0 and tokens[start - 1].kind is TokenKind.CELL:
+        start -= 1
+    return tokens[start : len(tokens) - 2]
+
+
+def _join_split_row(previous: list[Token], page: list[Token]) -> list[Token]:
+    """A row broken by the page break: its first part ends the previous page with the numbers, the rest of
+    its labels opens this page in an otherwise empty row. Join the text into the previous row's cells.
+    A repeated header row has text where the previous row has numbers, and is left alone."""
+    last = _last_row(previous)
+    if last is None or not page or page[0].kind is not TokenKind.CELL:
+        return page
+    end = 0
+    while end < len(page) and page[end].kind is TokenKind.CELL:
+        end += 1
+    first = page[:end]
+    if len(first) != len(last) or end >= len(page) or page[end].kind is not TokenKind.ROW_END:
+        return page
+    for above, below in zip(last, first):
+        if below.text and (_NUMERIC.match(below.text) or _NUMERIC.match(above.text)):
+            return page
+    if not any(cell.text for cell in first):
+        return page
+    for above, below in zip(last, first):
+        if below.text:
+            above.text = f"{above.text} {below.text}".strip()
+    return page[end + 1 :]
+
+
 def read_pdf(data: bytes, source: str) -> Document:
     import pypdfium2 as pdfium
 
@@ -231,7 +268,7 @@ def read_pdf(data: bytes, source: str) -> Document:
         chars = 0
         for index in range(pages):
             page_tokens, page_chars = _page_tokens(pdf[index], index + 1)
-            tokens.extend(page_tokens)
+            tokens.extend(_join_split_row(tokens, page_tokens))
             chars += page_chars
         if chars < 20 * pages and chars < 200:
             raise ReadError(f"image-only PDF: no text layer on its {pages} pages; needs OCR", status="needs_ocr")

@@ -1,0 +1,348 @@
+"""Synthetic reports with known values, rendered in the forms ogi reads. For tests and benchmarks.
+
+Values follow the identities unless a break is asked for, and are skewed as real ones are: most cells 0,
+自然人 dominating. Labels come from the template spec, so a synthetic report reads as the spec says.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import io
+import random
+from dataclasses import dataclass, field
+
+from ogi.identities import table_checks
+from ogi.template import Layout, Row, load_spec
+
+Values = dict[str, dict[str, dict[str, float | int]]]
+
+
+@dataclass
+class SyntheticReport:
+    agency: str
+    year: int
+    layouts: dict[str, str]
+    values: Values
+    narrative: str = ""
+    breaks: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency}{self.year}年政府信息公开工作年度报告"
+
+    def layout(self, table: str) -> Layout:
+        code = {"t2": self.layouts["t2"], "t3": self.layouts["t3"], "t4": "standard"}[table]
+        return load_spec().layout(table, code)
+
+
+def _skewed(rng: random.Random, scale: int) -> int:
+    return 0 if rng.random() < 0.6 else int(rng.expovariate(1 / max(scale, 1))) + 1
+
+
+def make_report(seed: int, t2_layout: str = "2021", t3_layout: str = "2021", year: int | None = None,
+                agency: str | None = None, break_identity: str | None = None) -> SyntheticReport:
+    rng = random.Random(seed)
+    spec = load_spec()
+    year = year or (2020 if t2_layout == "2019" else 2023)
+    agency = agency or f"示例市第{seed % 97 + 1}区人民政府"
+    values: Values = {"t2": {}, "t3": {}, "t4": {}}
+
+    for row in spec.layout("t2", t2_layout).rows:
+        cols = {}
+        for col in row.columns:
+            column = spec.layout("t2", t2_layout).columns[col]
+            if column.dtype == "decimal":
+                cols[col] = round(rng.uniform(0, 5000), 2) if rng.random() < 0.7 else 0
+            elif column.signed:
+                cols[col] = rng.randint(-5, 5)
+            else:
+                cols[col] = _skewed(rng, 300)
+        values["t2"][row.code] = cols
+
+    t3 = spec.layout("t3", t3_layout)
+    applicants = [c for c in t3.columns if c != "total"]
+    scale = {"natural_person": 30, "commercial_enterprise": 4, "legal_service_org": 3}
+    t3v: dict[str, dict[str, int]] = {row.code: {} for row in t3.rows}
+    for col in applicants:
+        for row in t3.rows:
+            if row.result:
+                t3v[row.code][col] = _skewed(rng, scale.get(col, 1)) if rng.random() < 0.5 else 0
+        results = sum(t3v[row.code][col] for row in t3.rows if row.result)
+        carried_over = _skewed(rng, 2) if rng.random() < 0.3 else 0
+        carried_forward = _skewed(rng, 2) if rng.random() < 0.3 else 0
+        new = results + carried_forward - carried_over
+        if new < 0:
+            carried_over += new
+            new = 0
+        t3v["results_total"][col] = results
+        t3v["carried_over"][col] = carried_over
+        t3v["carried_forward"][col] = carried_forward
+        t3v["new_received"][col] = new
+    for row in t3.rows:
+        t3v[row.code]["total"] = sum(t3v[row.code][c] for c in applicants)
+    values["t3"] = t3v
+
+    for row in spec.layout("t4", "standard").rows:
+        cells = {c: (_skewed(rng, 3) if rng.random() < 0.5 else 0) for c in ("upheld", "corrected", "other", "pending")}
+        cells["total"] = sum(cells.values())
+        values["t4"][row.code] = cells
+
+    report = SyntheticReport(agency, year, {"t2": t2_layout, "t3": t3_layout}, values)
+    if break_identity:
+        _break(report, break_identity, rng)
+    received = t3v["new_received"]["total"] + t3v["carried_over"]["total"]
+    report.narrative = f"{year}年，共收到政府信息公开申请{received}件。"
+    return report
+
+
+def _break(report: SyntheticReport, identity: str, rng: random.Random) -> None:
+    """Change one printed cell so that one check of `identity` fails."""
+    spec = load_spec()
+    table = spec.identities[identity].table
+    checks = [c for c in table_checks(spec, report.layout(table)) if c.identity == identity]
+    check = rng.choice(checks)
+    row, col = check.lhs[0]
+    report.values[table][row][col] += rng.randint(1, 9)
+    report.breaks.append(f"{identity} {table}.{check.scope}")
+
+
+def _label(row: Row, with_group: bool = True) -> str:
+    parts = [row.group] if (with_group and row.group) else []
+    parts.append(row.number + row.label + row.tail)
+    return "".join(parts)
+
+
+def _fmt(value: float | int) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+
+
+def table_rows(report: SyntheticReport) -> dict[str, list[tuple[str, list[str]]]]:
+    """Per table: (label, printed cells) in printed order, t4 as one row of 15."""
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    for table in ("t2", "t3"):
+        layout = report.layout(table)
+        out[table] = [
+            (_label(row), [_fmt(report.values[table][row.code][c]) for c in row.columns]) for row in layout.rows
+        ]
+    t4 = report.layout("t4")
+    out["t4"] = [("", [_fmt(report.values["t4"][row.code][c]) for row in t4.rows for c in row.columns])]
+    return out
+
+
+def _t2_header(report: SyntheticReport) -> list[str]:
+    layout = report.layout("t2")
+    return ["信息内容"] + [layout.columns[c].label for c in layout.rows[0].columns]
+
+
+_T3_HEADER = ["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+_T4_HEADER = ["行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"] + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
+_SECTIONS = {
+    "t2": "二、主动公开政府信息情况",
+    "t3": "三、收到和处理政府信息公开申请情况",
+    "t4": "四、政府信息公开行政复议、行政诉讼情况",
+}
+
+
+def _intro(report: SyntheticReport) -> list[str]:
+    return [report.title, f"发布日期：{report.year + 1}-01-20", "一、总体情况", report.narrative]
+
+
+def render_text(report: SyntheticReport) -> str:
+    """Flattened page text: one cell per line."""
+    lines = _intro(report)
+    rows = table_rows(report)
+    lines += [_SECTIONS["t2"], *_t2_header(report)]
+    for label, cells in rows["t2"]:
+        lines += [label, *cells]
+    lines += [_SECTIONS["t3"], *_T3_HEADER]
+    for label, cells in rows["t3"]:
+        lines += [label, *cells]
+    lines += [_SECTIONS["t4"], *_T4_HEADER, *rows["t4"][0][1], "五、存在的主要问题及改进情况", "无。"]
+    return "\n".join(lines) + "\n"
+
+
+def render_glued(report: SyntheticReport) -> str:
+    """Crawler text: each row's cells concatenated with no separator."""
+    rows = table_rows(report)
+    parts = [report.title, " ", report.narrative, _SECTIONS["t2"], "".join(_t2_header(report))]
+    parts += [label + "".join(cells) for label, cells in rows["t2"]]
+    parts += [_SECTIONS["t3"], "".join(_T3_HEADER)]
+    parts += [label + "".join(cells) for label, cells in rows["t3"]]
+    parts += [_SECTIONS["t4"], "".join(_T4_HEADER), "".join(rows["t4"][0][1]), "五、存在的主要问题及改进情况"]
+    return "".join(parts) + "\n"
+
+
+def render_markdown(report: SyntheticReport) -> str:
+    rows = table_rows(report)
+    out = [f"# {report.title}", "", *(_intro(report)[1:]), "", _SECTIONS["t2"], ""]
+
+    def table(header: list[str], body: list[list[str]]) -> list[str]:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        return lines + ["| " + " | ".join(r) + " |" for r in body] + [""]
+
+    out += table(_t2_header(report), [[label, *cells] for label, cells in rows["t2"]])
+    out += [_SECTIONS["t3"], ""] + table(_T3_HEADER, [[label, *cells] for label, cells in rows["t3"]])
+    out += [_SECTIONS["t4"], ""] + table(_T4_HEADER[4:9] * 3, [rows["t4"][0][1]])
+    return "\n".join(out)
+
+
+def render_html(report: SyntheticReport, word: bool = False) -> str:
+    """An HTML page: a CMS page with a metadata table first, or (word=True) Word-exported markup with
+    numbers split over spans and labels over paragraphs."""
+    esc = html_lib.escape
+    rows = table_rows(report)
+
+    def cell(text: str, attrs: str = "") -> str:
+        if word and text.isdigit() and len(text) > 1:
+            inner = "".join(f"<span style='mso-bidi-font-size:10.5pt'>{esc(ch)}</span>" for ch in text)
+            return f"<td{attrs}><p class=MsoNormal>{inner}<o:p></o:p></p></td>"
+        if word and len(text) > 6 and not text[0].isdigit():
+            half = len(text) // 2
+            return f"<td{attrs}><p class=MsoNormal>{esc(text[:half])}</p><p class=MsoNormal>{esc(text[half:])}</p></td>"
+        return f"<td{attrs}>{esc(text) if text else '&nbsp;'}</td>"
+
+    def tr(cells: list[str]) -> str:
+        return "<tr>" + "".join(cells) + "</tr>"
+
+    body = [
+        "<table class='meta'><tr><td>索引号</td><td>11350000-2024-001</td><td>发布机构</td><td>"
+        f"{esc(report.agency)}</td></tr><tr><td>发文日期</td><td>{report.year + 1}-01-20</td></tr></table>",
+        f"<h1>{esc(report.title)}</h1>",
+        *(f"<p>{esc(p)}</p>" for p in _intro(report)[1:]),
+        f"<p>{_SECTIONS['t2']}</p><table border=1>",
+        tr([cell(h) for h in _t2_header(report)]),
+        *(tr([cell(label), *(cell(c) for c in cells)]) for label, cells in rows["t2"]),
+        f"</table><p>{_SECTIONS['t3']}</p><table border=1>",
+        tr([cell("(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)", " colspan=3 rowspan=2")]
+           + [cell(h) for h in _T3_HEADER[1:]]),
+        tr([]),
+    ]
+    t3 = report.layout("t3")
+    for row, (label, cells) in zip(t3.rows, rows["t3"]):
+        lead = []
+        if row.group and row.code != "granted":
+            group_rows = 1
+            for nxt in t3.rows[t3.rows.index(row) + 1:]:
+                if nxt.group or not nxt.number[:1].isdigit():
+                    break
+                group_rows += 1
+            lead = [cell(row.group, f" rowspan={group_rows}")]
+        text = row.number + row.label + row.tail
+        colspan = " colspan=3" if not lead and not row.number[:1].isdigit() else (" colspan=2" if not lead else "")
+        body.append(tr(lead + [cell(text, colspan)] + [cell(c) for c in cells]))
+    body.append(f"</table><p>{_SECTIONS['t4']}</p><table border=1>")
+    body.append(tr([cell("行政复议", " colspan=5"), cell("行政诉讼", " colspan=10")]))
+    body.append(tr([cell(h, " rowspan=2") for h in _T4_HEADER[4:9]]
+                   + [cell("未经复议直接起诉", " colspan=5"), cell("复议后起诉", " colspan=5")]))
+    body.append(tr([cell(h) for h in _T4_HEADER[4:9] * 2]))
+    body.append(tr([cell(c) for c in rows["t4"][0][1]]))
+    body.append("</table><p>五、存在的主要问题及改进情况</p><p>无。</p>")
+    head = "<meta charset='utf-8'>" if not word else "<meta http-equiv=Content-Type content='text/html; charset=utf-8'>"
+    return f"<html><head>{head}<title>{esc(report.title)}</title></head><body>" + "".join(body) + "</body></html>"
+
+
+def render_docx(report: SyntheticReport, page_break_in_t3: bool = False) -> bytes:
+    """A Word document; t3's group labels are vertically merged cells, numbers split over runs."""
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document()
+    for line in _intro(report):
+        document.add_paragraph(line)
+    rows = table_rows(report)
+
+    document.add_paragraph(_SECTIONS["t2"])
+    t2_width = max(len(cells) for _, cells in rows["t2"]) + 1
+    t2_body = rows["t2"]
+    table = document.add_table(rows=len(t2_body) + 1, cols=t2_width)
+    table.style = "Table Grid"
+    for i, h in enumerate(_t2_header(report)):
+        table.cell(0, i).text = h
+    for r, (label, cells) in enumerate(t2_body, start=1):
+        table.cell(r, 0).text = label
+        for c, value in enumerate(cells, start=1):
+            table.cell(r, c).text = value
+        if len(cells) + 1 < t2_width:  # a one-value row: the value spans the rest of the row
+            table.cell(r, len(cells)).merge(table.cell(r, t2_width - 1))
+
+    document.add_paragraph(_SECTIONS["t3"])
+    t3 = report.layout("t3")
+    table = document.add_table(rows=len(rows["t3"]) + 1, cols=9)
+    table.style = "Table Grid"
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "申请人情况"
+    for i, h in enumerate(_T3_HEADER[1:], start=2):
+        table.cell(0, i).text = h
+    group_start = None
+    for r, (row, (_, cells)) in enumerate(zip(t3.rows, rows["t3"]), start=1):
+        if row.group and row.code != "granted":
+            group_start = r
+            table.cell(r, 0).text = row.group
+        elif group_start is not None and row.number[:1].isdigit():
+            table.cell(group_start, 0).merge(table.cell(r, 0))
+        else:
+            group_start = None
+        label_cell = table.cell(r, 1)
+        label_cell.text = row.number + row.label + row.tail
+        if group_start is None and not row.group:
+            table.cell(r, 0).merge(label_cell)
+        for c, value in enumerate(cells, start=2):
+            paragraph = table.cell(r, c).paragraphs[0]
+            for ch in value:
+                paragraph.add_run(ch)
+        if page_break_in_t3 and row.code == "unable_not_held":
+            label_cell.paragraphs[0].paragraph_format.page_break_before = True
+    document.add_paragraph(_SECTIONS["t4"])
+    table = document.add_table(rows=3, cols=15)
+    table.style = "Table Grid"
+    table.cell(0, 0).merge(table.cell(0, 4)).text = "行政复议"
+    table.cell(0, 5).merge(table.cell(0, 14)).text = "行政诉讼"
+    for i, h in enumerate(_T4_HEADER[4:9] * 3):
+        table.cell(1, i).text = h
+    for i, value in enumerate(rows["t4"][0][1]):
+        table.cell(2, i).text = value
+    document.add_paragraph("五、存在的主要问题及改进情况")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def render(report: SyntheticReport, form: str) -> bytes:
+    if form == "text":
+        return render_text(report).encode("utf-8")
+    if form == "glued":
+        return render_glued(report).encode("utf-8")
+    if form == "markdown":
+        return render_markdown(report).encode("utf-8")
+    if form == "html":
+        return render_html(report).encode("utf-8")
+    if form == "html_gbk":
+        return render_html(report).replace("<meta charset='utf-8'>", "").encode("gb18030")
+    if form == "html_word":
+        return render_html(report, word=True).encode("utf-8")
+    if form == "docx":
+        return render_docx(report)
+    raise ValueError(f"unknown form {form!r}")
+
+
+FORMS = ("text", "glued", "markdown", "html", "html_gbk", "html_word", "docx")
+
+
+def render_pdf(report: SyntheticReport, page_break_in_t3: bool = True) -> bytes:
+    """A text-layer PDF made by LibreOffice from the DOCX rendering (needs LibreOffice)."""
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise RuntimeError("rendering a PDF needs LibreOffice (apt-get install libreoffice-writer-nogui)")
+    with tempfile.TemporaryDirectory(prefix="ogi-synth-") as tmp:
+        src = Path(tmp) / "report.docx"
+        src.write_bytes(render_docx(report, page_break_in_t3=page_break_in_t3))
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
+             "--outdir", tmp, str(src)],
+            capture_output=True, timeout=180, check=True,
+        )
+        return (Path(tmp) / "report.pdf").read_bytes()
