@@ -92,16 +92,19 @@ def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int
             run.error = f"{label}: no values printed"
             return
         try:
-            run.candidates = cuts([(p.text, p.splittable) for p in pieces], run.columns)
+            split = [(p.text, p.splittable) for p in pieces]
+            run.candidates = cuts(split, run.columns, _prefix_test(run, checks)) or cuts(split, run.columns)
         except TooManyCandidates:
             run.error = f"{label}: '{shown}' has too many ways to cut into {n} cells"
             return
         if not run.candidates:
             run.error = f"{label}: {len(pieces)} values where {n} are expected ({shown})"
             return
+    if len(run.candidates) == 1:
+        return
     keys = set(run.keys)
     inner = [check for check in checks if _inside(check, keys)]
-    if len(run.candidates) > 1 and inner:
+    if inner:
         kept = [c for c in run.candidates if all_hold(inner, _values(run, c))]
         run.candidates = kept or run.candidates
     for key, value in hints.items():
@@ -110,6 +113,26 @@ def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int
             col = run.columns[index]
             kept = [c for c in run.candidates if _numeric(c[index], col) == value]
             run.candidates = kept or run.candidates
+
+
+def _prefix_test(run: Run, checks: list[Check]):
+    """A pruning test for `cuts`: the run's own identities, each checked as soon as its last cell is cut."""
+    position = {key: i for i, key in enumerate(run.keys)}
+    due: dict[int, list[Check]] = {}
+    for check in checks:
+        if all(cell in position for cell in check.cells):
+            due.setdefault(max(position[cell] for cell in check.cells), []).append(check)
+    if not due:
+        return None
+
+    def accept(cells: list[str]) -> bool:
+        ready = due.get(len(cells) - 1)
+        if not ready:
+            return True
+        values = {key: _numeric(text, column) for key, column, text in zip(run.keys, run.columns, cells)}
+        return all_hold(ready, values)
+
+    return accept
 
 
 def _combine(runs: list[Run], checks: list[Check]) -> None:

@@ -24,6 +24,7 @@ VALUE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[—–\-−]+|/|�
 _DIGIT = re.compile(r"[-−]?\d")
 # In free text a run of digits may hold several glued values, negative ones among them (本年增/减).
 _GLUED = re.compile(r"[-−]?\d[\d,.\-−]*(?:万元|元)?|[—–\-−]+|/|无")
+_CHUNK = re.compile(r"\S+")
 _DISTINCT = 4  # a label this long is specific enough to tell that the row before it is missing
 
 
@@ -118,7 +119,7 @@ class Stream:
                 elif not first and not skip_to_values:
                     return pieces, token_start
             else:
-                for chunk_match in re.finditer(r"\S+", fragment):
+                for chunk_match in _CHUNK.finditer(fragment):
                     chunk, chunk_start = chunk_match.group(), token_start + lo + chunk_match.start()
                     if not pieces and not (VALUE.fullmatch(chunk) and not skip_to_values):
                         digit = _DIGIT.search(chunk)  # text before the first value: a label's tail, a header

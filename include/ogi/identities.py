@@ -53,13 +53,19 @@ def checks_for(identity: Identity, layout: Layout) -> Iterator[Check]:
                 )
 
 
+_CHECKS: dict[tuple[int, str, str], list[Check]] = {}
+
+
 def table_checks(spec: Spec, layout: Layout) -> list[Check]:
-    return [
-        check
-        for identity in spec.identities.values()
-        if identity.table == layout.table
-        for check in checks_for(identity, layout)
-    ]
+    key = (id(spec), layout.table, layout.code)
+    if key not in _CHECKS:
+        _CHECKS[key] = [
+            check
+            for identity in spec.identities.values()
+            if identity.table == layout.table
+            for check in checks_for(identity, layout)
+        ]
+    return _CHECKS[key]
 
 
 def all_hold(checks: list[Check], values: Mapping[CellKey, float | int]) -> bool:

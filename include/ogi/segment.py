@@ -8,7 +8,7 @@ left over is reported as candidates: this module never picks one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ogi.template import Column
 
@@ -42,11 +42,16 @@ def _prefixes(text: str, column: Column, splittable: bool) -> Iterator[str]:
             yield candidate
 
 
-def cuts(pieces: Sequence[tuple[str, bool]], columns: Sequence[Column]) -> list[tuple[str, ...]]:
+def cuts(
+    pieces: Sequence[tuple[str, bool]],
+    columns: Sequence[Column],
+    accept: Callable[[list[str]], bool] | None = None,
+) -> list[tuple[str, ...]]:
     """All ways to cut `pieces` into one cell per column.
 
     A piece is (text, splittable): a run of glued cells from free text, or a table cell that stays whole.
-    A cell never spans two pieces, and every piece is used whole.
+    A cell never spans two pieces, and every piece is used whole. `accept`, called with the cells cut so
+    far, prunes a partial cut as soon as it returns False (an identity that those cells already break).
     """
     n = len(columns)
     out: list[tuple[str, ...]] = []
@@ -66,6 +71,9 @@ def cuts(pieces: Sequence[tuple[str, bool]], columns: Sequence[Column]) -> list[
         rest = text[offset:]
         for cell in _prefixes(rest, columns[column], splittable):
             cells.append(cell)
+            if accept is not None and not accept(cells):
+                cells.pop()
+                continue
             if len(cell) == len(rest):
                 walk(piece + 1, 0, column + 1)
             elif column + 1 < n:

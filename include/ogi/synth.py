@@ -44,7 +44,7 @@ def make_report(seed: int, t2_layout: str = "2021", t3_layout: str = "2021", yea
     rng = random.Random(seed)
     spec = load_spec()
     year = year or (2020 if t2_layout == "2019" else 2023)
-    agency = agency or f"示例市第{seed % 97 + 1}区人民政府"
+    agency = agency or f"示例市{'东西南北中'[seed % 5]}{'山河湖海城林'[seed // 5 % 6]}区人民政府"
     values: Values = {"t2": {}, "t3": {}, "t4": {}}
 
     for row in spec.layout("t2", t2_layout).rows:

@@ -1,0 +1,141 @@
+"""Extraction throughput and accuracy, with pdfplumber's extract_tables beside ogi on the same PDFs.
+
+Writes BENCHMARKS.md and bench/results/extraction.json. Medians of repeated runs, on one core.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+
+from ogi.extract import extract_bytes
+from ogi.synth import FORMS, make_report, render
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "data" / "corpus" / "real"
+REPEAT = 5
+
+
+def median_seconds(fn, repeat: int = REPEAT) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cells_right(report, synthetic) -> tuple[int, int]:
+    right = total = 0
+    for table, rows in synthetic.values.items():
+        for row, cols in rows.items():
+            for col, value in cols.items():
+                total += 1
+                cell = report.tables.get(table, {}).get(row, {}).get(col)
+                if cell is not None and (
+                    (cell.kind == "number" and cell.value == value)
+                    or (cell.kind == "ambiguous" and value in cell.candidates)
+                ):
+                    right += 1
+    return right, total
+
+
+def bench_forms(n: int = 200) -> dict:
+    out = {}
+    for form in FORMS:
+        synthetic = [make_report(seed, *[("2021", "2021"), ("2019", "2019"), ("2021", "2019")][seed % 3]) for seed in range(n)]
+        files = [render(s, form) for s in synthetic]
+        reports = []
+        seconds = median_seconds(lambda: reports.__setitem__(slice(None), [extract_bytes(f, "x") for f in files]), 3)
+        right = total = 0
+        for report, s in zip(reports, synthetic):
+            r, t = cells_right(report, s)
+            right, total = right + r, total + t
+        out[form] = {"reports": n, "reports_per_s": round(n / seconds, 1), "cells_right": right, "cells": total}
+    return out
+
+
+def bench_corpus_text_html() -> dict:
+    files = [(p, p.read_bytes()) for p in CORPUS.iterdir() if p.suffix in (".txt", ".html")]
+    seconds = median_seconds(lambda: [extract_bytes(d, str(p)) for p, d in files])
+    from lxml import html as lxml_html
+
+    html_files = [d for p, d in files if p.suffix == ".html"]
+    lxml_seconds = median_seconds(lambda: [lxml_html.fromstring(d) for d in html_files])
+    html_seconds = median_seconds(lambda: [extract_bytes(d, "x.html") for d in html_files])
+    return {
+        "files": len(files),
+        "reports_per_s": round(len(files) / seconds, 1),
+        "html_ms_per_report": round(1000 * html_seconds / len(html_files), 2),
+        "lxml_parse_ms_per_report": round(1000 * lxml_seconds / len(html_files), 2),
+    }
+
+
+def bench_pdf() -> dict:
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    files = sorted(p for p in CORPUS.iterdir() if p.suffix == ".pdf")
+    data = [p.read_bytes() for p in files]
+    pages = sum(len(pdfium.PdfDocument(d)) for d in data)
+    ogi_seconds = median_seconds(lambda: [extract_bytes(d, "x.pdf") for d in data])
+
+    def plumber():
+        for path in files:
+            with pdfplumber.open(path) as pdf:
+                for page in pdf.pages:
+                    page.extract_tables()
+
+    plumber_seconds = median_seconds(plumber, 3)
+    return {
+        "files": len(files),
+        "pages": pages,
+        "ogi_pages_per_s": round(pages / ogi_seconds, 1),
+        "ogi_reports_per_s": round(len(files) / ogi_seconds, 2),
+        "pdfplumber_extract_tables_pages_per_s": round(pages / plumber_seconds, 1),
+        "speedup": round(plumber_seconds / ogi_seconds, 1),
+    }
+
+
+def main() -> None:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    results = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "corpus_text_html": bench_corpus_text_html(),
+        "pdf": bench_pdf(),
+        "synthetic_forms": bench_forms(),
+    }
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "extraction.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    c, p = results["corpus_text_html"], results["pdf"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Machine: {results['machine']}. Date: {results['date']}. One process, medians of repeated runs.",
+        "Run `make bench` to measure again; raw numbers in `bench/results/extraction.json`.",
+        "",
+        "## Extraction",
+        "",
+        f"- Real text/HTML reports (`tests/data/corpus`, {c['files']} files): **{c['reports_per_s']} reports/s**.",
+        f"  HTML: {c['html_ms_per_report']} ms per report against {c['lxml_parse_ms_per_report']} ms for lxml to parse it.",
+        f"- Text-layer PDFs ({p['files']} real reports, {p['pages']} pages): ogi **{p['ogi_pages_per_s']} pages/s**"
+        f" ({p['ogi_reports_per_s']} reports/s); pdfplumber `extract_tables` on the same files"
+        f" {p['pdfplumber_extract_tables_pages_per_s']} pages/s: **{p['speedup']}×**.",
+        "",
+        "| form (synthetic) | reports | reports/s | cells right |",
+        "|---|---|---|---|",
+    ]
+    for form, r in results["synthetic_forms"].items():
+        lines.append(f"| {form} | {r['reports']} | {r['reports_per_s']} | {r['cells_right']}/{r['cells']} |")
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,306 @@
+"""Each reader and each quirk, on reports made here (synthetic values, known truth)."""
+
+import io
+import zipfile
+
+import pytest
+
+from ogi.extract import extract_bytes
+from ogi.readers import read_document
+from ogi.synth import FORMS, make_report, render, render_html, render_pdf, render_text
+
+LAYOUTS = [("2021", "2021"), ("2019", "2019"), ("2021", "2019")]
+
+
+def assert_cells_equal(report, synthetic):
+    assert report.status == "ok", report.error
+    assert report.layouts == synthetic.layouts
+    wrong = []
+    for table, rows in synthetic.values.items():
+        for row, cols in rows.items():
+            for col, value in cols.items():
+                cell = report.tables[table][row][col]
+                if cell.kind == "ambiguous":
+                    ok = value in cell.candidates
+                else:
+                    ok = cell.kind == "number" and cell.value == value
+                if not ok:
+                    wrong.append((table, row, col, value, cell.as_json()))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("layouts", LAYOUTS, ids=lambda l: f"t2_{l[0]}-t3_{l[1]}")
+def test_every_form_reads_back_every_cell(form, layouts):
+    for seed in range(5):
+        synthetic = make_report(seed, *layouts)
+        report = extract_bytes(render(synthetic, form), f"synthetic-{seed}.{form}")
+        assert_cells_equal(report, synthetic)
+        assert report.metadata.report_year == synthetic.year
+        assert report.metadata.agency == synthetic.agency
+
+
+def test_glued_text_keeps_only_identity_consistent_cuts():
+    synthetic = make_report(11)
+    report = extract_bytes(render(synthetic, "glued"), "glued.txt")
+    for row, cols in synthetic.values["t3"].items():
+        for col, value in cols.items():
+            cell = report.tables["t3"][row][col]
+            assert cell.kind == "number", (row, col, cell.as_json())  # t3 is settled by I1-I3
+            assert cell.value == value
+
+
+def test_glued_cell_with_several_consistent_cuts_is_ambiguous():
+    text = "二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件1234" \
+           "第二十条第（五）项信息内容本年处理决定数量行政许可5第二十条第（六）项信息内容本年处理决定数量行政处罚1行政强制0" \
+           "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费0"
+    report = extract_bytes(("2023年某局政府信息公开工作年度报告\n" + text).encode(), "t2.txt")
+    cell = report.tables["t2"]["normative_documents"]["issued"]
+    assert cell.kind == "ambiguous" and cell.candidates == [1, 12]
+    assert report.tables["t2"]["licensing"]["decisions"].value == 5
+
+
+def test_html_grid_spans():
+    page = (
+        "<table><tr><td rowspan=2>(三)不予公开</td><td>1.属于国家秘密</td><td rowspan=2>5</td><td colspan=2>7</td></tr>"
+        "<tr><td>2.其他法律行政法规禁止公开</td><td>1</td><td>2</td></tr></table>"
+    )
+    doc = read_document(page.encode(), "grid.html")
+    texts = [(t.kind.value, t.text) for t in doc.tokens]
+    assert texts == [
+        ("cell", "(三)不予公开"), ("cell", "1.属于国家秘密"), ("cell", "5"), ("cell", "7"), ("row_end", ""),
+        ("cell", "2.其他法律行政法规禁止公开"), ("cell", "5"), ("cell", "1"), ("cell", "2"), ("row_end", ""),
+        ("table_end", ""),
+    ]
+
+
+def test_word_html_number_split_over_spans():
+    page = "<table><tr><td><p class=MsoNormal><span>1</span><span>2</span><o:p></o:p></p></td></tr></table>"
+    assert read_document(page.encode(), "w.html").tokens[0].text == "12"
+
+
+def test_gbk_page_without_declaration():
+    synthetic = make_report(4)
+    data = render_html(synthetic).replace("<meta charset='utf-8'>", "").encode("gbk")
+    report = extract_bytes(data, "gbk.html")
+    assert_cells_equal(report, synthetic)
+    assert any("GB18030" in w for w in report.warnings)
+
+
+def test_charset_from_http_header_and_meta():
+    synthetic = make_report(5)
+    page = render_html(synthetic).replace("<meta charset='utf-8'>", "<meta charset='gb2312'>")
+    report = extract_bytes(page.encode("gb18030"), "meta.html")
+    assert_cells_equal(report, synthetic)
+    header_only = render_html(synthetic).replace("<meta charset='utf-8'>", "").encode("gb18030")
+    doc = read_document(header_only, "x.html", content_type="text/html; charset=GBK")
+    assert doc.notes == []
+
+
+def test_utf8_page_declared_gbk_is_read_as_utf8():
+    synthetic = make_report(6)
+    page = render_html(synthetic).replace("<meta charset='utf-8'>", "<meta charset='gbk'>")
+    report = extract_bytes(page.encode("utf-8"), "wrong.html")
+    assert_cells_equal(report, synthetic)
+    assert any("wrong" in w for w in report.warnings)
+
+
+def test_bom_utf16():
+    synthetic = make_report(7)
+    report = extract_bytes(render_text(synthetic).encode("utf-16"), "utf16.txt")
+    assert_cells_equal(report, synthetic)
+
+
+def test_traditional_text_with_pinyin():
+    from opencc import OpenCC
+
+    synthetic = make_report(8)
+    text = OpenCC("s2t").convert(render_text(synthetic)).replace("長", "長(zhǎng)").replace("處", "處(chǔ)")
+    report = extract_bytes(text.encode(), "traditional.txt")
+    assert_cells_equal(report, synthetic)
+
+
+def test_label_variants_and_broken_labels():
+    synthetic = make_report(9)
+    text = render_text(synthetic)
+    text = text.replace("2.其他法律行政法规禁止公开", "2、其他法律行政止公开")  # typo and 1、 numbering
+    text = text.replace("(七)总计", "(七)总 计").replace("（七）总计", "（七）总 计")
+    text = text.replace("行政规范性文件", "规范性\n文件")  # label broken over two lines
+    text = text.replace("政府信息公开行政复议", "政府信息公开行政法复议")
+    report = extract_bytes(text.encode(), "variants.txt")
+    assert_cells_equal(report, synthetic)
+
+
+def test_department_report_without_regulations_row():
+    synthetic = make_report(10)
+    lines = render_text(synthetic).splitlines()
+    i = lines.index("规章")
+    del lines[i : i + 4]
+    report = extract_bytes("\n".join(lines).encode(), "dept.txt")
+    assert report.status == "ok"
+    assert {c.kind for c in report.tables["t2"]["regulations"].values()} == {"absent"}
+    assert report.tables["t2"]["normative_documents"]["in_force"].value == synthetic.values["t2"]["normative_documents"]["in_force"]
+
+
+def test_blank_dash_slash_and_text_cells_are_not_zero():
+    synthetic = make_report(12)
+    page = render_html(synthetic)
+    rows = page.split("<tr>")
+    t4_values = rows[-1]
+    cells = t4_values.split("<td>")
+    cells[1] = "&nbsp;</td>"
+    cells[2] = "—</td>"
+    cells[3] = "／</td>"
+    cells[4] = "无</td>"
+    rows[-1] = "<td>".join(cells)
+    report = extract_bytes("<tr>".join(rows).encode(), "marks.html")
+    review = report.tables["t4"]["review"]
+    assert [review[c].kind for c in ("upheld", "corrected", "other", "pending")] == ["blank", "dash", "slash", "text"]
+    assert all(review[c].value is None for c in ("upheld", "corrected", "other", "pending"))
+    assert review["other"].raw == "/"
+
+
+def test_cms_page_with_other_tables_first():
+    synthetic = make_report(13)
+    page = render_html(synthetic).replace(
+        "<body>", "<body><table><tr><td>首页</td><td>政务公开</td></tr><tr><td>索引号:</td><td>000014349/2024-00012</td></tr></table>"
+    )
+    assert_cells_equal(extract_bytes(page.encode(), "cms.html"), synthetic)
+
+
+def test_markdown_pipe_table_reader():
+    synthetic = make_report(14)
+    doc = read_document(render(synthetic, "markdown"), "r.md")
+    assert doc.format == "markdown"
+    assert_cells_equal(extract_bytes(render(synthetic, "markdown"), "r.md"), synthetic)
+
+
+def test_docx_merged_cells_and_split_runs():
+    synthetic = make_report(15)
+    doc = read_document(render(synthetic, "docx"), "r.docx")
+    assert doc.format == "docx"
+    texts = [t.text for t in doc.tokens]
+    assert texts.count("(三)不予公开") == 1  # a vertically merged cell is read once
+    assert_cells_equal(extract_bytes(render(synthetic, "docx"), "r.docx"), synthetic)
+
+
+def test_text_layer_pdf_with_table_three_across_pages(soffice):
+    for seed, layouts in ((1, ("2021", "2021")), (2, ("2019", "2019"))):
+        synthetic = make_report(seed, *layouts)
+        report = extract_bytes(render_pdf(synthetic), f"synthetic-{seed}.pdf")
+        assert_cells_equal(report, synthetic)
+        pages = {cell.page for row in report.tables["t3"].values() for cell in row.values()}
+        assert pages == {1, 2}, "the fixture must break 表三 across two pages"
+
+
+def test_doc_converted_with_libreoffice(soffice, tmp_path):
+    import subprocess
+
+    synthetic = make_report(16)
+    src = tmp_path / "r.docx"
+    src.write_bytes(render(synthetic, "docx"))
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/p", "--headless", "--convert-to", "doc",
+                    "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=180)
+    report = extract_bytes((tmp_path / "r.doc").read_bytes(), "r.doc")
+    assert report.format == "doc"
+    assert_cells_equal(report, synthetic)
+
+
+def test_image_only_pdf_needs_ocr(tmp_path):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(3):
+        pdf.new_page(595, 842)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    report = extract_bytes(buffer.getvalue(), "scan.pdf")
+    assert report.status == "needs_ocr"
+    assert "3 pages" in report.error and "scan.pdf" in report.error
+
+
+def test_extension_that_lies_is_sniffed():
+    synthetic = make_report(17)
+    report = extract_bytes(render(synthetic, "docx"), "report.pdf")
+    assert report.format == "docx"
+    assert_cells_equal(report, synthetic)
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "name,data,status,reason",
+    [
+        ("empty.txt", b"", "error", "empty file"),
+        ("blank.html", b"   \n\n", "error", "empty file"),
+        ("garbage.bin", bytes(range(256)) * 40, "error", "binary content"),
+        ("nothing.html", "<html><body><p>通知公告</p></body></html>".encode(), "error", "no annual report"),
+        ("truncated.pdf", b"%PDF-1.7\n1 0 obj<<>>", "error", "corrupt or truncated PDF"),
+        ("renamed.docx", zip_of({"hello.txt": b"hi"}), "error", "not a Word document"),
+        ("bomb.docx", zip_of({"word/document.xml": b"0" * 50_000_000}), "error", "zip bomb"),
+        ("corrupt.docx", b"PK\x03\x04" + b"\x00" * 50, "error", "corrupt or truncated ZIP"),
+    ],
+)
+def test_bad_input_gets_a_status_and_a_reason(name, data, status, reason):
+    report = extract_bytes(data, name)
+    assert report.status == status
+    assert reason in report.error and name in report.error
+    assert report.tables == {}
+
+
+def test_encrypted_pdf_is_named(soffice):
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(render_pdf(make_report(18))))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    report = extract_bytes(buffer.getvalue(), "locked.pdf")
+    assert report.status == "error"
+    assert "encrypted PDF" in report.error and "locked.pdf" in report.error
+
+
+def test_truncated_table_is_partial_and_names_missing_rows():
+    synthetic = make_report(19)
+    text = render_text(synthetic)
+    text = text[: text.index("(五)不予处理")]
+    report = extract_bytes(text.encode(), "cut.txt")
+    assert report.status == "partial"
+    assert "rejected_petition" in report.error and "t4" in report.error
+    assert report.tables["t3"]["granted"]["total"].value == synthetic.values["t3"]["granted"]["total"]
+
+
+def test_row_with_too_few_numbers_is_reported_not_zeroed():
+    synthetic = make_report(20)
+    lines = render_text(synthetic).splitlines()
+    i = lines.index("二、上年结转政府信息公开申请数量")
+    del lines[i + 1 : i + 3]
+    report = extract_bytes("\n".join(lines).encode(), "short.txt")
+    assert report.status == "partial"
+    assert "t3.carried_over" in report.error
+    assert {c.kind for c in report.tables["t3"]["carried_over"].values()} == {"absent"}
+
+
+def test_table_printed_twice_with_different_values():
+    synthetic = make_report(21)
+    text = render_text(synthetic)
+    start, end = text.index("三、收到和处理"), text.index("四、政府信息公开行政复议")
+    copy = text[start:end].replace("一、本年新收政府信息公开申请数量\n", "一、本年新收政府信息公开申请数量\n9", 1)
+    report = extract_bytes((text[:end] + copy + text[end:]).encode(), "twice.txt")
+    assert report.status == "partial" and "printed twice" in report.error
+    assert report.tables["t3"]["new_received"]["natural_person"].kind == "ambiguous"
+    same = text[:end] + text[start:end] + text[end:]
+    again = extract_bytes(same.encode(), "twice-same.txt")
+    assert again.status == "ok" and any("printed twice" in w for w in again.warnings)
+
+
+def test_legacy_report_is_unsupported():
+    text = "平潭综合实验区2018年度政府信息公开工作年度报告\n六、政府信息公开情况统计表\n指标名称 计量单位 本年度\n主动公开文件数 条 2069"
+    report = extract_bytes(text.encode(), "2018.txt")
+    assert report.status == "unsupported" and "pre-2019" in report.error
