@@ -304,3 +304,23 @@ def test_legacy_report_is_unsupported():
     text = "平潭综合实验区2018年度政府信息公开工作年度报告\n六、政府信息公开情况统计表\n指标名称 计量单位 本年度\n主动公开文件数 条 2069"
     report = extract_bytes(text.encode(), "2018.txt")
     assert report.status == "unsupported" and "pre-2019" in report.error
+
+
+def test_report_inside_a_long_pdf(soffice):
+    import pypdf
+
+    synthetic = make_report(22)
+    report_pdf = pypdf.PdfReader(io.BytesIO(render_pdf(synthetic)))
+    writer = pypdf.PdfWriter()
+    for _ in range(39):
+        writer.add_blank_page(595, 842)
+    for page in report_pdf.pages:
+        writer.add_page(page)
+    while len(writer.pages) < 100:
+        writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    report = extract_bytes(buffer.getvalue(), "bundle.pdf")
+    assert report.pages == 100
+    assert_cells_equal(report, synthetic)
+    assert {c.page for row in report.tables["t3"].values() for c in row.values()} <= set(range(40, 46))

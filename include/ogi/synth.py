@@ -106,8 +106,8 @@ def _break(report: SyntheticReport, identity: str, rng: random.Random) -> None:
     report.breaks.append(f"{identity} {table}.{check.scope}")
 
 
-def _label(row: Row, with_group: bool = True) -> str:
-    parts = [row.group] if (with_group and row.group) else []
+def _label(row: Row) -> str:
+    parts = [row.group] if row.group else []
     parts.append(row.number + row.label + row.tail)
     return "".join(parts)
 
