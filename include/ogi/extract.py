@@ -24,7 +24,6 @@ TABLES = ("t2", "t3", "t4")
 class Report:
     source: str
     status: str
-    error: str | None = None
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     format: str | None = None
@@ -32,6 +31,11 @@ class Report:
     layouts: dict[str, str] = field(default_factory=dict)
     metadata: Metadata = field(default_factory=Metadata)
     tables: dict[str, dict[str, dict[str, C.Cell]]] = field(default_factory=dict)
+
+    @property
+    def error(self) -> str | None:
+        """Every reason this report is not fully read, after the file it is about."""
+        return f"{self.source}: {'; '.join(self.errors)}" if self.errors else None
 
     def as_json(self) -> dict:
         return {
@@ -70,10 +74,6 @@ def _values(run: Run, candidate: tuple[str, ...]) -> dict[CellKey, float | int]:
     return {key: _numeric(text, col) for key, col, text in zip(run.keys, run.columns, candidate)}
 
 
-def _inside(check: Check, keys: set[CellKey]) -> bool:
-    return all(cell in keys for cell in check.cells)
-
-
 def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]) -> None:
     n = len(run.keys)
     pieces = run.pieces
@@ -93,6 +93,8 @@ def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int
             return
         try:
             split = [(p.text, p.splittable) for p in pieces]
+            # cuts that keep the run's own identities; when none does (the report breaks them as printed),
+            # every valid cut stays a candidate
             run.candidates = cuts(split, run.columns, _prefix_test(run, checks)) or cuts(split, run.columns)
         except TooManyCandidates:
             run.error = f"{label}: '{shown}' has too many ways to cut into {n} cells"
@@ -100,15 +102,8 @@ def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int
         if not run.candidates:
             run.error = f"{label}: {len(pieces)} values where {n} are expected ({shown})"
             return
-    if len(run.candidates) == 1:
-        return
-    keys = set(run.keys)
-    inner = [check for check in checks if _inside(check, keys)]
-    if inner:
-        kept = [c for c in run.candidates if all_hold(inner, _values(run, c))]
-        run.candidates = kept or run.candidates
     for key, value in hints.items():
-        if key in keys and len(run.candidates) > 1:
+        if key in run.keys and len(run.candidates) > 1:
             index = run.keys.index(key)
             col = run.columns[index]
             kept = [c for c in run.candidates if _numeric(c[index], col) == value]
@@ -127,10 +122,7 @@ def _prefix_test(run: Run, checks: list[Check]):
 
     def accept(cells: list[str]) -> bool:
         ready = due.get(len(cells) - 1)
-        if not ready:
-            return True
-        values = {key: _numeric(text, column) for key, column, text in zip(run.keys, run.columns, cells)}
-        return all_hold(ready, values)
+        return not ready or all_hold(ready, _values(run, tuple(cells)))
 
     return accept
 
@@ -263,7 +255,7 @@ def _merge_copies(first: TableResult, second: TableResult) -> list[str]:
 def extract_document(doc: Document, spec: Spec | None = None) -> Report:
     spec = spec or load_spec()
     stream = Stream(doc.tokens)
-    metadata = extract_metadata(doc.text, doc.title)
+    metadata = extract_metadata(stream.text, doc.title)
     report = Report(doc.source, "ok", format=doc.format, pages=doc.pages, metadata=metadata)
     report.warnings.extend(doc.notes)
 
@@ -306,7 +298,6 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
         report.errors.insert(0, f"tables not found: {', '.join(missing_tables)}")
     if report.errors:
         report.status = "partial"
-        report.error = "; ".join(report.errors)
     return report
 
 
@@ -321,20 +312,18 @@ def _no_tables(report: Report, text: str) -> Report:
     year = report.metadata.report_year
     if year is not None and year < 2019:
         report.status = "unsupported"
-        report.error = (
-            f"pre-2019 report (year {year}): free-form statistics, not the 2019 or 2021 template; not extracted"
-        )
+        reason = f"pre-2019 report (year {year}): free-form statistics, not the 2019 or 2021 template; not extracted"
     elif "信息公开" in text and ("年度报告" in text or "年报" in text):
         if _LEGACY_TABLE.search(text) and year is None:
             report.status = "unsupported"
-            report.error = "free-form statistics table (pre-2019 style), not the 2019 or 2021 template"
+            reason = "free-form statistics table (pre-2019 style), not the 2019 or 2021 template"
         else:
             report.status = "error"
-            report.error = "no statistical tables found: none of the template's table headings or row labels occur"
+            reason = "no statistical tables found: none of the template's table headings or row labels occur"
     else:
         report.status = "error"
-        report.error = "no annual report found: the text does not mention 政府信息公开 年度报告 and has no template tables"
-    report.errors.append(report.error)
+        reason = "no annual report found: the text does not mention 政府信息公开 年度报告 and has no template tables"
+    report.errors.append(reason)
     return report
 
 
@@ -344,12 +333,9 @@ def extract_bytes(data: bytes, source: str, content_type: str | None = None, spe
         doc = read_document(data, source, content_type)
         report = extract_document(doc, spec)
     except ReadError as exc:
-        return Report(source, exc.status, error=f"{source}: {exc}", errors=[str(exc)])
+        return Report(source, exc.status, errors=[str(exc)])
     except Exception as exc:  # the batch boundary: one unreadable file is a status, not a crash
-        message = f"cannot read: {type(exc).__name__}: {exc}"
-        return Report(source, "error", error=f"{source}: {message}", errors=[message])
-    if report.error:
-        report.error = f"{source}: {report.error}"
+        return Report(source, "error", errors=[f"cannot read: {type(exc).__name__}: {exc}"])
     return report
 
 
@@ -358,5 +344,5 @@ def extract_path(path: str | Path, spec: Spec | None = None) -> Report:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return Report(str(path), "error", error=f"{path}: cannot read file: {exc.strerror or exc}")
+        return Report(str(path), "error", errors=[f"cannot read file: {exc.strerror or exc}"])
     return extract_bytes(data, str(path), spec=spec)

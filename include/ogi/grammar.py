@@ -90,52 +90,44 @@ class Stream:
         before the run is passed over (a header), and in tables the run starts with a row of values only.
         """
         pieces: list[Piece] = []
-        index = self.token_index(start)
-        first = True
-        while index < len(self.tokens):
-            token = self.tokens[index]
-            token_start = self.starts[index]
+        first = self.token_index(start)
+        for index in range(first, len(self.tokens)):
+            token, token_start = self.tokens[index], self.starts[index]
             if token_start >= end:
                 break
             lo = max(start, token_start) - token_start
             hi = min(end, token_start + len(token.text)) - token_start
             fragment = token.text[lo:hi] if hi > lo else ""
             if token.kind is TokenKind.TABLE_END:
-                if pieces or not skip_to_values:
-                    return pieces, token_start
+                stop = bool(pieces) or not skip_to_values
             elif token.kind is TokenKind.ROW_END:
-                if pieces:
-                    return pieces, token_start
+                stop = bool(pieces)
             elif token.kind is TokenKind.CELL:
-                text = fragment.strip()
-                if first and start > token_start:  # the rest of the label's own cell
-                    if text and VALUE.fullmatch(text):
-                        pieces.append(Piece(text, False, token.page))
-                elif not text or VALUE.fullmatch(text):
-                    if pieces or not skip_to_values or self._row_of_values(index):
-                        pieces.append(Piece(text, False, token.page))
-                elif pieces:
-                    return pieces, token_start
-                elif not first and not skip_to_values:
-                    return pieces, token_start
+                label_cell = index == first and start > token_start
+                stop = self._take_cell(index, fragment.strip(), pieces, label_cell, index == first, skip_to_values)
             else:
-                for chunk_match in _CHUNK.finditer(fragment):
-                    chunk, chunk_start = chunk_match.group(), token_start + lo + chunk_match.start()
-                    if not pieces and not (VALUE.fullmatch(chunk) and not skip_to_values):
-                        digit = _DIGIT.search(chunk)  # text before the first value: a label's tail, a header
-                        if digit is None:
-                            continue
-                        chunk, chunk_start = chunk[digit.start() :], chunk_start + digit.start()
-                    value = _GLUED.match(chunk)
-                    if value:
-                        pieces.append(Piece(value.group(), True, token.page))
-                        if value.end() < len(chunk):
-                            return pieces, chunk_start + value.end()
-                    elif pieces:
-                        return pieces, chunk_start
-            first = False
-            index += 1
+                stopped_at = _take_line(fragment, token_start + lo, token.page, pieces, skip_to_values)
+                if stopped_at is not None:
+                    return pieces, stopped_at
+                stop = False
+            if stop:
+                return pieces, token_start
         return pieces, min(end, len(self.text))
+
+    def _take_cell(
+        self, index: int, text: str, pieces: list[Piece], label_cell: bool, first: bool, skip_to_values: bool
+    ) -> bool:
+        """Add a table cell to the run; whether the run stops before it."""
+        page = self.tokens[index].page
+        if label_cell:  # the rest of the label's own cell
+            if text and VALUE.fullmatch(text):
+                pieces.append(Piece(text, False, page))
+            return False
+        if not text or VALUE.fullmatch(text):
+            if pieces or not skip_to_values or self._row_of_values(index):
+                pieces.append(Piece(text, False, page))
+            return False
+        return bool(pieces) or not (first or skip_to_values)
 
     def _row_of_values(self, index: int) -> bool:
         """Whether the table row holding token `index` has only value cells, at least one of them printed."""
@@ -147,6 +139,25 @@ class Stream:
             hi += 1
         texts = [t.text.strip() for t in self.tokens[lo:hi]]
         return any(texts) and all(not t or VALUE.fullmatch(t) for t in texts)
+
+
+def _take_line(fragment: str, offset: int, page: int | None, pieces: list[Piece], skip_to_values: bool) -> int | None:
+    """Add the values of a line of free text to the run; the offset where the run stops, if it does."""
+    for chunk_match in _CHUNK.finditer(fragment):
+        chunk, chunk_start = chunk_match.group(), offset + chunk_match.start()
+        if not pieces and not (VALUE.fullmatch(chunk) and not skip_to_values):
+            digit = _DIGIT.search(chunk)  # text before the first value: a label's tail, a header
+            if digit is None:
+                continue
+            chunk, chunk_start = chunk[digit.start() :], chunk_start + digit.start()
+        value = _GLUED.match(chunk)
+        if value:
+            pieces.append(Piece(value.group(), True, page))
+            if value.end() < len(chunk):
+                return chunk_start + value.end()
+        elif pieces:
+            return chunk_start
+    return None
 
 
 @dataclass

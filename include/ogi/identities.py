@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from ogi.template import Identity, Layout, Spec
 
@@ -53,19 +54,19 @@ def checks_for(identity: Identity, layout: Layout) -> Iterator[Check]:
                 )
 
 
-_CHECKS: dict[tuple[int, str, str], list[Check]] = {}
-
-
 def table_checks(spec: Spec, layout: Layout) -> list[Check]:
-    key = (id(spec), layout.table, layout.code)
-    if key not in _CHECKS:
-        _CHECKS[key] = [
-            check
-            for identity in spec.identities.values()
-            if identity.table == layout.table
-            for check in checks_for(identity, layout)
-        ]
-    return _CHECKS[key]
+    return _table_checks(spec, layout.table, layout.code)
+
+
+@cache
+def _table_checks(spec: Spec, table: str, layout_code: str) -> list[Check]:
+    layout = spec.layout(table, layout_code)
+    return [
+        check
+        for identity in spec.identities.values()
+        if identity.table == table
+        for check in checks_for(identity, layout)
+    ]
 
 
 def all_hold(checks: list[Check], values: Mapping[CellKey, float | int]) -> bool:

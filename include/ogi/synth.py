@@ -106,10 +106,28 @@ def _break(report: SyntheticReport, identity: str, rng: random.Random) -> None:
     report.breaks.append(f"{identity} {table}.{check.scope}")
 
 
+def _row_text(row: Row) -> str:
+    return row.number + row.label + row.tail
+
+
 def _label(row: Row) -> str:
-    parts = [row.group] if row.group else []
-    parts.append(row.number + row.label + row.tail)
-    return "".join(parts)
+    """A row's label as flat text prints it: its group heading first, where it opens one."""
+    return row.group + _row_text(row)
+
+
+def _group_spans(layout: Layout) -> dict[str, int]:
+    """Rows that open a group printed as a merged cell (（三）不予公开 …), and how many rows it spans."""
+    spans: dict[str, int] = {}
+    opening = None
+    for row in layout.rows:
+        if row.group and row.code != "granted":  # 三、本年度办理结果 is printed inline with （一）
+            opening = row.code
+            spans[opening] = 1
+        elif opening and row.number[:1].isdigit():
+            spans[opening] += 1
+        else:
+            opening = None
+    return spans
 
 
 def _fmt(value: float | int) -> str:
@@ -218,18 +236,15 @@ def render_html(report: SyntheticReport, word: bool = False) -> str:
         tr([]),
     ]
     t3 = report.layout("t3")
-    for row, (label, cells) in zip(t3.rows, rows["t3"]):
-        lead = []
-        if row.group and row.code != "granted":
-            group_rows = 1
-            for nxt in t3.rows[t3.rows.index(row) + 1:]:
-                if nxt.group or not nxt.number[:1].isdigit():
-                    break
-                group_rows += 1
-            lead = [cell(row.group, f" rowspan={group_rows}")]
-        text = row.number + row.label + row.tail
-        colspan = " colspan=3" if not lead and not row.number[:1].isdigit() else (" colspan=2" if not lead else "")
-        body.append(tr(lead + [cell(text, colspan)] + [cell(c) for c in cells]))
+    spans = _group_spans(t3)
+    for row, (_, cells) in zip(t3.rows, rows["t3"]):
+        if row.code in spans:
+            lead = [cell(row.group, f" rowspan={spans[row.code]}")]
+            colspan = ""
+        else:  # inside a group, the group's merged cell stands left; elsewhere the label takes both columns
+            lead = []
+            colspan = "" if row.number[:1].isdigit() else " colspan=2"
+        body.append(tr(lead + [cell(_row_text(row), colspan)] + [cell(c) for c in cells]))
     body.append(f"</table><p>{_SECTIONS['t4']}</p><table border=1>")
     body.append(tr([cell("行政复议", " colspan=5"), cell("行政诉讼", " colspan=10")]))
     body.append(tr([cell(h, " rowspan=2") for h in _T4_HEADER[4:9]]
@@ -241,10 +256,9 @@ def render_html(report: SyntheticReport, word: bool = False) -> str:
     return f"<html><head>{head}<title>{esc(report.title)}</title></head><body>" + "".join(body) + "</body></html>"
 
 
-def render_docx(report: SyntheticReport, page_break_in_t3: bool = False) -> bytes:
+def render_docx(report: SyntheticReport) -> bytes:
     """A Word document; t3's group labels are vertically merged cells, numbers split over runs."""
     import docx
-    from docx.enum.text import WD_BREAK
 
     document = docx.Document()
     for line in _intro(report):
@@ -272,25 +286,19 @@ def render_docx(report: SyntheticReport, page_break_in_t3: bool = False) -> byte
     table.cell(0, 0).merge(table.cell(0, 1)).text = "申请人情况"
     for i, h in enumerate(_T3_HEADER[1:], start=2):
         table.cell(0, i).text = h
-    group_start = None
+    spans = _group_spans(t3)
     for r, (row, (_, cells)) in enumerate(zip(t3.rows, rows["t3"]), start=1):
-        if row.group and row.code != "granted":
-            group_start = r
-            table.cell(r, 0).text = row.group
-        elif group_start is not None and row.number[:1].isdigit():
-            table.cell(group_start, 0).merge(table.cell(r, 0))
-        else:
-            group_start = None
         label_cell = table.cell(r, 1)
-        label_cell.text = row.number + row.label + row.tail
-        if group_start is None and not row.group:
+        label_cell.text = _row_text(row)
+        if row.code in spans:
+            table.cell(r, 0).text = row.group
+            table.cell(r, 0).merge(table.cell(r + spans[row.code] - 1, 0))
+        elif not row.number[:1].isdigit():
             table.cell(r, 0).merge(label_cell)
         for c, value in enumerate(cells, start=2):
             paragraph = table.cell(r, c).paragraphs[0]
             for ch in value:
                 paragraph.add_run(ch)
-        if page_break_in_t3 and row.code == "unable_not_held":
-            label_cell.paragraphs[0].paragraph_format.page_break_before = True
     document.add_paragraph(_SECTIONS["t4"])
     table = document.add_table(rows=3, cols=15)
     table.style = "Table Grid"
@@ -306,43 +314,43 @@ def render_docx(report: SyntheticReport, page_break_in_t3: bool = False) -> byte
     return buffer.getvalue()
 
 
+_RENDERERS = {
+    "text": lambda r: render_text(r).encode("utf-8"),
+    "glued": lambda r: render_glued(r).encode("utf-8"),
+    "markdown": lambda r: render_markdown(r).encode("utf-8"),
+    "html": lambda r: render_html(r).encode("utf-8"),
+    "html_gbk": lambda r: render_html(r).replace("<meta charset='utf-8'>", "").encode("gb18030"),
+    "html_word": lambda r: render_html(r, word=True).encode("utf-8"),
+    "docx": render_docx,
+}
+FORMS = tuple(_RENDERERS)
+
+
 def render(report: SyntheticReport, form: str) -> bytes:
-    if form == "text":
-        return render_text(report).encode("utf-8")
-    if form == "glued":
-        return render_glued(report).encode("utf-8")
-    if form == "markdown":
-        return render_markdown(report).encode("utf-8")
-    if form == "html":
-        return render_html(report).encode("utf-8")
-    if form == "html_gbk":
-        return render_html(report).replace("<meta charset='utf-8'>", "").encode("gb18030")
-    if form == "html_word":
-        return render_html(report, word=True).encode("utf-8")
-    if form == "docx":
-        return render_docx(report)
-    raise ValueError(f"unknown form {form!r}")
+    return _RENDERERS[form](report)
 
 
-FORMS = ("text", "glued", "markdown", "html", "html_gbk", "html_word", "docx")
+def render_pdf(report: SyntheticReport) -> bytes:
+    """A text-layer PDF made by LibreOffice from the DOCX rendering. 表三 is long enough after the
+    introduction to break across pages 1 and 2, one row split by the break."""
+    from ogi.readers.libreoffice import convert
+
+    return convert(render_docx(report), ".docx", "pdf")
 
 
-def render_pdf(report: SyntheticReport, page_break_in_t3: bool = True) -> bytes:
-    """A text-layer PDF made by LibreOffice from the DOCX rendering (needs LibreOffice)."""
-    import shutil
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise RuntimeError("rendering a PDF needs LibreOffice (apt-get install libreoffice-writer-nogui)")
-    with tempfile.TemporaryDirectory(prefix="ogi-synth-") as tmp:
-        src = Path(tmp) / "report.docx"
-        src.write_bytes(render_docx(report, page_break_in_t3=page_break_in_t3))
-        subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-             "--outdir", tmp, str(src)],
-            capture_output=True, timeout=180, check=True,
-        )
-        return (Path(tmp) / "report.pdf").read_bytes()
+def wrong_cells(report, synthetic: SyntheticReport) -> list[tuple[str, str, str, float | int, dict | None]]:
+    """The cells an extraction got wrong: (table, row, column, true value, what was extracted).
+    An ambiguous cell is right when the true value is among its candidates."""
+    wrong = []
+    for table, rows in synthetic.values.items():
+        for row, cols in rows.items():
+            for col, value in cols.items():
+                cell = report.tables.get(table, {}).get(row, {}).get(col)
+                if cell is None:
+                    wrong.append((table, row, col, value, None))
+                elif not (
+                    (cell.kind == "number" and cell.value == value)
+                    or (cell.kind == "ambiguous" and value in cell.candidates)
+                ):
+                    wrong.append((table, row, col, value, cell.as_json()))
+    return wrong

@@ -48,12 +48,12 @@ def report_id(report: Report) -> str:
     return hashlib.sha256(report.source.encode("utf-8")).hexdigest()[:16]
 
 
-def reports_table(reports: Iterable[Report], ids: dict[int, str] | None = None) -> pa.Table:
+def reports_table(reports: Iterable[Report]) -> pa.Table:
     rows = []
     for report in reports:
         rows.append(
             {
-                "report_id": (ids or {}).get(id(report)) or report_id(report),
+                "report_id": report_id(report),
                 "source": report.source,
                 "status": report.status,
                 "error": report.error,
@@ -70,10 +70,10 @@ def reports_table(reports: Iterable[Report], ids: dict[int, str] | None = None) 
     return pa.Table.from_pylist(rows, schema=REPORTS_SCHEMA)
 
 
-def cells_table(reports: Iterable[Report], ids: dict[int, str] | None = None) -> pa.Table:
+def cells_table(reports: Iterable[Report]) -> pa.Table:
     rows = []
     for report in reports:
-        rid = (ids or {}).get(id(report)) or report_id(report)
+        rid = report_id(report)
         for table, table_rows in report.tables.items():
             for row, cols in table_rows.items():
                 for col, cell in cols.items():

@@ -86,12 +86,6 @@ class Identity:
 
         return expand(self.lhs), expand(self.rhs)
 
-    def scopes(self, layout: Layout) -> tuple[str, ...]:
-        """The columns (over=columns) or rows (over=rows) the identity is checked for."""
-        if self.over == "columns":
-            return tuple(layout.columns)
-        return tuple(row.code for row in layout.rows)
-
 
 @dataclass(frozen=True)
 class NarrativeFigure:
@@ -101,7 +95,7 @@ class NarrativeFigure:
     pattern: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity, so results per spec can be cached
 class Spec:
     tables: dict[str, Table]
     identities: dict[str, Identity]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -20,8 +21,8 @@ class Token:
     page: int | None = None
 
 
-ROW_END = TokenKind.ROW_END
-TABLE_END = TokenKind.TABLE_END
+# A cell holding one number as printed (thousands separators and decimals allowed).
+NUMBER_CELL = re.compile(r"^\s*[-−]?\d[\d,]*(?:\.\d+)?\s*$")
 
 
 @dataclass
@@ -34,18 +35,6 @@ class Document:
     pages: int | None = None
     title: str | None = None
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        parts = []
-        for token in self.tokens:
-            if token.kind is TokenKind.CELL:
-                parts.append(token.text + " ")
-            elif token.kind is TokenKind.LINE:
-                parts.append(token.text + "\n")
-            else:
-                parts.append("\n")
-        return "".join(parts)
 
 
 class ReadError(Exception):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ogi.readers.document import Token, TokenKind
+from ogi.readers.document import NUMBER_CELL, Token, TokenKind
 
 _SKIP = {"script", "style", "noscript", "template", "head", "select", "option", "button", "iframe", "svg"}
 _BLOCK = {
@@ -19,7 +19,6 @@ _BLOCK = {
     "title", "body", "html", "address", "figure", "figcaption",
 }
 _ROW_GROUPS = {"tbody", "thead", "tfoot"}
-_NUMBER_CELL = re.compile(r"^\s*[-−]?\d[\d,]*(?:\.\d+)?\s*$")
 _MAX_SPAN = 100
 
 
@@ -78,7 +77,7 @@ class _Walker:
             for cell in _row_cells(row):
                 while (r, c) in occupied:
                     held_text, origin = occupied[(r, c)]
-                    if origin != r and _NUMBER_CELL.match(held_text):
+                    if origin != r and NUMBER_CELL.match(held_text):
                         self.tokens.append(Token(TokenKind.CELL, held_text.strip()))
                     c += 1
                 text = cell_text(cell)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ogi.readers.document import Document, ReadError, Token, TokenKind
+from ogi.readers.document import NUMBER_CELL, Document, ReadError, Token, TokenKind
 
 MAX_PAGES = 2000
 _TOL = 2.0  # points: rulings closer than this are one
@@ -211,9 +211,6 @@ def _page_tokens(page, page_no: int) -> tuple[list[Token], int]:
     return [token for _, tokens in placed for token in tokens], len(chars)
 
 
-_NUMERIC = re.compile(r"^[-−]?\d[\d,.]*$")
-
-
 def _last_row(tokens: list[Token]) -> list[Token] | None:
     """The cells of the row that ends the token list, when it ends with a table."""
     if len(tokens) < 2 or tokens[-1].kind is not TokenKind.TABLE_END or tokens[-2].kind is not TokenKind.ROW_END:
@@ -238,7 +235,7 @@ def _join_split_row(previous: list[Token], page: list[Token]) -> list[Token]:
     if len(first) != len(last) or end >= len(page) or page[end].kind is not TokenKind.ROW_END:
         return page
     for above, below in zip(last, first):
-        if below.text and (_NUMERIC.match(below.text) or _NUMERIC.match(above.text)):
+        if below.text and (NUMBER_CELL.match(below.text) or NUMBER_CELL.match(above.text)):
             return page
     if not any(cell.text for cell in first):
         return page

@@ -4,17 +4,13 @@ converted to DOCX by LibreOffice headless when it is installed."""
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
 import zipfile
-from pathlib import Path
 
 from ogi.readers.document import Document, ReadError, Token, TokenKind
+from ogi.readers.libreoffice import convert
 
 MAX_UNPACKED = 200 * 1024 * 1024
 MAX_RATIO = 200
-CONVERT_TIMEOUT = 120
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -90,35 +86,6 @@ def read_docx(data: bytes, source: str) -> Document:
     return Document(source, "docx", tokens, title=title)
 
 
-def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert_to_docx(data: bytes, suffix: str) -> bytes:
-    soffice = _soffice()
-    if soffice is None:
-        raise ReadError(
-            f"{suffix.lstrip('.').upper()} needs LibreOffice to convert it, and it is not installed "
-            "(Debian: apt-get install libreoffice-writer-nogui)"
-        )
-    with tempfile.TemporaryDirectory(prefix="ogi-convert-") as tmp:
-        src = Path(tmp) / f"report{suffix}"
-        src.write_bytes(data)
-        profile = Path(tmp) / "profile"
-        cmd = [
-            soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-            "--convert-to", "docx", "--outdir", tmp, str(src),
-        ]
-        try:
-            subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT, check=False)
-        except subprocess.TimeoutExpired:
-            raise ReadError(f"LibreOffice did not convert the file within {CONVERT_TIMEOUT} s") from None
-        out = Path(tmp) / "report.docx"
-        if not out.exists():
-            raise ReadError(f"LibreOffice could not convert the {suffix.lstrip('.').upper()} file (damaged?)")
-        return out.read_bytes()
-
-
 def read_word(data: bytes, source: str, container: str) -> Document:
     if container == "zip":
         archive = _check_zip(data)
@@ -126,13 +93,13 @@ def read_word(data: bytes, source: str, container: str) -> Document:
         if "word/document.xml" in names:
             return read_docx(data, source)
         if "content.xml" in names and "mimetype" in names:
-            doc = read_docx(convert_to_docx(data, ".odt"), source)
+            doc = read_docx(convert(data, ".odt", "docx"), source)
             doc.format = "odt"
             return doc
         raise ReadError("ZIP archive that is not a Word document (no word/document.xml)")
     suffix = {"ole": ".doc", "rtf": ".rtf"}[container]
     if container == "ole" and source.lower().endswith(".wps"):
         suffix = ".wps"
-    doc = read_docx(convert_to_docx(data, suffix), source)
+    doc = read_docx(convert(data, suffix, "docx"), source)
     doc.format = suffix.lstrip(".")
     return doc
