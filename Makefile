@@ -31,6 +31,8 @@ test: setup
 
 bench: setup
 	$(PY) bench/extraction.py
+	$(PY) bench/validation.py
+	$(PY) bench/report.py
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache build *.egg-info

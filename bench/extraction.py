@@ -1,6 +1,6 @@
 """Extraction throughput and accuracy, with pdfplumber's extract_tables beside ogi on the same PDFs.
 
-Writes BENCHMARKS.md and bench/results/extraction.json. Medians of repeated runs, on one core.
+Writes bench/results/extraction.json (bench/report.py turns the results into BENCHMARKS.md). Medians of repeated runs, on one core.
 """
 
 from __future__ import annotations
@@ -96,28 +96,7 @@ def main() -> None:
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "extraction.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    c, p = results["corpus_text_html"], results["pdf"]
-    lines = [
-        "# Benchmarks",
-        "",
-        f"Machine: {results['machine']}. Date: {results['date']}. One process, medians of repeated runs.",
-        "Run `make bench` to measure again; raw numbers in `bench/results/extraction.json`.",
-        "",
-        "## Extraction",
-        "",
-        f"- Real text/HTML reports (`tests/data/corpus`, {c['files']} files): **{c['reports_per_s']} reports/s**.",
-        f"  HTML: {c['html_ms_per_report']} ms per report against {c['lxml_parse_ms_per_report']} ms for lxml to parse it.",
-        f"- Text-layer PDFs ({p['files']} real reports, {p['pages']} pages): ogi **{p['ogi_pages_per_s']} pages/s**"
-        f" ({p['ogi_reports_per_s']} reports/s); pdfplumber `extract_tables` on the same files"
-        f" {p['pdfplumber_extract_tables_pages_per_s']} pages/s: **{p['speedup']}×**.",
-        "",
-        "| form (synthetic) | reports | reports/s | cells right |",
-        "|---|---|---|---|",
-    ]
-    for form, r in results["synthetic_forms"].items():
-        lines.append(f"| {form} | {r['reports']} | {r['reports_per_s']} | {r['cells_right']}/{r['cells']} |")
-    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    print(json.dumps(results, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -48,3 +48,46 @@ def test_usage_errors_exit_non_zero():
     assert run("extract").returncode == 2
     missing = run("extract", "/no/such/file.txt")
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+HONGZE = [CORPUS / "real" / "001_huaian_hongze_2023.pdf", CORPUS / "real" / "002_huaian_hongze_2024.pdf"]
+
+
+def test_validate_jsonl_one_object_per_violation(tmp_path):
+    result = run("validate", "--jsonl", *map(str, HONGZE), "--docs", str(tmp_path / "docs"), "--out",
+                 str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert all(set(line) == {"source", "rule", "scope", "lhs", "rhs", "severity", "message_zh"} for line in lines)
+    found = {(line["source"].rsplit("/", 1)[-1], line["rule"], line["scope"], line["lhs"], line["rhs"]) for line in lines}
+    assert found == {
+        ("001_huaian_hongze_2023.pdf", "I4", "t4.review", 0, 11),
+        ("001_huaian_hongze_2023.pdf", "I4", "t4.litigation_after_review", 0, 5),
+        ("002_huaian_hongze_2024.pdf", "N1", "narrative.received", 17, 95),
+    }
+    assert (tmp_path / "docs" / "index.html").is_file()
+    quality = pq.read_table(tmp_path / "out" / "quality.parquet").to_pandas()
+    assert sorted(quality["quality"]) == ["fail", "warn"]
+
+
+def test_validate_reads_extracted_parquet(tmp_path):
+    assert run("extract", "--parquet", str(tmp_path), *map(str, HONGZE)).returncode == 0
+    result = run("validate", "--parquet", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "2 reports (1 fail, 1 warn); 3 violations" in result.stdout
+    assert "I4 t4.review" in result.stdout
+
+
+def test_validate_usage_errors(tmp_path):
+    assert run("validate").returncode == 2
+    missing = run("validate", str(tmp_path / "nope.pdf"))
+    assert missing.returncode == 2 and "nope.pdf" in missing.stderr
+
+
+def test_expectations_build_and_check(tmp_path):
+    assert run("expectations", "build", "--check").returncode == 0
+    written = run("expectations", "build", "--out", str(tmp_path))
+    assert written.returncode == 0 and (tmp_path / "t3.json").is_file()
+    (tmp_path / "t3.json").write_text("{}", encoding="utf-8")
+    stale = run("expectations", "build", "--check", "--out", str(tmp_path))
+    assert stale.returncode == 1 and "t3.json" in stale.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -17,11 +18,8 @@ def _extract(args: argparse.Namespace) -> int:
     if missing:
         print(f"ogi extract: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
-    files = []
-    for path in map(Path, args.paths):
-        files.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
     reports = []
-    for file in files:
+    for file in _files(args.paths):
         report = extract_path(file)
         reports.append(report)
         if args.jsonl:
@@ -39,6 +37,79 @@ def _extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _files(paths: list[str]) -> list[Path]:
+    files = []
+    for path in map(Path, paths):
+        files.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+    return files
+
+
+def _validate(args: argparse.Namespace) -> int:
+    import json
+
+    import pandas as pd
+    import yaml
+
+    from ogi.validation.validate import validate
+
+    if bool(args.paths) == bool(args.parquet):
+        print("ogi validate: give report files or --parquet DIR (one of them)", file=sys.stderr)
+        return 2
+    wanted = [Path(p) for p in args.paths] + ([Path(args.parquet)] if args.parquet else [])
+    wanted += [Path(args.members)] if args.members else []
+    missing = [str(p) for p in wanted if not p.exists()]
+    if missing:
+        print(f"ogi validate: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    if args.parquet:
+        reports = pd.read_parquet(Path(args.parquet) / "reports.parquet")
+        cells = pd.read_parquet(Path(args.parquet) / "cells.parquet")
+    else:
+        from ogi.extract import extract_path
+        from ogi.tables_io import cells_table, reports_table
+
+        extracted = [extract_path(file) for file in _files(args.paths)]
+        reports, cells = reports_table(extracted).to_pandas(), cells_table(extracted).to_pandas()
+    members = yaml.safe_load(Path(args.members).read_text(encoding="utf-8")) if args.members else None
+    result = validate(reports, cells, members=members, docs_dir=Path(args.docs).resolve() if args.docs else None)
+    for v in result.violations.itertuples():
+        if args.jsonl:
+            out = {"source": v.source, "rule": v.rule, "scope": v.scope, "lhs": _plain(v.lhs), "rhs": _plain(v.rhs),
+                   "severity": v.severity, "message_zh": v.message_zh}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+        else:
+            print(f"{v.severity:<8} {v.source}  {v.message_zh}")
+    if args.out:
+        out_dir = Path(args.out)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in ("violations", "not_assessable", "quality"):
+            getattr(result, name).to_parquet(out_dir / f"{name}.parquet", index=False)
+    if not args.jsonl:
+        counts = ", ".join(f"{n} {q}" for q, n in sorted(result.counts().items()))
+        print(f"{len(result.quality)} reports ({counts}); {len(result.violations)} violations, "
+              f"{len(result.not_assessable)} checks not assessable" + (f"; Data Docs: {args.docs}" if args.docs else ""))
+    return 0
+
+
+def _plain(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _expectations(args: argparse.Namespace) -> int:
+    from ogi.template import load_spec
+    from ogi.validation.suites import default_directory, drift, write_suites
+
+    directory = Path(args.out) if args.out else default_directory()
+    if args.check:
+        differing = drift(load_spec(), directory)
+        for name in differing:
+            print(f"{directory / name}: differs from rules.yaml; run `ogi expectations build`", file=sys.stderr)
+        return 1 if differing else 0
+    for path in write_suites(load_spec(), directory):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ogi", description=__doc__)
     parser.add_argument("--version", action="version", version=f"ogi {__version__}")
@@ -48,12 +119,32 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--jsonl", action="store_true", help="one JSON object per input file on stdout")
     extract.add_argument("--parquet", metavar="DIR", help="write reports.parquet and cells.parquet to DIR")
     extract.set_defaults(run=_extract)
+
+    check = commands.add_parser("validate", help="check reports against the identities and the other rules")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="report files or directories of them")
+    check.add_argument("--parquet", metavar="DIR", help="validate reports.parquet and cells.parquet of DIR instead")
+    check.add_argument("--jsonl", action="store_true", help="one JSON object per violation on stdout")
+    check.add_argument("--members", metavar="FILE", help="YAML: consolidated agency -> its member agencies (H1)")
+    check.add_argument("--docs", metavar="DIR", help="build GX Data Docs for this run into DIR")
+    check.add_argument("--out", metavar="DIR", help="write violations, not_assessable and quality as Parquet")
+    check.set_defaults(run=_validate)
+
+    suites = commands.add_parser("expectations", help="the GX suites generated from spec/rules.yaml")
+    suites_commands = suites.add_subparsers(dest="action", required=True)
+    build = suites_commands.add_parser("build", help="write the suites (default: expectations/ of the checkout)")
+    build.add_argument("--out", metavar="DIR", help="directory to write to")
+    build.add_argument("--check", action="store_true", help="exit 1 when the suites there differ from the spec")
+    build.set_defaults(run=_expectations)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # the reader (head, less) stopped early: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python from failing on the final flush
+        return 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from ogi.metadata import Metadata, extract_metadata
 from ogi.readers import read_document
 from ogi.readers.document import Document, ReadError
 from ogi.segment import TooManyCandidates, cuts
+from ogi.stated import Stated, stated_figures
 from ogi.template import Column, Layout, Spec, load_spec
 
 MAX_COMBINATIONS = 100_000
@@ -31,6 +32,7 @@ class Report:
     layouts: dict[str, str] = field(default_factory=dict)
     metadata: Metadata = field(default_factory=Metadata)
     tables: dict[str, dict[str, dict[str, C.Cell]]] = field(default_factory=dict)
+    stated: list[Stated] = field(default_factory=list)
 
     @property
     def error(self) -> str | None:
@@ -47,6 +49,7 @@ class Report:
             "pages": self.pages,
             "layouts": self.layouts,
             "metadata": self.metadata.as_json(),
+            "stated": [figure.as_json() for figure in self.stated],
             "tables": {
                 t: {r: {c: cell.as_json() for c, cell in cols.items()} for r, cols in rows.items()}
                 for t, rows in self.tables.items()
@@ -192,14 +195,16 @@ def _runs_for(match: TableMatch) -> list[Run]:
     return runs
 
 
-def narrative_hints(spec: Spec, table: str, narrative: str) -> dict[CellKey, int]:
+def narrative_hints(spec: Spec, table: str, stated: list[Stated]) -> dict[CellKey, int]:
+    """Cells of `table` that a figure stated in the text settles (rules.yaml: `settles_extraction`)."""
+    figures = {figure.code: figure for figure in spec.rules.narrative.figures}
     hints = {}
-    for figure in spec.narrative:
-        if figure.table != table:
-            continue
-        match = re.search(figure.pattern, narrative)
-        if match:
-            hints[(figure.row, figure.column)] = int(match.group(1))
+    for statement in stated:
+        figure = figures[statement.figure]
+        if figure.settles_extraction and len(figure.equals) == 1 and len(figure.equals[0]) == 1:
+            cell = figure.equals[0][0]
+            if cell.table == table:
+                hints[(cell.row, cell.column)] = statement.value
     return hints
 
 
@@ -268,12 +273,12 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
     if not (t2 or t3 or t4):
         return _no_tables(report, stream.text)
 
-    narrative = stream.text[: (t2 or t3 or t4).start]
+    report.stated = stated_figures(spec, stream.text[: (t2 or t3 or t4).start])
     results: dict[str, TableResult] = {}
     for code, match in (("t2", t2), ("t3", t3), ("t4", t4)):
         if match is None:
             continue
-        result = read_table(spec, match, narrative_hints(spec, code, narrative))
+        result = read_table(spec, match, narrative_hints(spec, code, report.stated))
         results[code] = result
         report.errors.extend(result.errors)
         if result.missing_rows and code != "t2":

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from ogi.template import Identity, Layout, Spec
+from ogi.rules import Identity
+from ogi.template import Layout, Spec
 
 CellKey = tuple[str, str]  # (row, column)
 

@@ -11,8 +11,13 @@ import io
 import random
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from ogi.identities import table_checks
 from ogi.template import Layout, Row, load_spec
+
+if TYPE_CHECKING:
+    from ogi.extract import Report
 
 Values = dict[str, dict[str, dict[str, float | int]]]
 
@@ -40,9 +45,14 @@ def _skewed(rng: random.Random, scale: int) -> int:
 
 
 def make_report(seed: int, t2_layout: str = "2021", t3_layout: str = "2021", year: int | None = None,
-                agency: str | None = None, break_identity: str | None = None) -> SyntheticReport:
+                agency: str | None = None, break_identity: str | None = None,
+                previous: SyntheticReport | None = None) -> SyntheticReport:
+    """A report whose values keep every identity (but `break_identity`); given last year's report of the
+    same agency, it also carries over what that one carried forward and continues its stock of documents."""
     rng = random.Random(seed)
     spec = load_spec()
+    if previous is not None:
+        year, agency = previous.year + 1, previous.agency
     year = year or (2020 if t2_layout == "2019" else 2023)
     agency = agency or f"示例市{'东西南北中'[seed % 5]}{'山河湖海城林'[seed // 5 % 6]}区人民政府"
     values: Values = {"t2": {}, "t3": {}, "t4": {}}
@@ -58,6 +68,11 @@ def make_report(seed: int, t2_layout: str = "2021", t3_layout: str = "2021", yea
             else:
                 cols[col] = _skewed(rng, 300)
         values["t2"][row.code] = cols
+    before = previous.values["t2"] if previous is not None and previous.layouts["t2"] == t2_layout else {}
+    for row, cols in values["t2"].items():
+        if "in_force" in cols and row in before:
+            cols["repealed"] = min(cols["repealed"], before[row]["in_force"] + cols["issued"])
+            cols["in_force"] = before[row]["in_force"] + cols["issued"] - cols["repealed"]
 
     t3 = spec.layout("t3", t3_layout)
     applicants = [c for c in t3.columns if c != "total"]
@@ -68,11 +83,14 @@ def make_report(seed: int, t2_layout: str = "2021", t3_layout: str = "2021", yea
             if row.result:
                 t3v[row.code][col] = _skewed(rng, scale.get(col, 1)) if rng.random() < 0.5 else 0
         results = sum(t3v[row.code][col] for row in t3.rows if row.result)
-        carried_over = _skewed(rng, 2) if rng.random() < 0.3 else 0
+        if previous is not None:
+            carried_over = previous.values["t3"]["carried_forward"][col]
+        else:
+            carried_over = _skewed(rng, 2) if rng.random() < 0.3 else 0
         carried_forward = _skewed(rng, 2) if rng.random() < 0.3 else 0
         new = results + carried_forward - carried_over
         if new < 0:
-            carried_over += new
+            carried_forward -= new
             new = 0
         t3v["results_total"][col] = results
         t3v["carried_over"][col] = carried_over
@@ -354,3 +372,49 @@ def wrong_cells(report, synthetic: SyntheticReport) -> list[tuple[str, str, str,
                 ):
                     wrong.append((table, row, col, value, cell.as_json()))
     return wrong
+
+
+def as_extracted(synthetic: SyntheticReport, source: str) -> Report:
+    """The report extraction would return for `synthetic` read perfectly: for validation tests and benchmarks
+    that should not pay for rendering and reading."""
+    from ogi import cells as C
+    from ogi.extract import Report
+    from ogi.metadata import Metadata
+    from ogi.stated import stated_figures
+
+    report = Report(source, "ok", format="synthetic", metadata=Metadata(synthetic.agency, synthetic.year))
+    report.layouts = dict(synthetic.layouts)
+    report.tables = {
+        table: {
+            row: {col: C.Cell(C.NUMBER, _fmt(value), value) for col, value in cols.items()}
+            for row, cols in rows.items()
+        }
+        for table, rows in synthetic.values.items()
+    }
+    report.stated = stated_figures(load_spec(), synthetic.narrative)
+    return report
+
+
+def make_corpus(count: int, seed: int = 0, break_every: int = 0) -> list[SyntheticReport]:
+    """`count` reports of agencies reporting four consecutive years (2021-2024), consistent across years;
+    one agency in five prints its 表三 in the 2019 layout (the hybrid real reports show). Every
+    `break_every`-th report breaks one identity, I1 to I4 in turn."""
+    identities = ("I1", "I2", "I3", "I4")
+    reports: list[SyntheticReport] = []
+    previous: SyntheticReport | None = None
+    for i in range(count):
+        agency_no, year_no = divmod(i, 4)
+        if year_no == 0:
+            previous = None
+        broken = identities[(i // break_every) % 4] if break_every and i % break_every == break_every - 1 else None
+        report = make_report(
+            seed * 1_000_003 + i,
+            t3_layout="2019" if agency_no % 5 == 4 else "2021",
+            year=2021 if previous is None else None,
+            agency=f"示例省第{agency_no}号单位" if previous is None else None,
+            break_identity=broken,
+            previous=previous,
+        )
+        reports.append(report)
+        previous = report
+    return reports

@@ -21,11 +21,13 @@ REPORTS_SCHEMA = pa.schema(
         ("format", pa.string()),
         ("pages", pa.int32()),
         ("agency", pa.string()),
+        ("region", pa.string()),
         ("report_year", pa.int32()),
         ("published", pa.string()),
         ("t2_layout", pa.string()),
         ("t3_layout", pa.string()),
         ("warnings", pa.list_(pa.string())),
+        ("stated", pa.list_(pa.struct([("figure", pa.string()), ("value", pa.int64()), ("phrase", pa.string())]))),
     ]
 )
 CELLS_SCHEMA = pa.schema(
@@ -60,11 +62,13 @@ def reports_table(reports: Iterable[Report]) -> pa.Table:
                 "format": report.format,
                 "pages": report.pages,
                 "agency": report.metadata.agency,
+                "region": None,
                 "report_year": report.metadata.report_year,
                 "published": report.metadata.published,
                 "t2_layout": report.layouts.get("t2"),
                 "t3_layout": report.layouts.get("t3"),
                 "warnings": report.warnings,
+                "stated": [s.as_json() for s in report.stated],
             }
         )
     return pa.Table.from_pylist(rows, schema=REPORTS_SCHEMA)

@@ -1,13 +1,15 @@
-"""The template grammar's data: tables, layouts, rows, columns and identities from `spec/templates.yaml`."""
+"""The template grammar's data: tables, layouts, rows and columns from `spec/templates.yaml`, with the rules."""
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 import yaml
+
+from ogi.rules import Identity, Rules, parse_rules
 
 
 def _nfkc(text: str) -> str:
@@ -62,44 +64,14 @@ class Table:
     header_words: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Identity:
-    code: str
-    table: str
-    over: str  # "columns": one check per column, lhs/rhs are rows; "rows": one per row, lhs/rhs are columns
-    lhs: tuple[str, ...]
-    rhs: tuple[str, ...]
-    zh: str
-    en: str
-
-    def terms(self, layout: Layout) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """lhs and rhs with `result_rows` expanded for the given layout."""
-
-        def expand(names: tuple[str, ...]) -> tuple[str, ...]:
-            out: list[str] = []
-            for name in names:
-                if name == "result_rows":
-                    out.extend(row.code for row in layout.rows if row.result)
-                else:
-                    out.append(name)
-            return tuple(out)
-
-        return expand(self.lhs), expand(self.rhs)
-
-
-@dataclass(frozen=True)
-class NarrativeFigure:
-    table: str
-    row: str
-    column: str
-    pattern: str
-
-
 @dataclass(frozen=True, eq=False)  # hashed by identity, so results per spec can be cached
 class Spec:
     tables: dict[str, Table]
-    identities: dict[str, Identity]
-    narrative: tuple[NarrativeFigure, ...] = field(default=())
+    rules: Rules
+
+    @property
+    def identities(self) -> dict[str, Identity]:
+        return self.rules.identities
 
     def layout(self, table: str, code: str) -> Layout:
         return self.tables[table].layouts[code]
@@ -148,18 +120,17 @@ def _table(code: str, raw: dict, kinds: dict) -> Table:
     )
 
 
-def parse_spec(text: str) -> Spec:
-    raw = yaml.safe_load(text)
+def parse_spec(templates_text: str, rules_text: str) -> Spec:
+    raw = yaml.safe_load(templates_text)
     kinds = raw["column_kinds"]
     tables = {code: _table(code, t, kinds) for code, t in raw["tables"].items()}
-    identities = {
-        code: Identity(code, i["table"], i["over"], tuple(i["lhs"]), tuple(i["rhs"]), i["zh"], i["en"])
-        for code, i in raw["identities"].items()
-    }
-    narrative = tuple(NarrativeFigure(**n) for n in raw.get("narrative", ()))
-    return Spec(tables, identities, narrative)
+    return Spec(tables, parse_rules(yaml.safe_load(rules_text)))
 
 
 @cache
 def load_spec() -> Spec:
-    return parse_spec(resources.files("ogi.spec").joinpath("templates.yaml").read_text(encoding="utf-8"))
+    files = resources.files("ogi.spec")
+    return parse_spec(
+        files.joinpath("templates.yaml").read_text(encoding="utf-8"),
+        files.joinpath("rules.yaml").read_text(encoding="utf-8"),
+    )

@@ -1,0 +1,68 @@
+"""BENCHMARKS.md from the results files the benchmarks wrote under bench/results/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def _load(name: str) -> dict | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def extraction_lines(results: dict) -> list[str]:
+    c, p = results["corpus_text_html"], results["pdf"]
+    lines = [
+        "## Extraction",
+        "",
+        f"Machine: {results['machine']}. Date: {results['date']}. One process, medians of repeated runs.",
+        "",
+        f"- Real text/HTML reports (`tests/data/corpus`, {c['files']} files): **{c['reports_per_s']} reports/s**.",
+        f"  HTML: {c['html_ms_per_report']} ms per report against {c['lxml_parse_ms_per_report']} ms for lxml to parse it.",
+        f"- Text-layer PDFs ({p['files']} real reports, {p['pages']} pages): ogi **{p['ogi_pages_per_s']} pages/s**"
+        f" ({p['ogi_reports_per_s']} reports/s); pdfplumber `extract_tables` on the same files"
+        f" {p['pdfplumber_extract_tables_pages_per_s']} pages/s: **{p['speedup']}×**.",
+        "",
+        "| form (synthetic) | reports | reports/s | cells right |",
+        "|---|---|---|---|",
+    ]
+    for form, r in results["synthetic_forms"].items():
+        lines.append(f"| {form} | {r['reports']} | {r['reports_per_s']} | {r['cells_right']}/{r['cells']} |")
+    return lines
+
+
+def validation_lines(results: dict) -> list[str]:
+    lines = [
+        "## Validation",
+        "",
+        f"Machine: {results['machine']}. Date: {results['date']}. Synthetic reports, four years per agency, "
+        "one in fifty with a broken identity; every suite (I1–I4, D1–D2, X1–X2, N1, H1) run through GX, "
+        f"one validation per frame. GX's import, paid once per process: {results['gx_import_seconds']} s.",
+        "",
+        "| reports | cells | seconds (median) | runs | violations | failing reports / broken |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results["sizes"].values():
+        lines.append(
+            f"| {r['reports']:,} | {r['cells']:,} | **{r['seconds_median']}** | {', '.join(map(str, r['seconds_all']))}"
+            f" | {r['violations']} | {r['failing_reports']} / {r['broken_reports']} |"
+        )
+    return lines
+
+
+def main() -> None:
+    lines = ["# Benchmarks", "", "Run `make bench` to measure again; raw numbers in `bench/results/*.json`.", ""]
+    for name, render in (("extraction", extraction_lines), ("validation", validation_lines)):
+        results = _load(name)
+        if results is not None:
+            lines += render(results) + [""]
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
