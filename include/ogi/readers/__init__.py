@@ -38,6 +38,17 @@ def normalize_tokens(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+def html_text(data: bytes, content_type: str | None = None) -> str | None:
+    """The decoded page when `data` is an HTML page, else None."""
+    try:
+        if sniff(data) != "text":
+            return None
+        text, _encoding, _notes = decode(data, charset_from_content_type(content_type))
+    except ReadError:
+        return None
+    return text if _HTML.search(text[:20000]) else None
+
+
 def read_document(data: bytes, source: str, content_type: str | None = None) -> Document:
     kind = sniff(data)
     if kind == "pdf":

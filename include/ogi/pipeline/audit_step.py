@@ -1,0 +1,107 @@
+"""Audit a run's staged batches before anything is published: validate the reports (GX suites, with the
+curated reports of the same agencies as context for the cross-year and consolidation rules) and check the
+batch's own integrity. An integrity failure raises, so publish never runs and readers keep what they had."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from ogi.pipeline import curated
+from ogi.pipeline.config import PipelineConfig, run_key
+from ogi.pipeline.parquet_io import read_frame, write_frame
+from ogi.pipeline.schemas import SCHEMAS
+from ogi.sources import load_sources
+from ogi.template import load_spec
+from ogi.validation.validate import validate
+
+STAGED = ("reports", "cells", "t2", "t3", "t4", "quarantine")
+
+
+class AuditError(RuntimeError):
+    """The staged batch is not fit to publish (a bug or a broken write, not a bad report)."""
+
+
+def load_staged(store, staged_keys: list[str]) -> dict[str, pd.DataFrame]:
+    out = {}
+    for name in STAGED:
+        frames = [read_frame(store, f"{key}/{name}.parquet") for key in staged_keys]
+        frames = [f for f in frames if len(f)]
+        out[name] = pd.concat(frames, ignore_index=True) if frames else SCHEMAS[name].empty_table().to_pandas()
+    return out
+
+
+def _check_integrity(store, staged_keys: list[str], staged: dict[str, pd.DataFrame]) -> list[str]:
+    problems = []
+    reports, cells = staged["reports"], staged["cells"]
+    duplicated = reports["report_id"][reports["report_id"].duplicated()]
+    if len(duplicated):
+        problems.append(f"report ids staged twice: {', '.join(sorted(set(duplicated))[:5])}")
+    spec = load_spec()
+    counts = cells.groupby(["report_id", "table"]).size()
+    for row in reports.itertuples():
+        for table, layout_code in (("t2", row.t2_layout), ("t3", row.t3_layout), ("t4", "standard")):
+            if layout_code is None or (row.report_id, table) not in counts:
+                continue
+            expected = spec.layout(table, layout_code).cell_count()
+            if counts[(row.report_id, table)] != expected:
+                problems.append(f"{row.source}: {table} has {counts[(row.report_id, table)]} cells, its layout "
+                                f"{layout_code} has {expected}")
+    for key in staged_keys:
+        summary = store.read_json(f"{key}/summary.json")
+        fates = sum(v for k, v in summary.items() if k != "documents")
+        if fates != summary["documents"]:
+            problems.append(f"{key}: {summary['documents']} documents but {fates} accounted for")
+    return problems
+
+
+def _context(store, version, reports: pd.DataFrame, members: dict[str, list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Curated reports (and their cells) of the batch's agencies, their consolidating parents and members."""
+    agencies = set(reports["agency"])
+    for parent, kids in members.items():
+        if parent in agencies or agencies & set(kids):
+            agencies |= {parent, *kids}
+    known = curated.read_dataset(store, version, "reports")
+    context = known[known["agency"].isin(agencies) & ~known["report_id"].isin(set(reports["report_id"]))]
+    if context.empty:
+        return context, SCHEMAS["cells"].empty_table().to_pandas()
+    years = {curated.partition_of("cells", y) for y in context["report_year"]}
+    cells = curated.read_dataset(store, version, "cells", partitions=years)
+    return context, cells[cells["report_id"].isin(set(context["report_id"]))]
+
+
+def audit(config: PipelineConfig, run_id: str, staged_keys: list[str]) -> str:
+    store = config.store()
+    staged = load_staged(store, staged_keys)
+    problems = _check_integrity(store, staged_keys, staged)
+    if problems:
+        raise AuditError("the staged batch fails its audit:\n" + "\n".join(problems))
+    members = load_sources(config.sources).members()
+    version = curated.current(store)
+    context, context_cells = _context(store, version, staged["reports"], members)
+    reports = pd.concat([staged["reports"], context], ignore_index=True)
+    cells = pd.concat([staged["cells"], context_cells], ignore_index=True)
+    key = f"runs/{run_key(run_id)}"
+    if reports.empty:  # nothing new to check: no GX run, empty results
+        for name in ("violations", "not_assessable", "quality"):
+            write_frame(store, f"{key}/validation/{name}.parquet", SCHEMAS[name].empty_table().to_pandas(), name)
+        store.write_json(f"{key}/validation/context.json", {"revalidated": []})
+        return f"{key}/validation"
+    docs = Path(store.path(f"{key}/data_docs")) if store.local else Path(tempfile.mkdtemp(prefix="ogi-docs-"))
+    result = validate(reports, cells, members=members, docs_dir=docs)
+    if not store.local:
+        for file in docs.rglob("*"):
+            if file.is_file():
+                store.write_bytes(f"{key}/data_docs/{file.relative_to(docs)}", file.read_bytes())
+    who = reports[["report_id", "report_year", "agency"]]
+    outputs = {
+        "violations": result.violations.merge(who, on="report_id", how="left"),
+        "not_assessable": result.not_assessable.merge(who[["report_id", "report_year"]], on="report_id", how="left"),
+        "quality": result.quality.merge(who, on="report_id", how="left"),
+    }
+    for name, frame in outputs.items():
+        write_frame(store, f"{key}/validation/{name}.parquet", frame, name)
+    store.write_json(f"{key}/validation/context.json", {"revalidated": sorted(context["report_id"])})
+    return f"{key}/validation"

@@ -1,0 +1,95 @@
+"""Extract one fetched batch into staging: curated-shaped rows for what was read, quarantine rows (with the
+reason and the raw file's hash) for what was not. Nothing is dropped: every document is counted once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from ogi.extract import Report, extract_bytes
+from ogi.fetch.archive import Archive
+from ogi.pipeline.config import PipelineConfig, run_key
+from ogi.pipeline.parquet_io import write_frame
+from ogi.pipeline.schemas import SCHEMAS
+from ogi.pipeline.wide import wide
+from ogi.tables_io import cells_table, report_id
+from ogi.validation.validate import VALIDATED
+
+# What became of a document in this run (the run summary counts these).
+EXTRACTED, QUARANTINED, CONTAINER, UNCHANGED, OUT_OF_SCOPE = (
+    "extracted", "quarantined", "container", "unchanged", "out_of_scope")
+
+
+def _report_row(report: Report, document: dict, run_id: str) -> dict:
+    agency = document["agency"]
+    return {
+        "report_id": report_id(report), "report_year": report.metadata.report_year, "source": report.source,
+        "sha256": document["sha256"], "content_type": document["content_type"], "run_id": run_id,
+        "status": report.status, "error": report.error, "format": report.format, "pages": report.pages,
+        "agency": agency["name"], "agency_printed": report.metadata.agency, "region": agency["region"],
+        "level": agency["level"], "parent": agency["parent"], "published": report.metadata.published,
+        "t2_layout": report.layouts.get("t2"), "t3_layout": report.layouts.get("t3"), "warnings": report.warnings,
+        "stated": [s.as_json() for s in report.stated], "quality": None,
+    }
+
+
+def _quarantine_row(document: dict, stage: str, status: str, reason: str | None, run_id: str) -> dict:
+    return {
+        "source": document["source"], "report_id": report_id(Report(document["source"], status)),
+        "agency": document["agency"]["name"], "stage": stage, "status": status,
+        "reason": reason or status, "sha256": document["sha256"], "content_type": document["content_type"],
+        "run_id": run_id, "quarantined_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _frame(rows: list[dict], dataset: str) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=SCHEMAS[dataset].names)
+
+
+def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
+    store = config.store()
+    archive = Archive(store)
+    fetched = store.read_json(fetched_key)
+    run_id, year = fetched["run_id"], fetched["year"]
+    reports: list[Report] = []
+    report_rows, quarantine_rows, fates = [], [], []
+    for document in fetched["documents"]:
+        if document["sha256"] is None:
+            quarantine_rows.append(_quarantine_row(document, "fetch", document["outcome"], document["reason"], run_id))
+            fates.append(QUARANTINED)
+            continue
+        if not document["process"]:
+            fates.append(UNCHANGED)
+            continue
+        report = extract_bytes(archive.get(document["sha256"]), document["source"], document["content_type"])
+        if report.status in VALIDATED:
+            if year is not None and report.metadata.report_year not in (None, year):
+                fates.append(OUT_OF_SCOPE)
+                continue
+            reports.append(report)
+            report_rows.append(_report_row(report, document, run_id))
+            fates.append(EXTRACTED)
+        elif document["attachments"]:  # a page that links its report as attachments; those are documents too
+            fates.append(CONTAINER)
+        else:
+            quarantine_rows.append(_quarantine_row(document, "extract", report.status, report.error, run_id))
+            fates.append(QUARANTINED)
+    report_frame = _frame(report_rows, "reports")
+    cells = cells_table(reports).to_pandas()
+    cells = cells.merge(report_frame[["report_id", "report_year"]], on="report_id", how="left")
+    staged = f"runs/{run_key(run_id)}/staging/{fetched['batch']}"
+    outputs = {
+        "reports": report_frame,
+        "cells": cells[SCHEMAS["cells"].names],
+        "t2": wide("t2", cells, report_frame),
+        "t3": wide("t3", cells, report_frame),
+        "t4": wide("t4", cells, report_frame),
+        "quarantine": _frame(quarantine_rows, "quarantine"),
+    }
+    for name, frame in outputs.items():
+        write_frame(store, f"{staged}/{name}.parquet", frame, name)
+    counts = {fate: fates.count(fate) for fate in (EXTRACTED, QUARANTINED, CONTAINER, UNCHANGED, OUT_OF_SCOPE)}
+    store.write_json(f"{staged}/summary.json", {"documents": len(fetched["documents"]), **counts})
+    return staged
+

@@ -1,0 +1,27 @@
+"""Wide tables for BI tools, from the long cells: t2 (report × row), t3 (report × applicant column),
+t4 (report × block). A value is the printed number or NULL; the cell's kind stays in `cells`."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ogi.pipeline.schemas import SCHEMAS
+
+_PIVOT = {"t2": ("row", "col"), "t3": ("col", "row"), "t4": ("row", "col")}
+
+
+def wide(table: str, cells: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    schema = SCHEMAS[table]
+    per, across = _PIVOT[table]
+    part = cells[cells["table"] == table]
+    if part.empty:
+        return schema.empty_table().to_pandas()
+    values = part.assign(value=part["value"].where(part["kind"] == "number"))
+    pivot = values.pivot(index=["report_id", per], columns=across, values="value").reset_index()
+    pivot.columns.name = None
+    who = reports[["report_id", "report_year", "agency", "region", "level"]]
+    out = pivot.merge(who, on="report_id", how="left")
+    for name in schema.names:
+        if name not in out:
+            out[name] = None
+    return out[schema.names]

@@ -1,0 +1,180 @@
+"""The pipeline's steps in one process against a real portal on 127.0.0.1: what is curated, quarantined and
+logged; re-runs; changed content; a crash between writing a version and making it current."""
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pytest
+
+from ogi import synth
+from ogi.fetch.archive import Archive
+from ogi.pipeline import curated
+from ogi.pipeline.config import PipelineConfig
+from ogi.pipeline.run import run_all
+from tests.portal import AGENCY, make_portal
+
+MAX_BYTES = 2_000_000
+
+
+@pytest.fixture(scope="module")
+def portal():
+    portal = make_portal(MAX_BYTES).start()
+    yield portal
+    portal.stop()
+
+
+def write_sources(path, portal) -> None:
+    path.write_text(textwrap.dedent(f"""\
+        fetch: {{timeout_s: 1.0, retries: 2, backoff_s: 0.05, max_bytes: {MAX_BYTES}}}
+        agencies:
+          - name: {AGENCY}
+            region: 示例省示例市
+            level: county
+            listings: ['{portal.base}/list.html']
+            allow_private: true
+        """), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory, portal):
+    root = tmp_path_factory.mktemp("pipeline")
+    write_sources(root / "sources.yaml", portal)
+    config = PipelineConfig(str(root / "data"), root / "sources.yaml", batch_size=3, max_batches=4)
+    return config, run_all(config, "run-1")
+
+
+def t3_totals(config) -> dict[tuple[str, str], float]:
+    with duckdb.connect(config.data_root + "/ogi.duckdb", read_only=True) as db:
+        rows = db.sql("select r.source, t3.new_received, t3.results_total, t3.granted from t3 "
+                      "join reports r using (report_id) where t3.col = 'total'").fetchall()
+    return {source.rsplit("/", 1)[-1]: (new, results, granted) for source, new, results, granted in rows}
+
+
+def test_every_document_ends_in_exactly_one_place(first_run):
+    config, summary = first_run
+    assert summary["documents"] == 10  # 8 report links (file:// included) + 2 attachments
+    assert (summary["extracted"], summary["container"], summary["quarantined"]) == (5, 1, 4)
+    assert summary["documents"] == sum(summary[k] for k in
+                                       ("extracted", "quarantined", "container", "unchanged", "out_of_scope"))
+    store = config.store()
+    version = curated.current(store)
+    reports = curated.read_dataset(store, version, "reports")
+    quarantine = curated.read_dataset(store, version, "quarantine")
+    assert len(reports) == 5 and len(quarantine) == 4
+    assert not set(reports["source"]) & set(quarantine["source"])
+
+
+def test_curated_values_are_the_reports_values(first_run, portal):
+    config, _ = first_run
+    totals = t3_totals(config)
+    for path in ("/r/2022.html", "/r/2023-gbk.html", "/a/2024.pdf", "/a/2024.docx", "/r/2020.html"):
+        truth = portal.reports[path].values["t3"]
+        name = path.rsplit("/", 1)[-1]
+        assert totals[name] == (truth["new_received"]["total"], truth["results_total"]["total"],
+                                truth["granted"]["total"]), path
+
+
+def test_quarantine_says_why(first_run):
+    config, _ = first_run
+    store = config.store()
+    quarantine = curated.read_dataset(store, curated.current(store), "quarantine").set_index("source")
+    reasons = {source.rsplit("/", 1)[-1]: (row.stage, row.status, row.reason) for source, row in quarantine.iterrows()}
+    assert reasons["2018-gone.html"][1] == "failed" and "HTTP 404" in reasons["2018-gone.html"][2]
+    assert reasons["2019-slow.html"][1] == "failed" and "timed out" in reasons["2019-slow.html"][2]
+    assert reasons["2021-huge.pdf"][1] == "too_large" and "cap" in reasons["2021-huge.pdf"][2]
+    assert reasons["passwd"][1] == "refused" and "only http(s)" in reasons["passwd"][2]
+
+
+def test_fetch_log_records_every_attempt(first_run, portal):
+    config, _ = first_run
+    store = config.store()
+    records = [json.loads(line) for key in store.list("fetch_log/run-1")
+               for line in store.read_bytes(key).decode("utf-8").splitlines()]
+    flaky = next(r for r in records if r.get("url") == portal.base + "/r/2020.html" and r["stage"] == "fetch")
+    assert [a["http_status"] for a in flaky["attempts"]] == [500, 200] and flaky["sha256"]
+    slow = next(r for r in records if r.get("url") == portal.base + "/r/2019-slow.html")
+    assert len(slow["attempts"]) == 3
+
+
+def test_cross_year_rules_hold_on_a_consistent_series(first_run):
+    config, _ = first_run
+    with duckdb.connect(config.data_root + "/ogi.duckdb", read_only=True) as db:
+        rules = {r for (r,) in db.sql("select distinct rule from violations").fetchall()}
+        quality = dict(db.sql("select quality, count(*) from quality group by quality").fetchall())
+    assert not rules & {"I1", "I2", "I3", "I4", "X1", "X2", "D1", "D2"}
+    assert quality.get("fail", 0) == 0
+
+
+def test_a_rerun_publishes_nothing_new(first_run):
+    config, first = first_run
+    again = run_all(config, "run-2")
+    assert again["published"] is False and again["version"] == first["version"]
+    assert again["unchanged"] == 5 and again["extracted"] == 0 and again["newly_quarantined"] == 0
+    assert again["documents"] == first["documents"]
+
+
+def test_changed_content_makes_a_new_version_and_keeps_the_old(first_run, portal):
+    config, _ = first_run
+    store = config.store()
+    before = curated.current(store)
+    old_body = portal.routes["/r/2022.html"].body
+    changed = synth.make_report(4242, "2021", "2021", year=2022, agency=AGENCY)
+    portal.routes["/r/2022.html"].body = synth.render(changed, "html")
+    try:
+        summary = run_all(config, "run-3")
+    finally:
+        portal.routes["/r/2022.html"].body = old_body
+    assert summary["published"] and summary["version"] == before.number + 1 and summary["extracted"] == 1
+    truth = changed.values["t3"]
+    assert t3_totals(config)["2022.html"] == (truth["new_received"]["total"], truth["results_total"]["total"],
+                                              truth["granted"]["total"])
+    reports = curated.read_dataset(store, curated.current(store), "reports")
+    assert reports["report_id"].is_unique and len(reports) == 5
+    versions = Archive(store).url_state(portal.base + "/r/2022.html")["versions"]
+    assert len(versions) == 2 and all(store.exists(Archive(store).raw_key(v["sha256"])) for v in versions)
+    # the previous version's files are untouched: a reader holding it still reads it whole
+    old = curated.read_dataset(store, before, "reports")
+    assert len(old) == 5
+
+
+def test_a_crash_between_writing_and_publishing_leaves_the_previous_version(first_run, tmp_path):
+    config, _ = first_run
+    store = config.store()
+    before = curated.current(store)
+    rows_before = {name: sum(before.manifest["datasets"][name]["rows"].values()) for name in ("reports", "cells")}
+    script = textwrap.dedent(f"""
+        import sys, time
+        import pandas as pd
+        from ogi.pipeline import curated
+        from ogi.pipeline.config import PipelineConfig
+        from pathlib import Path
+        store = PipelineConfig({config.data_root!r}, Path({str(config.sources)!r})).store()
+        base = curated.current(store)
+        reports = curated.read_dataset(store, base, "reports")
+        cells = curated.read_dataset(store, base, "cells")
+        gone = set(reports["report_id"][:2])
+        staged = curated.stage_version(store, base, {{"reports": (reports.iloc[2:], gone),
+                                                      "cells": (cells[~cells.report_id.isin(gone)], gone)}}, "crash")
+        print(staged.number, flush=True)
+        time.sleep(600)
+        curated.commit(store, staged)
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    staged_number = int(process.stdout.readline())
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert staged_number == before.number + 1 and store.exists(f"curated/v{staged_number:06d}/manifest.json")
+    after = curated.current(store)
+    assert after.number == before.number
+    with duckdb.connect(config.data_root + "/ogi.duckdb", read_only=True) as db:
+        assert db.sql("select count(*) from reports").fetchall()[0][0] == rows_before["reports"]
+        assert db.sql("select count(*) from cells").fetchall()[0][0] == rows_before["cells"]
+    # the next run publishes over the orphan, complete again
+    summary = run_all(config, "run-after-crash", force=True)
+    assert summary["published"] and summary["version"] == before.number + 1
+    reports = curated.read_dataset(store, curated.current(store), "reports")
+    assert len(reports) == rows_before["reports"] and reports["report_id"].is_unique
