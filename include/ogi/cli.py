@@ -110,6 +110,33 @@ def _expectations(args: argparse.Namespace) -> int:
     return 0
 
 
+def _status(args: argparse.Namespace) -> int:
+    from ogi.pipeline import curated
+    from ogi.pipeline.catalog import catalog_path
+    from ogi.pipeline.config import PipelineConfig, run_key
+
+    config = PipelineConfig.from_env()
+    if args.data:
+        config = PipelineConfig(args.data, config.sources)
+    store = config.store()
+    version = curated.current(store)
+    if version is None:
+        print(f"no curated data yet under {store.url} (run the ogi_annual_reports DAG, or `make run`)")
+        return 1
+    manifest = version.manifest
+    print(f"curated data, version {version.number} (published {manifest['created']} by run {manifest['run_id']}):")
+    print(f"  {store.uri(curated.CURRENT)}")
+    for name, dataset in manifest["datasets"].items():
+        print(f"  {name:<15} {sum(dataset['rows'].values()):>9,} rows in {len(dataset['files'])} partition(s)")
+    print(f"DuckDB catalog (views over the current version): {catalog_path(config)}")
+    if store.exists("quality/latest.html"):
+        print(f"quality report: {store.uri('quality/latest.html')}")
+    docs = f"runs/{run_key(manifest['run_id'])}/data_docs/index.html"
+    if store.exists(docs):
+        print(f"GX Data Docs of that run: {store.uri(docs)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ogi", description=__doc__)
     parser.add_argument("--version", action="version", version=f"ogi {__version__}")
@@ -128,6 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--docs", metavar="DIR", help="build GX Data Docs for this run into DIR")
     check.add_argument("--out", metavar="DIR", help="write violations, not_assessable and quality as Parquet")
     check.set_defaults(run=_validate)
+
+    status = commands.add_parser("status", help="where the curated data, DuckDB catalog and quality report are")
+    status.add_argument("--data", metavar="DIR|URL", help="the data root (default: $OGI_DATA or ./data)")
+    status.set_defaults(run=_status)
 
     suites = commands.add_parser("expectations", help="the GX suites generated from spec/rules.yaml")
     suites_commands = suites.add_subparsers(dest="action", required=True)
