@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ogi.template import Column
 
@@ -55,17 +56,23 @@ def parse_number(text: str, column: Column) -> int | float | None:
 
 
 def classify(raw: str, column: Column) -> Cell:
+    kind, value = _kind_and_value(raw, column)
+    return Cell(kind, raw, value)
+
+
+@lru_cache(maxsize=65536)
+def _kind_and_value(raw: str, column: Column) -> tuple[str, float | int | None]:
     text = raw.strip()
     if not text:
-        return Cell(BLANK, raw)
+        return BLANK, None
     value = parse_number(text, column)
     if value is not None:
-        return Cell(NUMBER, raw, value)
+        return NUMBER, value
     if all(ch in DASHES for ch in text):
-        return Cell(DASH, raw)
+        return DASH, None
     if text in _SLASHES:
-        return Cell(SLASH, raw)
-    return Cell(TEXT, raw)
+        return SLASH, None
+    return TEXT, None
 
 
 def absent() -> Cell:

@@ -157,25 +157,28 @@ def _combine(runs: list[Run], checks: list[Check]) -> None:
         run.candidates = list(dict.fromkeys(combo[i] for combo in survivors))
 
 
-def _page_of(run: Run, index: int) -> int | None:
+def _pages(run: Run) -> list[int | None]:
+    """The page of each cell of the run: the run's page, or each piece's when pieces and cells pair up."""
     pages = {p.page for p in run.pieces}
     if len(pages) == 1:
-        return next(iter(pages))
+        return [next(iter(pages))] * len(run.keys)
     if len(run.pieces) == len(run.keys):
-        return run.pieces[index].page
-    return None
+        return [p.page for p in run.pieces]
+    return [None] * len(run.keys)
 
 
 def _cells(run: Run) -> dict[CellKey, C.Cell]:
     out = {}
+    pages = _pages(run)
+    settled = run.candidates[0] if len(run.candidates) == 1 else None
     for i, (key, column) in enumerate(zip(run.keys, run.columns)):
-        options = list(dict.fromkeys(candidate[i] for candidate in run.candidates))
+        options = [settled[i]] if settled else list(dict.fromkeys(candidate[i] for candidate in run.candidates))
         if len(options) == 1:
             cell = C.classify(options[0], column)
         else:
             values = sorted({_numeric(o, column) for o in options})
             cell = C.Cell(C.AMBIGUOUS, " | ".join(options), None, values)
-        cell.page = _page_of(run, i)
+        cell.page = pages[i]
         out[key] = cell
     return out
 
@@ -233,7 +236,8 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> Tabl
     missing = [row.code for row in match.layout.rows if match.run is None and match.rows.get(row.code) is None]
     for row in match.layout.rows:
         for col in row.columns:
-            cells.setdefault((row.code, col), C.absent())
+            if (row.code, col) not in cells:
+                cells[(row.code, col)] = C.absent()
     return TableResult(match.layout, cells, errors, missing)
 
 

@@ -185,12 +185,17 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[di
     found: dict[str, RowMatch | None] = {}
     pos = start
     rows = layout.rows
+    ahead: re.Match | None = None  # the next row's label, found while checking this row's order
     for i, row in enumerate(rows):
-        match = stream.search(row_pattern(row), pos, end)
+        # the first match from `pos` is the one found from an earlier position, if that lies beyond `pos`
+        match = ahead if ahead is not None and ahead.start() >= pos else stream.search(row_pattern(row), pos, end)
+        ahead = None
         if match and i + 1 < len(rows) and len(rows[i + 1].label) >= _DISTINCT:
             following = stream.search(row_pattern(rows[i + 1]), pos, end)
             if following and following.start() < match.start():
                 match = None
+            else:
+                ahead = following
         if match is None:
             found[row.code] = None
             continue

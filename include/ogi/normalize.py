@@ -20,6 +20,9 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _TRADITIONAL_MARKERS = frozenset("開報導關與請數為國會處機統計劃體書資訊這個來時對業實際範規據論務條辦發號廣區縣見進應總計覆訴議維審結轉")
 
 
+_TRADITIONAL = re.compile("[" + "".join(sorted(_TRADITIONAL_MARKERS)) + "]")
+
+
 @cache
 def _converter():
     import opencc
@@ -29,7 +32,9 @@ def _converter():
 
 def is_traditional(text: str) -> bool:
     sample = text[:20000]
-    hits = sum(1 for ch in sample if ch in _TRADITIONAL_MARKERS)
+    hits = len(_TRADITIONAL.findall(sample))
+    if hits < 5:
+        return False
     han = len(_HAN.findall(sample))
     return hits >= 5 and hits * 50 >= han * 1
 

@@ -20,11 +20,15 @@ _BLOCK = {
 }
 _ROW_GROUPS = {"tbody", "thead", "tfoot"}
 _MAX_SPAN = 100
+_SPACES = re.compile(r"\s+")
 
 
-def _span(node, name: str) -> int:
+def _span(attributes: dict, name: str) -> int:
+    raw = attributes.get(name)
+    if raw is None:
+        return 1
     try:
-        return max(1, min(_MAX_SPAN, int(str(node.attributes.get(name) or "1").strip() or 1)))
+        return max(1, min(_MAX_SPAN, int(str(raw).strip() or 1)))
     except ValueError:
         return 1
 
@@ -65,7 +69,7 @@ class _Walker:
 
     def table(self, node, depth: int) -> None:
         rows = list(_table_rows(node))
-        if any(cell.css_first("table") is not None for row in rows for cell in _row_cells(row)):
+        if node.css_first("td table, th table") is not None:  # a table inside a cell: a layout table
             for row in rows:
                 for cell in _row_cells(row):
                     self.flow(cell, depth + 1)
@@ -82,10 +86,12 @@ class _Walker:
                     c += 1
                 text = cell_text(cell)
                 self.tokens.append(Token(TokenKind.CELL, text))
-                rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
-                for dr in range(rowspan):
-                    for dc in range(colspan):
-                        occupied[(r + dr, c + dc)] = (text, r)
+                attributes = cell.attributes
+                rowspan, colspan = _span(attributes, "rowspan"), _span(attributes, "colspan")
+                if rowspan > 1 or colspan > 1:  # only a spanning cell holds places later cells must skip
+                    for dr in range(rowspan):
+                        for dc in range(colspan):
+                            occupied[(r + dr, c + dc)] = (text, r)
                 c += colspan
             self.tokens.append(Token(TokenKind.ROW_END))
         self.tokens.append(Token(TokenKind.TABLE_END))
@@ -108,6 +114,11 @@ def _row_cells(row):
 def cell_text(cell) -> str:
     """A cell's text: inline runs joined as they are (a number split over spans stays one number),
     block elements (paragraphs, line breaks) joined by a space."""
+    only = cell.child
+    if only is None:
+        return ""
+    if only.tag == "-text" and only.next is None:  # the common case: the cell holds just its text
+        return _SPACES.sub(" ", only.text_content or "").strip()
     parts: list[str] = []
 
     def walk(node) -> None:
@@ -125,7 +136,7 @@ def cell_text(cell) -> str:
                 walk(child)
 
     walk(cell)
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+    return _SPACES.sub(" ", "".join(parts)).strip()
 
 
 def html_tokens(text: str) -> tuple[list[Token], str | None]:
