@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 DATA ?= data
 
-.PHONY: setup system-packages airflow-init run ui test bench clean
+.PHONY: setup system-packages distributed-packages airflow-init run ui test test-distributed bench clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -49,9 +49,25 @@ ui: airflow-init
 test: setup
 	$(PY) -m pytest -q
 
+# Postgres, Redis and docker-compose (to validate the compose file) from Debian; root on these machines.
+distributed-packages:
+	@missing=""; command -v pg_ctlcluster >/dev/null || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v docker-compose >/dev/null || missing="$$missing docker-compose"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q $$missing; \
+	  else echo "install:$$missing (sudo apt-get install$$missing)" >&2; exit 1; fi; fi
+
+# The compose topology from real processes on 127.0.0.1 (see tests/distributed/cluster.py).
+test-distributed: setup distributed-packages
+	$(PY) -m pytest -q -m distributed tests/distributed
+
 bench: setup
+	$(UV) pip install -q --python $(PY) -r bench/requirements.lock   # Camelot, a baseline
 	$(PY) bench/extraction.py
+	$(PY) bench/baselines.py
 	$(PY) bench/validation.py
+	$(PY) bench/pipeline.py
 	$(PY) bench/report.py
 
 clean:

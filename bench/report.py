@@ -54,9 +54,55 @@ def validation_lines(results: dict) -> list[str]:
     return lines
 
 
+def baselines_lines(results: dict) -> list[str]:
+    lines = [
+        "## Beside what a user would otherwise use",
+        "",
+        f"Machine: {results['machine']}. Date: {results['date']}. Same synthetic files for every tool, with the "
+        "quirks of real reports (a department's missing 规章 row; zeros printed as a blank, dash or slash). "
+        "Baselines' table rows are mapped to the template by order (see `bench/baselines.py`). Flattened text, "
+        "Markdown and glued text have no table extractor to compare with.",
+        "",
+        "| form | reports | cells | tool | cells right | seconds |",
+        "|---|---|---|---|---|---|",
+    ]
+    for form, r in results["forms"].items():
+        for tool in r["tools"]:
+            if "error" in tool:
+                lines.append(f"| {form} | {r['reports']} | {r['cells']} | {tool['tool']} | could not run: "
+                             f"{tool['error']} | |")
+            else:
+                lines.append(f"| {form} | {r['reports']} | {r['cells']} | {tool['tool']} | "
+                             f"{tool['cells_right']} ({100 * tool['cells_right'] / r['cells']:.1f}%) | {tool['seconds']} |")
+    return lines
+
+
+def pipeline_lines(results: dict) -> list[str]:
+    parse = results["dag_parse_seconds"]
+    lines = [
+        "## The whole pipeline",
+        "",
+        f"Machine: {results['machine']}. Date: {results['date']}. Local synthetic reports in the forms "
+        f"{', '.join(results['forms'])}; the DAG's tasks in order in one process, as `airflow dags test` runs them "
+        "(the LocalExecutor or Celery workers run the mapped fetch/extract batches side by side).",
+        "",
+        f"DAG files' parse time (DagBag, both DAGs): **{parse['median']} s** median of {len(parse['all'])} "
+        f"({', '.join(map(str, parse['all']))}).",
+        "",
+        "| reports | runs | wall seconds (median) | all runs | peak RSS | batches | per task (s) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results["sizes"].values():
+        tasks = ", ".join(f"{k} {v}" for k, v in r["tasks_seconds_of_median_run"].items())
+        lines.append(f"| {r['reports']:,} | {r['runs']} | **{r['seconds_median']}** | "
+                     f"{', '.join(map(str, r['seconds_all']))} | {r['peak_rss_mb_max']} MB | {r['batches']} | {tasks} |")
+    return lines
+
+
 def main() -> None:
     lines = ["# Benchmarks", "", "Run `make bench` to measure again; raw numbers in `bench/results/*.json`.", ""]
-    for name, render in (("extraction", extraction_lines), ("validation", validation_lines)):
+    for name, render in (("extraction", extraction_lines), ("baselines", baselines_lines),
+                         ("validation", validation_lines), ("pipeline", pipeline_lines)):
         results = _load(name)
         if results is not None:
             lines += render(results) + [""]

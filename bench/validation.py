@@ -29,7 +29,6 @@ def batch(count: int):
 def main() -> None:
     start = time.perf_counter()
     import great_expectations  # noqa: F401
-
     from ogi.validation.validate import validate
 
     import_seconds = time.perf_counter() - start

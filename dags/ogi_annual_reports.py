@@ -12,6 +12,7 @@ Params for an ad-hoc run: `agencies` (a subset of the sources, by name), `year` 
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, CronTriggerTimetable, Param, dag, get_current_context, task
@@ -33,7 +34,11 @@ def _config():
     max_active_runs=1,
     tags=["ogi", "政府信息公开", "nightly"],
     doc_md=__doc__,
-    default_args={"owner": "ogi", "retries": 2, "retry_delay": timedelta(minutes=2)},
+    default_args={
+        "owner": "ogi",
+        "retries": 2,
+        "retry_delay": timedelta(seconds=float(os.environ.get("OGI_RETRY_DELAY_S", 120))),
+    },
     params={
         "agencies": Param([], type="array", items={"type": "string"}, description="Only these agencies (by name)"),
         "year": Param(None, type=["null", "integer"], description="Only reports of this year"),
@@ -74,7 +79,8 @@ def ogi_annual_reports():
     def publish(staged: list[str], validated: str) -> dict:
         from ogi.pipeline.publish_step import publish as publish_batch
 
-        return publish_batch(_config(), get_current_context()["run_id"], [staged[i] for i in range(len(staged))], validated)
+        run_id = get_current_context()["run_id"]
+        return publish_batch(_config(), run_id, [staged[i] for i in range(len(staged))], validated)
 
     @task
     def quality_report(summary: dict) -> dict:

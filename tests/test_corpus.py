@@ -1,8 +1,8 @@
 """Every real report of the shared corpus extracts cell for cell as hand-checked."""
 
 import pytest
-
 from ogi.extract import extract_path
+
 from tests.conftest import corpus_files, expected_for
 from tests.corpus_compare import differences
 

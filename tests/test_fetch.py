@@ -2,13 +2,13 @@
 
 import httpx
 import pytest
-
 from ogi.fetch.archive import Archive
 from ogi.fetch.discover import attachments, report_links
 from ogi.fetch.http import FAILED, FETCHED, NOT_MODIFIED, REFUSED, TOO_LARGE, fetch_url
 from ogi.fetch.safety import Refused, check_url
 from ogi.sources import FetchOptions
 from ogi.storage import Store
+
 from tests.portal import make_portal
 
 OPTIONS = FetchOptions(timeout_s=1.0, retries=2, backoff_s=0.05, max_bytes=2_000_000)

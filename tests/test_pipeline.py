@@ -9,12 +9,12 @@ import textwrap
 
 import duckdb
 import pytest
-
 from ogi import synth
 from ogi.fetch.archive import Archive
 from ogi.pipeline import curated
 from ogi.pipeline.config import PipelineConfig
 from ogi.pipeline.run import run_all
+
 from tests.portal import AGENCY, make_portal
 
 MAX_BYTES = 2_000_000
@@ -183,6 +183,7 @@ def test_a_crash_between_writing_and_publishing_leaves_the_previous_version(firs
 def test_the_bundled_sample_through_the_pipeline(tmp_path):
     """What `make run` publishes: every sample report's t3 in DuckDB equals its hand-checked expected values."""
     from ogi.sources import sample_sources_path
+
     from tests.conftest import CORPUS
 
     config = PipelineConfig(str(tmp_path / "data"), sample_sources_path())

@@ -4,7 +4,6 @@ import io
 import zipfile
 
 import pytest
-
 from ogi.extract import extract_bytes
 from ogi.readers import read_document
 from ogi.readers.libreoffice import convert

@@ -1,7 +1,6 @@
 """The sources file: validated on load, every mistake named with its line."""
 
 import pytest
-
 from ogi.sources import SourcesError, load_sources, parse_sources, sample_sources_path
 
 

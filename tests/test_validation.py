@@ -6,13 +6,13 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from ogi import synth
 from ogi.extract import extract_path
 from ogi.tables_io import cells_table, reports_table
 from ogi.template import load_spec
 from ogi.validation.suites import default_directory, drift, load_suites
 from ogi.validation.validate import validate
+
 from tests.conftest import corpus_files, expected_for
 
 IDENTITIES = {"I1", "I2", "I3", "I4"}

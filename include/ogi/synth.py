@@ -10,7 +10,6 @@ import html as html_lib
 import io
 import random
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from ogi.identities import table_checks
@@ -30,6 +29,10 @@ class SyntheticReport:
     values: Values
     narrative: str = ""
     breaks: list[str] = field(default_factory=list)
+    # Real-report quirks: rows not printed at all ("t2.regulations"), and zeros printed as a blank, dash or
+    # slash ((table, row, col) → what is printed).
+    omitted: set[str] = field(default_factory=set)
+    printed: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -46,9 +49,12 @@ def _skewed(rng: random.Random, scale: int) -> int:
 
 def make_report(seed: int, t2_layout: str = "2021", t3_layout: str = "2021", year: int | None = None,
                 agency: str | None = None, break_identity: str | None = None,
-                previous: SyntheticReport | None = None) -> SyntheticReport:
+                previous: SyntheticReport | None = None, quirks: str = "") -> SyntheticReport:
     """A report whose values keep every identity (but `break_identity`); given last year's report of the
-    same agency, it also carries over what that one carried forward and continues its stock of documents."""
+    same agency, it also carries over what that one carried forward and continues its stock of documents.
+    `quirks`: "rows" (a department report's missing 规章 row, one in three), "zeros" (some zeros printed as
+    a blank, dash or slash, as real reports do), "dashes" (the same without blanks: flattened text loses a
+    blank cell altogether), combined with commas ("rows,zeros")."""
     rng = random.Random(seed)
     spec = load_spec()
     if previous is not None:
@@ -108,6 +114,8 @@ def make_report(seed: int, t2_layout: str = "2021", t3_layout: str = "2021", yea
     report = SyntheticReport(agency, year, {"t2": t2_layout, "t3": t3_layout}, values)
     if break_identity:
         _break(report, break_identity, rng)
+    if quirks:
+        _add_quirks(report, rng, quirks)
     received = t3v["new_received"]["total"] + t3v["carried_over"]["total"]
     report.narrative = f"{year}年，共收到政府信息公开申请{received}件。"
     return report
@@ -122,6 +130,23 @@ def _break(report: SyntheticReport, identity: str, rng: random.Random) -> None:
     row, col = check.lhs[0]
     report.values[table][row][col] += rng.randint(1, 9)
     report.breaks.append(f"{identity} {table}.{check.scope}")
+
+
+_ZERO_PRINTS = ("", "—", "/", "-")
+
+
+def _add_quirks(report: SyntheticReport, rng: random.Random, quirks: str) -> None:
+    if "rows" in quirks and report.layouts["t2"] == "2021" and rng.random() < 1 / 3:
+        report.omitted.add("t2.regulations")
+    if "zeros" in quirks or "dashes" in quirks:
+        prints = _ZERO_PRINTS if "zeros" in quirks else _ZERO_PRINTS[1:]
+        zeros = [("t3", r, c) for r, cols in report.values["t3"].items() for c, v in cols.items() if v == 0]
+        for key in rng.sample(zeros, min(len(zeros), rng.randint(0, 8))):
+            report.printed[key] = rng.choice(prints)
+
+
+def printed_kind(text: str) -> str:
+    return {"": "blank", "/": "slash"}.get(text, "dash")
 
 
 def _row_text(row: Row) -> str:
@@ -158,7 +183,10 @@ def table_rows(report: SyntheticReport) -> dict[str, list[tuple[str, list[str]]]
     for table in ("t2", "t3"):
         layout = report.layout(table)
         out[table] = [
-            (_label(row), [_fmt(report.values[table][row.code][c]) for c in row.columns]) for row in layout.rows
+            (_label(row), [report.printed.get((table, row.code, c), _fmt(report.values[table][row.code][c]))
+                           for c in row.columns])
+            for row in layout.rows
+            if f"{table}.{row.code}" not in report.omitted
         ]
     t4 = report.layout("t4")
     out["t4"] = [("", [_fmt(report.values["t4"][row.code][c]) for row in t4.rows for c in row.columns])]
@@ -364,8 +392,17 @@ def wrong_cells(report, synthetic: SyntheticReport) -> list[tuple[str, str, str,
         for row, cols in rows.items():
             for col, value in cols.items():
                 cell = report.tables.get(table, {}).get(row, {}).get(col)
+                if f"{table}.{row}" in synthetic.omitted:
+                    expected_kind = "absent"
+                elif (table, row, col) in synthetic.printed:
+                    expected_kind = printed_kind(synthetic.printed[(table, row, col)])
+                else:
+                    expected_kind = None
                 if cell is None:
                     wrong.append((table, row, col, value, None))
+                elif expected_kind is not None:
+                    if cell.kind != expected_kind:
+                        wrong.append((table, row, col, value, cell.as_json()))
                 elif not (
                     (cell.kind == "number" and cell.value == value)
                     or (cell.kind == "ambiguous" and value in cell.candidates)

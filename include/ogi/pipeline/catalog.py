@@ -1,5 +1,6 @@
 """The DuckDB catalog for BI tools: one view per curated dataset (and per mart) over the current version's
-Parquet files. Rebuilt aside and swapped in, so a reader never opens a half-built file."""
+Parquet files, wherever the data root is (a directory, s3://). Rebuilt aside and swapped in, so a reader
+never opens a half-built file."""
 
 from __future__ import annotations
 
@@ -35,8 +36,8 @@ def build_catalog(config: PipelineConfig, version: curated.Version) -> str:
     aside = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     connection = duckdb.connect(str(aside))
     try:
-        if not store.local:
-            connection.execute("INSTALL httpfs; LOAD httpfs;")
+        if not store.local:  # the views read object storage through the same fsspec filesystem as the pipeline
+            connection.register_filesystem(store.fs)
         for dataset in SCHEMAS:
             files = [store.uri(key) for _, key in sorted(version.files(dataset).items())]
             if files:
@@ -56,6 +57,18 @@ def build_catalog(config: PipelineConfig, version: curated.Version) -> str:
         connection.close()
     os.replace(aside, path)
     return str(path)
+
+
+def connect(config: PipelineConfig):
+    """A read-only connection to the catalog, able to read the data root wherever it lives. (A BI tool reading
+    an s3:// root loads DuckDB's httpfs extension and a secret for the bucket instead.)"""
+    import duckdb
+
+    store = config.store()
+    connection = duckdb.connect(str(catalog_path(config)), read_only=True)
+    if not store.local:
+        connection.register_filesystem(store.fs)
+    return connection
 
 
 def _duck_type(arrow_type) -> str:

@@ -38,7 +38,7 @@ def render_markdown(summary: dict, reports: pd.DataFrame, violations: pd.DataFra
         f"- {summary['documents']} documents looked at: {summary['extracted']} read into curated data, "
         f"{summary['quarantined']} quarantined, {summary['container']} pages that only link their report, "
         f"{summary['unchanged']} unchanged since last published, {summary['out_of_scope']} outside the requested year.",
-        f"- Quality of the reports read: " + (", ".join(f"{n} {q}" for q, n in sorted(summary["quality"].items())) or "none"),
+        "- Quality of the reports read: " + (", ".join(f"{n} {q}" for q, n in sorted(summary["quality"].items())) or "none"),
         "",
         "## Rule violations in the reports read",
         "",

@@ -1,0 +1,105 @@
+"""`make test-distributed`: the nightly DAG on CeleryExecutor with two workers and an S3 data root (moto),
+against the same DAG run locally; then a worker killed mid-run. Also: docker-compose.yaml validates."""
+
+import os
+import subprocess
+import time
+
+import pandas as pd
+import pytest
+from ogi.pipeline import curated
+from ogi.pipeline.config import PipelineConfig
+from ogi.pipeline.run import run_all
+from ogi.sources import sample_sources_path
+from ogi.storage import Store
+
+from tests.distributed.cluster import ROOT, Cluster, have_tools
+
+pytestmark = pytest.mark.distributed
+COMPARED = ("reports", "cells", "t2", "t3", "t4", "violations", "not_assessable", "quality", "quarantine")
+VOLATILE = {"run_id", "quarantined_at"}
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    missing = have_tools()
+    if missing:
+        pytest.fail(f"missing {', '.join(missing)}: run `make test-distributed` (it installs them)")
+    cluster = Cluster(tmp_path_factory.mktemp("cluster"))
+    try:
+        yield cluster.start(workers=2)
+    except Exception:
+        for name in ("scheduler", "worker1", "worker2", "api-server", "dag-processor"):
+            print(f"--- {name} ---\n{cluster.log(name)}")
+        raise
+    finally:
+        cluster.stop()
+
+
+def canonical(store: Store, dataset: str) -> pd.DataFrame:
+    frame = curated.read_dataset(store, curated.current(store), dataset)
+    frame = frame.drop(columns=[c for c in frame.columns if c in VOLATILE])
+    frame = frame.map(lambda v: tuple(v) if hasattr(v, "__len__") and not isinstance(v, str) else v)
+    return frame.sort_values(list(frame.columns[:4])).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def local_run(tmp_path_factory):
+    config = PipelineConfig(str(tmp_path_factory.mktemp("local") / "data"), sample_sources_path())
+    run_all(config, "local")
+    return config.store()
+
+
+def remote_store(cluster) -> Store:
+    return Store(cluster.env["OGI_DATA"], key="testing", secret="testing",
+                 client_kwargs={"endpoint_url": cluster.env["FSSPEC_S3_ENDPOINT_URL"]})
+
+
+def assert_same_curated(remote: Store, local: Store) -> None:
+    for dataset in COMPARED:
+        pd.testing.assert_frame_equal(canonical(remote, dataset), canonical(local, dataset), check_dtype=False,
+                                      obj=dataset)
+
+
+def test_celery_run_on_s3_equals_a_local_run(cluster, local_run):
+    cluster.trigger("distributed-1")
+    state = cluster.wait_run("distributed-1")
+    assert state == "success", cluster.log("scheduler") + cluster.log("worker1") + cluster.log("worker2")
+    remote = remote_store(cluster)
+    assert remote.exists("curated/CURRENT.json") and not remote.local
+    assert_same_curated(remote, local_run)
+    executed = {name: cluster.log(name, whole=True).count("run_id=distributed-1/") for name in ("worker1", "worker2")}
+    assert sum(executed.values()) >= 6, executed  # every task of the run went through a Celery worker
+
+
+def test_a_worker_killed_mid_run_loses_nothing(cluster, local_run):
+    remote = remote_store(cluster)
+    before = curated.current(remote).number
+    cluster.trigger("distributed-kill", {"force": True})
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not cluster.running_tasks("distributed-kill"):
+        time.sleep(1)
+    running = cluster.running_tasks("distributed-kill")
+    assert running, "no task of the run started"
+    cluster.kill("worker1")
+    state = cluster.wait_run("distributed-kill", timeout=900)
+    assert state == "success", cluster.log("scheduler")[-3000:] + cluster.log("worker2")
+    after = curated.current(remote)
+    assert after.number == before + 1  # published once
+    assert_same_curated(remote, local_run)  # nothing lost, nothing twice
+
+
+def test_compose_file_validates(tmp_path):
+    env = tmp_path / ".env"
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    env.write_text("\n".join(f"{line}x" if line.endswith("=") else line for line in lines) + "\n")
+    done = subprocess.run(["docker-compose", "--env-file", str(env), "-f", str(ROOT / "docker-compose.yaml"),
+                           "config", "--services"], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "COMPOSE_PROJECT_NAME": "ogi"})
+    assert done.returncode == 0, done.stderr
+    assert set(done.stdout.split()) == {"postgres", "redis", "minio", "airflow-init", "airflow-api-server",
+                                        "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer",
+                                        "airflow-worker"}
+    unset = subprocess.run(["docker-compose", "-f", str(ROOT / "docker-compose.yaml"), "config", "-q"],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert unset.returncode != 0 and "set POSTGRES_PASSWORD in .env" in unset.stderr
