@@ -139,6 +139,11 @@ class _Checker:
         return text
 
 
+def _urls(check: _Checker, fields: dict, key: str, where: str) -> tuple[str, ...]:
+    nodes = check.sequence(fields[key], f"{where}.{key}") if key in fields else []
+    return tuple(u for j, n in enumerate(nodes) if (u := check.url(n, f"{where}.{key}[{j}]")))
+
+
 def _within(path: Path, roots: tuple[Path, ...]) -> bool:
     return any(path == root or root in path.parents for root in roots)
 
@@ -184,15 +189,9 @@ def parse_sources(text: str, path: Path) -> Sources:
             names[name] = i
         optional = {k: check.text(fields[k], f"{where}.{k}") for k in ("region", "level", "parent") if k in fields}
         if optional.get("level") and optional["level"] not in LEVELS:
-            check.problem(fields["level"], f"{where}.level", f"{optional['level']!r} is not one of {', '.join(LEVELS)}")
-        reports = tuple(
-            u for j, n in enumerate(check.sequence(fields["reports"], f"{where}.reports") if "reports" in fields else [])
-            if (u := check.url(n, f"{where}.reports[{j}]"))
-        )
-        listings = tuple(
-            u for j, n in enumerate(check.sequence(fields["listings"], f"{where}.listings") if "listings" in fields else [])
-            if (u := check.url(n, f"{where}.listings[{j}]"))
-        )
+            check.problem(fields["level"], f"{where}.level",
+                          f"{optional['level']!r} is not one of {', '.join(LEVELS)}")
+        reports, listings = (_urls(check, fields, key, where) for key in ("reports", "listings"))
         paths = []
         for j, n in enumerate(check.sequence(fields["paths"], f"{where}.paths") if "paths" in fields else []):
             text = check.text(n, f"{where}.paths[{j}]")
