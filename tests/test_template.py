@@ -23,3 +23,9 @@ def test_identity_terms_expand_result_rows_per_layout():
 def test_labels_are_nfkc_normalised():
     row = load_spec().layout("t3", "2021").row("partially_granted")
     assert row.number == "(二)" and row.tail.startswith("(区分处理的,")
+
+
+def test_generated_docs_match_the_spec():
+    from ogi.docs import default_path, render
+
+    assert default_path().read_text(encoding="utf-8") == render(load_spec()), "run `ogi docs build`"

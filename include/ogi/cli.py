@@ -137,6 +137,23 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _docs(args: argparse.Namespace) -> int:
+    from ogi.docs import default_path, render
+    from ogi.template import load_spec
+
+    path = Path(args.out) if args.out else default_path()
+    text = render(load_spec())
+    if args.check:
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            print(f"{path}: differs from the spec; run `ogi docs build`", file=sys.stderr)
+            return 1
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ogi", description=__doc__)
     parser.add_argument("--version", action="version", version=f"ogi {__version__}")
@@ -155,6 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--docs", metavar="DIR", help="build GX Data Docs for this run into DIR")
     check.add_argument("--out", metavar="DIR", help="write violations, not_assessable and quality as Parquet")
     check.set_defaults(run=_validate)
+
+    docs = commands.add_parser("docs", help="docs/rules.md, generated from the spec")
+    docs_commands = docs.add_subparsers(dest="action", required=True)
+    docs_build = docs_commands.add_parser("build", help="write docs/rules.md (default: in the checkout)")
+    docs_build.add_argument("--out", metavar="FILE", help="file to write")
+    docs_build.add_argument("--check", action="store_true", help="exit 1 when the file differs from the spec")
+    docs_build.set_defaults(run=_docs)
 
     status = commands.add_parser("status", help="where the curated data, DuckDB catalog and quality report are")
     status.add_argument("--data", metavar="DIR|URL", help="the data root (default: $OGI_DATA or ./data)")
