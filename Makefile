@@ -24,7 +24,7 @@ setup: $(VENV)/.installed system-packages
 
 # Airflow on SQLite with the LocalExecutor, the DAGs of this checkout, the API server on 127.0.0.1 only.
 AIRFLOW_HOME ?= $(CURDIR)/airflow_home
-AIRFLOW_ENV := AIRFLOW_HOME=$(AIRFLOW_HOME) AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
+AIRFLOW_ENV := PATH=$(abspath $(VENV))/bin:$$PATH AIRFLOW_HOME=$(AIRFLOW_HOME) AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
 	AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__CORE__EXECUTOR=LocalExecutor AIRFLOW__API__HOST=127.0.0.1 \
 	AIRFLOW__CORE__PARALLELISM=4 OGI_DATA=$(abspath $(DATA))
 AIRFLOW := $(AIRFLOW_ENV) $(VENV)/bin/airflow
