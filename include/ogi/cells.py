@@ -77,10 +77,3 @@ def _kind_and_value(raw: str, column: Column) -> tuple[str, float | int | None]:
 
 def absent() -> Cell:
     return Cell(ABSENT)
-
-
-def identity_value(cell: Cell | None) -> tuple[float | int, bool]:
-    """(value, counted_as_zero) for identity arithmetic."""
-    if cell is None or cell.kind in ZERO_LIKE or cell.kind == ABSENT:
-        return 0, True
-    return cell.value, False

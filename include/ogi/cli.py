@@ -95,19 +95,36 @@ def _plain(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _expectations(args: argparse.Namespace) -> int:
-    from ogi.template import load_spec
-    from ogi.validation.suites import default_directory, drift, write_suites
-
-    directory = Path(args.out) if args.out else default_directory()
-    if args.check:
-        differing = drift(load_spec(), directory)
-        for name in differing:
-            print(f"{directory / name}: differs from rules.yaml; run `ogi expectations build`", file=sys.stderr)
-        return 1 if differing else 0
-    for path in write_suites(load_spec(), directory):
+def _write_or_check(wanted: dict[Path, str], stale: list[Path], check: bool, command: str) -> int:
+    """Write generated files, or (with --check) name those that differ from what the spec generates."""
+    if check:
+        for path in stale:
+            print(f"{path}: differs from the spec; run `{command}`", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in wanted.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
         print(path)
     return 0
+
+
+def _expectations(args: argparse.Namespace) -> int:
+    from ogi.template import load_spec
+    from ogi.validation.suites import default_directory, drift, suite_files
+
+    directory = Path(args.out) if args.out else default_directory()
+    stale = [directory / name for name in drift(load_spec(), directory)]
+    return _write_or_check(suite_files(load_spec(), directory), stale, args.check, "ogi expectations build")
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from ogi.docs import default_path, render
+    from ogi.template import load_spec
+
+    path = Path(args.out) if args.out else default_path()
+    text = render(load_spec())
+    stale = [path] if not path.is_file() or path.read_text(encoding="utf-8") != text else []
+    return _write_or_check({path: text}, stale, args.check, "ogi docs build")
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -134,23 +151,6 @@ def _status(args: argparse.Namespace) -> int:
     docs = f"runs/{run_key(manifest['run_id'])}/data_docs/index.html"
     if store.exists(docs):
         print(f"GX Data Docs of that run: {store.uri(docs)}")
-    return 0
-
-
-def _docs(args: argparse.Namespace) -> int:
-    from ogi.docs import default_path, render
-    from ogi.template import load_spec
-
-    path = Path(args.out) if args.out else default_path()
-    text = render(load_spec())
-    if args.check:
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            print(f"{path}: differs from the spec; run `ogi docs build`", file=sys.stderr)
-            return 1
-        return 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    print(path)
     return 0
 
 

@@ -71,5 +71,7 @@ def _table_checks(spec: Spec, table: str, layout_code: str) -> list[Check]:
 
 
 def all_hold(checks: list[Check], values: Mapping[CellKey, float | int]) -> bool:
-    get = lambda key: values.get(key, 0)  # noqa: E731 - cells outside the values count as 0
+    def get(key: CellKey) -> float | int:
+        return values.get(key, 0)  # cells outside the values count as 0
+
     return all(check.holds(get) for check in checks)

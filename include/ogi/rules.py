@@ -36,16 +36,22 @@ class CellRef:
         return f"{self.table}.{self.row}.{self.column}"
 
 
-@dataclass(frozen=True)
-class Identity:
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """What every rule has: its code, how bad a break is, and what it means in Chinese and English."""
+
     code: str
+    severity: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Identity(Rule):
     table: str
     over: str  # "columns": one check per column, lhs/rhs are rows; "rows": one per row, lhs/rhs are columns
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
-    severity: str
-    zh: str
-    en: str
 
     def terms(self, layout: Layout) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """lhs and rhs with `result_rows` expanded for the given layout."""
@@ -62,13 +68,9 @@ class Identity:
         return expand(self.lhs), expand(self.rhs)
 
 
-@dataclass(frozen=True)
-class DomainRule:
-    code: str
+@dataclass(frozen=True, kw_only=True)
+class DomainRule(Rule):
     applies_to: str  # "unsigned": columns whose kind is not signed; "int": columns whose dtype is int
-    severity: str
-    zh: str
-    en: str
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,6 @@ class YearCellRef:
             raise ValueError(f"rules.yaml: {text!r} must start with this. or previous.")
         return cls(year, CellRef.parse(rest))
 
-    def __str__(self) -> str:
-        return f"{self.year}.{self.cell}"
 
 
 @dataclass(frozen=True)
@@ -94,12 +94,8 @@ class CrossYearCheck:
     rhs: tuple[YearCellRef, ...]
 
 
-@dataclass(frozen=True)
-class CrossYearRule:
-    code: str
-    severity: str
-    zh: str
-    en: str
+@dataclass(frozen=True, kw_only=True)
+class CrossYearRule(Rule):
     checks: tuple[CrossYearCheck, ...]
 
 
@@ -120,22 +116,14 @@ class NarrativeFigure:
         return None
 
 
-@dataclass(frozen=True)
-class NarrativeRule:
-    code: str
-    severity: str
-    zh: str
-    en: str
+@dataclass(frozen=True, kw_only=True)
+class NarrativeRule(Rule):
     figures: tuple[NarrativeFigure, ...]
 
 
-@dataclass(frozen=True)
-class ConsolidationRule:
-    code: str
-    severity: str
+@dataclass(frozen=True, kw_only=True)
+class ConsolidationRule(Rule):
     tables: tuple[str, ...]
-    zh: str
-    en: str
 
 
 @dataclass(frozen=True)
@@ -146,44 +134,31 @@ class Rules:
     narrative: NarrativeRule
     consolidation: dict[str, ConsolidationRule]
 
-    def severity(self, rule: str) -> str:
-        for group in (self.identities, self.domain, self.cross_year, self.consolidation):
-            if rule in group:
-                return group[rule].severity
-        if rule == self.narrative.code:
-            return self.narrative.severity
-        raise KeyError(f"no rule {rule!r}")
-
-    def messages(self, rule: str) -> tuple[str, str]:
-        for group in (self.identities, self.domain, self.cross_year, self.consolidation):
-            if rule in group:
-                return group[rule].zh, group[rule].en
-        if rule == self.narrative.code:
-            return self.narrative.zh, self.narrative.en
-        raise KeyError(f"no rule {rule!r}")
+    def rule(self, code: str) -> Rule:
+        for group in (self.identities, self.domain, self.cross_year, self.consolidation,
+                      {self.narrative.code: self.narrative}):
+            if code in group:
+                return group[code]
+        raise KeyError(f"no rule {code!r}")
 
 
-def _severity(where: str, raw: dict) -> str:
+def _common(code: str, raw: dict) -> dict:
     severity = raw.get("severity", "error")
     if severity not in SEVERITIES:
-        raise ValueError(f"rules.yaml: {where}: severity {severity!r} is not one of {SEVERITIES}")
-    return severity
+        raise ValueError(f"rules.yaml: {code}: severity {severity!r} is not one of {SEVERITIES}")
+    return {"code": code, "severity": severity, "zh": raw["zh"], "en": raw["en"]}
 
 
 def parse_rules(raw: dict) -> Rules:
     identities = {
-        code: Identity(code, i["table"], i["over"], tuple(i["lhs"]), tuple(i["rhs"]),
-                       _severity(code, i), i["zh"], i["en"])
+        code: Identity(**_common(code, i), table=i["table"], over=i["over"], lhs=tuple(i["lhs"]), rhs=tuple(i["rhs"]))
         for code, i in raw["identities"].items()
     }
-    domain = {
-        code: DomainRule(code, d["applies_to"], _severity(code, d), d["zh"], d["en"])
-        for code, d in raw["domain"].items()
-    }
+    domain = {code: DomainRule(**_common(code, d), applies_to=d["applies_to"]) for code, d in raw["domain"].items()}
     cross_year = {
         code: CrossYearRule(
-            code, _severity(code, x), x["zh"], x["en"],
-            tuple(
+            **_common(code, x),
+            checks=tuple(
                 CrossYearCheck(scope, tuple(map(YearCellRef.parse, c["lhs"])), tuple(map(YearCellRef.parse, c["rhs"])))
                 for scope, c in x["checks"].items()
             ),
@@ -199,9 +174,9 @@ def parse_rules(raw: dict) -> Rules:
         )
         for f in n["figures"]
     )
-    narrative = NarrativeRule("N1", _severity("N1", n), n["zh"], n["en"], figures)
+    narrative = NarrativeRule(**_common("N1", n), figures=figures)
     consolidation = {
-        code: ConsolidationRule(code, _severity(code, h), tuple(h["tables"]), h["zh"], h["en"])
+        code: ConsolidationRule(**_common(code, h), tables=tuple(h["tables"]))
         for code, h in raw["consolidation"].items()
     }
     return Rules(identities, domain, cross_year, narrative, consolidation)

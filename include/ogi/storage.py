@@ -22,7 +22,8 @@ class Store:
             root = Path(root).resolve().as_uri()
         self.url = root.rstrip("/")
         self.fs, self._root = fsspec.core.url_to_fs(self.url, **storage_options)
-        self.local = self.fs.protocol in ("file", ("file", "local")) or "file" in self.fs.protocol
+        protocols = (self.fs.protocol,) if isinstance(self.fs.protocol, str) else self.fs.protocol
+        self.local = "file" in protocols
 
     def path(self, key: str) -> str:
         """The filesystem path of a key, for fsspec-aware readers (pyarrow, pandas)."""

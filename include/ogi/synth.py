@@ -10,13 +10,13 @@ import html as html_lib
 import io
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from ogi import cells as C
+from ogi.extract import Report
 from ogi.identities import table_checks
+from ogi.metadata import Metadata
+from ogi.stated import stated_figures
 from ogi.template import Layout, Row, load_spec
-
-if TYPE_CHECKING:
-    from ogi.extract import Report
 
 Values = dict[str, dict[str, dict[str, float | int]]]
 
@@ -414,11 +414,6 @@ def wrong_cells(report, synthetic: SyntheticReport) -> list[tuple[str, str, str,
 def as_extracted(synthetic: SyntheticReport, source: str) -> Report:
     """The report extraction would return for `synthetic` read perfectly: for validation tests and benchmarks
     that should not pay for rendering and reading."""
-    from ogi import cells as C
-    from ogi.extract import Report
-    from ogi.metadata import Metadata
-    from ogi.stated import stated_figures
-
     report = Report(source, "ok", format="synthetic", metadata=Metadata(synthetic.agency, synthetic.year))
     report.layouts = dict(synthetic.layouts)
     report.tables = {

@@ -46,8 +46,12 @@ CELLS_SCHEMA = pa.schema(
 
 
 def report_id(report: Report) -> str:
-    """Stable per source: the same file gives the same id on every run."""
-    return hashlib.sha256(report.source.encode("utf-8")).hexdigest()[:16]
+    return source_id(report.source)
+
+
+def source_id(source: str) -> str:
+    """Stable per source: the same file or URL gives the same id on every run."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
 
 
 def reports_table(reports: Iterable[Report]) -> pa.Table:

@@ -13,7 +13,7 @@ from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.pipeline.parquet_io import write_frame
 from ogi.pipeline.schemas import SCHEMAS
 from ogi.pipeline.wide import wide
-from ogi.tables_io import cells_table, report_id
+from ogi.tables_io import cells_table, report_id, source_id
 from ogi.validation.validate import VALIDATED
 
 # What became of a document in this run (the run summary counts these).
@@ -36,7 +36,7 @@ def _report_row(report: Report, document: dict, run_id: str) -> dict:
 
 def _quarantine_row(document: dict, stage: str, status: str, reason: str | None, run_id: str) -> dict:
     return {
-        "source": document["source"], "report_id": report_id(Report(document["source"], status)),
+        "source": document["source"], "report_id": source_id(document["source"]),
         "agency": document["agency"]["name"], "stage": stage, "status": status,
         "reason": reason or status, "sha256": document["sha256"], "content_type": document["content_type"],
         "run_id": run_id, "quarantined_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -90,18 +90,13 @@ def fetch_batch(config: PipelineConfig, batch_key: str, force: bool = False) -> 
                 elif result.outcome == FETCHED:
                     log[-1]["sha256"] = sha256(result.data)
                     data = result.data
-                if data is not None:
-                    html = html_text(data, document["content_type"])
-                    if html is not None:  # a report page may carry its report as attachments
-                        linked = attachments(html, result.final_url or url)
-                        document["attachments"] = len(linked)
-                        pending += [(link.url, {**origin, "found_on": url}) for link in linked]
-                    if result.outcome == FETCHED:
-                        keep(document, data, result.etag, result.last_modified)
-                    else:
-                        keep(document, None)
-                else:
-                    keep(document, None)
+                html = html_text(data, document["content_type"]) if data is not None else None
+                if html is not None:  # a report page may carry its report as attachments
+                    linked = attachments(html, result.final_url or url)
+                    document["attachments"] = len(linked)
+                    pending += [(link.url, {**origin, "found_on": url}) for link in linked]
+                fresh = result.data if result.outcome == FETCHED else None  # archived bytes are not stored again
+                keep(document, fresh, result.etag, result.last_modified)
     key = run_key(batch["run_id"])
     archive.write_log(key, f"fetch-{batch['batch']}", log)
     out = f"runs/{key}/fetched/{batch['batch']}.json"

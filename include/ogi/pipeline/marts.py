@@ -14,15 +14,14 @@ OUTCOME_GROUPS = {"granted": ("granted",), "partially_granted": ("partially_gran
 
 
 def region_level_year(reports: pd.DataFrame, t3: pd.DataFrame) -> pd.DataFrame:
-    totals = t3[t3["col"] == "total"].merge(reports[["report_id", "quality"]], on="report_id", how="right")
-    for group, prefixes in OUTCOME_GROUPS.items():
-        columns = [c for c in t3.columns if c.startswith(prefixes) and c not in ("other_org",)]
-        totals[f"{group}_n"] = totals[columns].sum(axis=1, min_count=1)
     keys = ["region", "level", "report_year"]
+    totals = t3.loc[t3["col"] == "total"].drop(columns=["report_year", "agency", "region", "level"])
+    for group, prefixes in OUTCOME_GROUPS.items():
+        columns = [c for c in t3.columns if c.startswith(prefixes)]
+        totals[f"{group}_n"] = totals[columns].sum(axis=1, min_count=1)
+    totals = reports[["report_id", "quality", *keys]].merge(totals, on="report_id", how="left")
     totals[keys] = totals[keys].fillna({"region": "(unknown)", "level": "(unknown)", "report_year": -1})
-    totals = totals.merge(reports[["report_id", *keys]], on="report_id", how="left", suffixes=("_t3", ""))
-    grouped = totals.groupby(keys, dropna=False)
-    out = grouped.agg(
+    out = totals.groupby(keys).agg(
         reports=("report_id", "nunique"),
         requests_new=("new_received", "sum"),
         requests_carried_over=("carried_over", "sum"),

@@ -65,7 +65,9 @@ def discover(config: PipelineConfig, run_id: str, agencies: list[str] | None = N
 
 
 def _host(item: dict) -> str:
-    return urlsplit(item["location"]).hostname or "" if item["kind"] == "url" else "local"
+    if item["kind"] != "url":
+        return "local"
+    return urlsplit(item["location"]).hostname or ""
 
 
 def _batches(items: list[dict], size: int, most: int) -> list[list[dict]]:

@@ -48,7 +48,7 @@ def render_markdown(summary: dict, reports: pd.DataFrame, violations: pd.DataFra
     else:
         by_rule = violations.groupby(["rule", "severity"]).agg(violations=("report_id", "size"),
                                                                 reports=("report_id", "nunique")).reset_index()
-        by_rule["rule means"] = [rules.messages(r)[0] for r in by_rule["rule"]]
+        by_rule["rule means"] = [rules.rule(r).zh for r in by_rule["rule"]]
         lines += _table(by_rule)
         lines += ["", f"First {TOP}:", ""]
         lines += _table(violations[["source", "severity", "message_zh"]].head(TOP))
@@ -60,27 +60,30 @@ def render_markdown(summary: dict, reports: pd.DataFrame, violations: pd.DataFra
 
 
 def render_html(markdown: str) -> str:
-    body = []
+    """The Markdown this module writes (headings, paragraphs, pipe tables) as a page."""
+    body, in_table = [], False
     for line in markdown.splitlines():
+        is_row = line.startswith("| ")
+        if in_table and not is_row and not line.startswith("|---"):
+            body.append("</table>")
+            in_table = False
         if line.startswith("# "):
             body.append(f"<h1>{html.escape(line[2:])}</h1>")
         elif line.startswith("## "):
             body.append(f"<h2>{html.escape(line[3:])}</h2>")
-        elif line.startswith("|---"):
-            continue
-        elif line.startswith("| "):
+        elif is_row:
+            if not in_table:
+                body.append("<table>")
+                in_table = True
             cells = [html.escape(c.strip()) for c in line.strip("|").split(" | ")]
             body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-        elif line.strip():
+        elif line.strip() and not line.startswith("|---"):
             body.append(f"<p>{html.escape(line)}</p>")
-    joined = "\n".join(body).replace("</p>\n<tr>", "</p>\n<table><tr>")
-    joined = "\n".join(
-        (part + "</table>") if part.endswith("</tr>") and not nxt.startswith("<tr>") else part
-        for part, nxt in zip(joined.split("\n"), [*joined.split("\n")[1:], ""])
-    )
+    if in_table:
+        body.append("</table>")
     return ("<!doctype html><meta charset='utf-8'><title>ogi quality report</title>"
             "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto}td{border:1px solid #ccc;"
-            "padding:2px 6px;vertical-align:top}table{border-collapse:collapse}</style>\n" + joined)
+            "padding:2px 6px;vertical-align:top}table{border-collapse:collapse}</style>\n" + "\n".join(body))
 
 
 def write_quality_report(config: PipelineConfig, summary: dict) -> dict:

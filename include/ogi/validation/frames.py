@@ -62,16 +62,16 @@ def _pivot(cells: pd.DataFrame, table: str, keys: list[str], columns_from: str, 
     return values.reset_index(), origin.reset_index(drop=True)
 
 
-def _union(lists: Iterable[Iterable[str]]) -> list[str]:
+def union(lists: Iterable[Iterable[str]]) -> list[str]:
     return list(dict.fromkeys(code for codes in lists for code in codes))
 
 
 def table_rows(spec: Spec, table: str) -> list[str]:
-    return _union([row.code for row in layout.rows] for layout in spec.tables[table].layouts.values())
+    return union([row.code for row in layout.rows] for layout in spec.tables[table].layouts.values())
 
 
 def table_columns(spec: Spec, table: str) -> list[str]:
-    return _union(layout.columns for layout in spec.tables[table].layouts.values())
+    return union(layout.columns for layout in spec.tables[table].layouts.values())
 
 
 def by_column(spec: Spec, cells: pd.DataFrame, table: str, name: str) -> Frame:
@@ -109,7 +109,7 @@ def _cell_lookup(cells: pd.DataFrame, report_ids: Iterable[str]) -> pd.DataFrame
 
 def cross_year(spec: Spec, reports: pd.DataFrame, cells: pd.DataFrame) -> Frame:
     """this year's report × last year's report of the same agency, one value column per cell the rules name."""
-    refs = _union([[*c.lhs, *c.rhs] for rule in spec.rules.cross_year.values() for c in rule.checks])
+    refs = union([[*c.lhs, *c.rhs] for rule in spec.rules.cross_year.values() for c in rule.checks])
     keyed = reports.assign(agency_key=[agency_key(a, r) for a, r in zip(reports["agency"], reports["region"])])
     keyed = keyed.dropna(subset=["agency_key", "report_year"])[["report_id", "agency_key", "report_year"]]
     previous = keyed.assign(report_year=keyed["report_year"] + 1).rename(columns={"report_id": "previous_id"})
@@ -204,30 +204,29 @@ def consolidation(
 ) -> Frame:
     """consolidated report × cell: its value against the sum of its members' values the same year.
 
-    `members` maps an agency key to its members' agency keys; a year where a member has no report is skipped.
+    `members` maps an agency's name to its members' names, as the sources configure them (names, not regions,
+    say who is whom there); a year where a member has no report is skipped.
     """
-    tables = _union(rule.tables for rule in spec.rules.consolidation.values())
-    keyed = reports.assign(agency_key=[agency_key(a, r) for a, r in zip(reports["agency"], reports["region"])])
+    tables = union(rule.tables for rule in spec.rules.consolidation.values())
+    keyed = reports.assign(agency_key=[agency_key(a, None) for a in reports["agency"]])
     keyed = keyed.dropna(subset=["agency_key", "report_year"]).drop_duplicates(["agency_key", "report_year"])
     by_agency_year = {(k, y): rid for k, y, rid in zip(keyed["agency_key"], keyed["report_year"], keyed["report_id"])}
     part = cells[cells["table"].isin(tables)]
     frames = []
-    for parent, children in members.items():
-        for (agency, year), parent_id in by_agency_year.items():
-            if agency != parent:
-                continue
-            child_ids = [by_agency_year.get((child, year)) for child in children]
-            if not child_ids or None in child_ids:
-                continue
-            own = part[part["report_id"] == parent_id].set_index(["table", "row", "col"])
-            kids = part[part["report_id"].isin(child_ids)].groupby(["table", "row", "col"])
-            summed = kids["v"].sum(min_count=len(child_ids)).where(kids["v"].count() == len(child_ids))
-            frame = pd.DataFrame({"consolidated": own["v"], "members": summed}).dropna(how="all")
-            frame["consolidated_origin"] = own["origin"].reindex(frame.index).fillna(NOT_IN_LAYOUT)
-            frame["members_origin"] = kids["origin"].max().reindex(frame.index).fillna(UNKNOWN)
-            frame["report_id"] = parent_id
-            frame["member_ids"] = ",".join(child_ids)
-            frames.append(frame.reset_index())
+    for (agency, year), parent_id in by_agency_year.items():
+        children = members.get(agency)
+        child_ids = [by_agency_year.get((child, year)) for child in children or ()]
+        if not child_ids or None in child_ids:
+            continue
+        own = part[part["report_id"] == parent_id].set_index(["table", "row", "col"])
+        kids = part[part["report_id"].isin(child_ids)].groupby(["table", "row", "col"])
+        summed = kids["v"].sum(min_count=len(child_ids)).where(kids["v"].count() == len(child_ids))
+        frame = pd.DataFrame({"consolidated": own["v"], "members": summed}).dropna(how="all")
+        frame["consolidated_origin"] = own["origin"].reindex(frame.index).fillna(NOT_IN_LAYOUT)
+        frame["members_origin"] = kids["origin"].max().reindex(frame.index).fillna(UNKNOWN)
+        frame["report_id"] = parent_id
+        frame["member_ids"] = ",".join(child_ids)
+        frames.append(frame.reset_index())
     keys = ["report_id", "table", "row", "col", "member_ids"]
     if frames:
         joined = pd.concat(frames, ignore_index=True)

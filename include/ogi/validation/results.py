@@ -63,7 +63,7 @@ def _scope(outcome: ExpectationOutcome, frame: F.Frame, key: tuple, column: str)
 
 
 def _messages(rules: Rules, rule: str, scope: str, lhs, rhs, residual, zero: list[str], extra: str) -> tuple[str, str]:
-    zh, en = rules.messages(rule)
+    zh, en = rules.rule(rule).zh, rules.rule(rule).en
     if residual is None:
         zh = f"{rule} {scope}：{zh}（{extra}）"
         en = f"{rule} {scope}: {en} ({extra})"
@@ -106,7 +106,7 @@ def violations(rules: Rules, frames: dict[str, F.Frame], outcomes: list[Expectat
                 {
                     "report_id": key[0], "rule": rule, "scope": scope, "lhs": float(lhs), "rhs": float(rhs),
                     "residual": None if residual is None else float(residual), "cells": used, "zero_cells": zero,
-                    "severity": rules.severity(rule), "message_zh": zh, "message_en": en,
+                    "severity": rules.rule(rule).severity, "message_zh": zh, "message_en": en,
                 }
             )
     return pd.DataFrame(rows, columns=VIOLATION_COLUMNS)

@@ -71,8 +71,8 @@ def build_suites(spec: Spec) -> dict[str, dict]:
     for identity in spec.rules.identities.values():
         layouts = spec.tables[identity.table].layouts.values()
         terms = [identity.terms(layout) for layout in layouts]
-        lhs = F._union(t[0] for t in terms)
-        rhs = F._union(t[1] for t in terms)
+        lhs = F.union(t[0] for t in terms)
+        rhs = F.union(t[1] for t in terms)
         if identity.over == "columns":
             frame, scope = identity.table, f"{identity.table}.{{col}}"
         else:
@@ -114,19 +114,14 @@ def render(suite: dict) -> str:
     return json.dumps(suite, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_suites(spec: Spec, directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, suite in build_suites(spec).items():
-        path = directory / f"{name}.json"
-        path.write_text(render(suite), encoding="utf-8")
-        written.append(path)
-    return written
+def suite_files(spec: Spec, directory: Path) -> dict[Path, str]:
+    """Each suite's file under `directory` and the text the spec generates for it."""
+    return {directory / f"{name}.json": render(suite) for name, suite in build_suites(spec).items()}
 
 
 def drift(spec: Spec, directory: Path) -> list[str]:
     """The suite files under `directory` that differ from what the spec generates, or are missing or extra."""
-    wanted = {f"{name}.json": render(suite) for name, suite in build_suites(spec).items()}
+    wanted = {path.name: text for path, text in suite_files(spec, directory).items()}
     present = {p.name for p in directory.glob("*.json")} if directory.is_dir() else set()
     differing = [name for name, text in wanted.items()
                  if name not in present or (directory / name).read_text(encoding="utf-8") != text]
