@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import cache
 
 from ogi.readers.document import Token, TokenKind
@@ -40,12 +41,17 @@ def tolerant(text: str) -> str:
 
 @cache
 def row_pattern(row: Row) -> re.Pattern:
+    """A row's label, optionally after its group heading and its number, optionally followed by its tail.
+
+    Spelled as one flat alternation, each alternative starting with a character, so that the regex engine
+    scans for those first characters instead of trying the whole pattern at every offset. The alternatives
+    are in the order the optional parts would be tried: with the heading and number, then without.
+    """
     labels = sorted({row.label, *row.variants}, key=len, reverse=True)
-    pattern = "(?:" + "|".join(tolerant(label) for label in labels) + ")"
-    if row.number:
-        pattern = f"(?:{tolerant(row.number)}{_GAP})?" + pattern
-    if row.group:
-        pattern = f"(?:{tolerant(row.group)}{_GAP})?" + pattern
+    groups = [tolerant(row.group) + _GAP] if row.group else []
+    numbers = [tolerant(row.number) + _GAP] if row.number else []
+    heads = [g + n for g in [*groups, ""] for n in [*numbers, ""]]
+    pattern = "(?:" + "|".join(head + tolerant(label) for head in heads for label in labels) + ")"
     if row.tail:
         pattern += f"(?:{_GAP}{tolerant(row.tail)})?"
     return re.compile(pattern)
@@ -56,13 +62,23 @@ def words_pattern(words: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(tolerant(w) for w in sorted(words, key=len, reverse=True)))
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """A value as found: a table cell (one value) or a run from free text that may hold glued values."""
 
     text: str
     splittable: bool
     page: int | None = None
+
+
+# Fast paths of `Stream.values`, each matching what the token-by-token walk would take, many tokens at a time:
+# value cells in a row (each: optional spaces, a value or nothing, the cell's end), and values in free lines
+# (space-separated, across line breaks only into another line, never into a cell, row or table end).
+_SPACE = r"[^\S\x1c-\x1f\n]"
+_CELL_RUN = re.compile(rf"(?:{_SPACE}*(?:{VALUE.pattern})?{_SPACE}*\x1f)+")
+_LINE_RUN = re.compile(
+    rf"(?:(?:{_SPACE}|\n(?=[^\x1c-\x1f\n]*\n))*(?:{_GLUED.pattern})(?={_SPACE}|\n|$))+"
+)
+_VALUE_IN_RUN = re.compile(r"\S+")
 
 
 class Stream:
@@ -75,9 +91,17 @@ class Stream:
             parts.append(part)
             pos += len(part)
         self.text = "".join(parts)
+        # the line fast path crosses a line break only into another line; a cell holding a break would look like one
+        self._lines_fast = not any(t.kind is TokenKind.CELL and "\n" in t.text for t in tokens)
+        pages = {token.page for token in tokens}
+        self._one_page = len(pages) <= 1
+        self._page = next(iter(pages)) if len(pages) == 1 else None
 
     def token_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def page_at(self, offset: int) -> int | None:
+        return self._page if self._one_page else self.tokens[self.token_index(offset)].page
 
     def search(self, pattern: re.Pattern, start: int, end: int | None = None) -> re.Match | None:
         return pattern.search(self.text, start, len(self.text) if end is None else end)
@@ -90,19 +114,34 @@ class Stream:
         before the run is passed over (a header), and in tables the run starts with a row of values only.
         """
         pieces: list[Piece] = []
-        first = self.token_index(start)
-        for index in range(first, len(self.tokens)):
-            token, token_start = self.tokens[index], self.starts[index]
+        tokens, starts, text = self.tokens, self.starts, self.text
+        first = index = self.token_index(start)
+        pos = start
+        while index < len(tokens):
+            token, token_start = tokens[index], starts[index]
             if token_start >= end:
                 break
-            lo = max(start, token_start) - token_start
+            kind = token.kind
+            if kind is TokenKind.CELL and index != first and (pieces or not skip_to_values):
+                run = _CELL_RUN.match(text, token_start, end)
+                if run is not None:
+                    index = self._take_cells(index, run.group(), pieces)
+                    continue
+            elif kind is TokenKind.LINE and self._lines_fast and (pieces or not skip_to_values):
+                run = _LINE_RUN.match(text, pos, end)
+                if run is not None:
+                    self._take_lines(run, pieces)
+                    pos = run.end()
+                    index = self.token_index(pos)
+                    continue
+            lo = max(pos, token_start) - token_start
             hi = min(end, token_start + len(token.text)) - token_start
             fragment = token.text[lo:hi] if hi > lo else ""
-            if token.kind is TokenKind.TABLE_END:
+            if kind is TokenKind.TABLE_END:
                 stop = bool(pieces) or not skip_to_values
-            elif token.kind is TokenKind.ROW_END:
+            elif kind is TokenKind.ROW_END:
                 stop = bool(pieces)
-            elif token.kind is TokenKind.CELL:
+            elif kind is TokenKind.CELL:
                 label_cell = index == first and start > token_start
                 stop = self._take_cell(index, fragment.strip(), pieces, label_cell, index == first, skip_to_values)
             else:
@@ -112,7 +151,27 @@ class Stream:
                 stop = False
             if stop:
                 return pieces, token_start
-        return pieces, min(end, len(self.text))
+            index += 1
+            pos = starts[index] if index < len(tokens) else len(text)
+        return pieces, min(end, len(text))
+
+    def _take_cells(self, index: int, run: str, pieces: list[Piece]) -> int:
+        """Add the value cells of a run matched from token `index` on; the index of the token after them."""
+        texts = run.split("\x1f")[:-1]
+        if self._one_page:
+            pieces.extend(Piece(t.strip(), False, self._page) for t in texts)
+        else:
+            pieces.extend(Piece(t.strip(), False, self.tokens[index + i].page) for i, t in enumerate(texts))
+        return index + len(texts)
+
+    def _take_lines(self, run: re.Match, pieces: list[Piece]) -> None:
+        if self._one_page:
+            pieces.extend(Piece(value, True, self._page) for value in run.group().split())
+        else:
+            offset = run.start()
+            pieces.extend(
+                Piece(m.group(), True, self.page_at(offset + m.start())) for m in _VALUE_IN_RUN.finditer(run.group())
+            )
 
     def _take_cell(
         self, index: int, text: str, pieces: list[Piece], label_cell: bool, first: bool, skip_to_values: bool

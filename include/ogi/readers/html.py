@@ -68,33 +68,57 @@ class _Walker:
                 self.flow(child, depth + 1)
 
     def table(self, node, depth: int) -> None:
-        rows = list(_table_rows(node))
         if node.css_first("td table, th table") is not None:  # a table inside a cell: a layout table
-            for row in rows:
+            for row in _table_rows(node):
                 for cell in _row_cells(row):
                     self.flow(cell, depth + 1)
                     self.flush()
             return
+        tokens = self.tokens
+        structured = _cells_with_structure(node)
+        spanning = {cell.mem_id for cell in node.css(_SPANNING)}
         occupied: dict[tuple[int, int], tuple[str, int]] = {}  # (row, col) -> (text, origin row)
-        for r, row in enumerate(rows):
-            c = 0
-            for cell in _row_cells(row):
-                while (r, c) in occupied:
-                    held_text, origin = occupied[(r, c)]
-                    if origin != r and NUMBER_CELL.match(held_text):
-                        self.tokens.append(Token(TokenKind.CELL, held_text.strip()))
-                    c += 1
-                text = cell_text(cell)
-                self.tokens.append(Token(TokenKind.CELL, text))
+        r, c = -1, 0
+        for cell in node.css("tr, td, th"):  # no table nests in this one, so these are its rows and cells
+            if cell.tag == "tr":
+                if r >= 0:
+                    tokens.append(Token(TokenKind.ROW_END))
+                r, c = r + 1, 0
+                continue
+            while (r, c) in occupied:
+                held_text, origin = occupied[(r, c)]
+                if origin != r and NUMBER_CELL.match(held_text):
+                    tokens.append(Token(TokenKind.CELL, held_text.strip()))
+                c += 1
+            text = cell_text(cell, structured.get(cell.mem_id, ()))
+            tokens.append(Token(TokenKind.CELL, text))
+            colspan = 1
+            if cell.mem_id in spanning:  # only a spanning cell holds places later cells must skip
                 attributes = cell.attributes
                 rowspan, colspan = _span(attributes, "rowspan"), _span(attributes, "colspan")
-                if rowspan > 1 or colspan > 1:  # only a spanning cell holds places later cells must skip
-                    for dr in range(rowspan):
-                        for dc in range(colspan):
-                            occupied[(r + dr, c + dc)] = (text, r)
-                c += colspan
-            self.tokens.append(Token(TokenKind.ROW_END))
-        self.tokens.append(Token(TokenKind.TABLE_END))
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        occupied[(r + dr, c + dc)] = (text, r)
+            c += colspan
+        if r >= 0:
+            tokens.append(Token(TokenKind.ROW_END))
+        tokens.append(Token(TokenKind.TABLE_END))
+
+
+_SPANNING = "td[rowspan], td[colspan], th[rowspan], th[colspan]"
+_STRUCTURE = _BLOCK | _SKIP
+
+
+def _cells_with_structure(table) -> dict[int, list]:
+    """Cell (by mem_id) -> the block and skipped elements inside it, for the cells that have any."""
+    found: dict[int, list] = {}
+    for element in table.css("td *, th *"):
+        if element.tag in _STRUCTURE:
+            cell = element.parent
+            while cell.tag not in ("td", "th"):
+                cell = cell.parent
+            found.setdefault(cell.mem_id, []).append(element)
+    return found
 
 
 def _table_rows(table):
@@ -111,14 +135,24 @@ def _row_cells(row):
     return [cell for cell in row.iter() if cell.tag in ("td", "th")]
 
 
-def cell_text(cell) -> str:
+def _collapsed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def cell_text(cell, structure=None) -> str:
     """A cell's text: inline runs joined as they are (a number split over spans stays one number),
-    block elements (paragraphs, line breaks) joined by a space."""
-    only = cell.child
-    if only is None:
-        return ""
-    if only.tag == "-text" and only.next is None:  # the common case: the cell holds just its text
-        return _SPACES.sub(" ", only.text_content or "").strip()
+    block elements (paragraphs, line breaks) joined by a space.
+
+    `structure`, the block and skipped elements inside the cell, when known, lets the common cells be
+    read in one call: those with none, and those whose text all lies in their one paragraph.
+    """
+    if structure is not None:
+        if not structure:
+            return _collapsed(cell.text())
+        if len(structure) == 1 and structure[0].tag in _BLOCK:
+            whole = _collapsed(cell.text())
+            if whole == _collapsed(structure[0].text()):  # nothing but spaces outside the paragraph
+                return whole
     parts: list[str] = []
 
     def walk(node) -> None:
