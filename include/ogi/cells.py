@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ogi.template import Column
@@ -17,12 +18,12 @@ NUMBER, BLANK, DASH, SLASH, TEXT, ABSENT, AMBIGUOUS = "number", "blank", "dash",
 ZERO_LIKE = (BLANK, DASH, SLASH, TEXT)  # count as 0 in identities, and the check says so
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     kind: str
     raw: str | None = None
     value: float | int | None = None
-    candidates: list[float | int] = field(default_factory=list)
+    candidates: Sequence[float | int] = ()
     page: int | None = None
 
     def as_json(self) -> dict:
@@ -36,6 +37,10 @@ class Cell:
 
 def parse_number(text: str, column: Column) -> int | float | None:
     """The value of a numeric cell in the column's unit, or None when the text is not a number."""
+    return _parse_number(text, column.unit)
+
+
+def _parse_number(text: str, column_unit: str | None) -> int | float | None:
     match = _NUMBER.match(text)
     if not match:
         return None
@@ -46,26 +51,26 @@ def parse_number(text: str, column: Column) -> int | float | None:
     else:
         value = sign * int(digits)
     unit = match["unit"]
-    if column.unit == "元" and unit == "万元":
+    if column_unit == "元" and unit == "万元":
         value = round(value * 10000, 6)
-    elif column.unit == "万元" and unit == "元":
+    elif column_unit == "万元" and unit == "元":
         value = round(value / 10000, 6)
     if isinstance(value, float) and value.is_integer() and not match["frac"]:
         value = int(value)
     return value
 
 
-def classify(raw: str, column: Column) -> Cell:
-    kind, value = _kind_and_value(raw, column)
-    return Cell(kind, raw, value)
+def classify(raw: str, column: Column, page: int | None = None) -> Cell:
+    kind, value = _kind_and_value(raw, column.unit)
+    return Cell(kind, raw, value, (), page)
 
 
 @lru_cache(maxsize=65536)
-def _kind_and_value(raw: str, column: Column) -> tuple[str, float | int | None]:
+def _kind_and_value(raw: str, column_unit: str | None) -> tuple[str, float | int | None]:
     text = raw.strip()
     if not text:
         return BLANK, None
-    value = parse_number(text, column)
+    value = _parse_number(text, column_unit)
     if value is not None:
         return NUMBER, value
     if all(ch in DASHES for ch in text):

@@ -84,27 +84,32 @@ def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int
         pieces = pieces[1:]  # an empty cell between the label and the values (a merged label cell's rest)
     while len(pieces) > n and not pieces[-1].splittable and not pieces[-1].text:
         pieces = pieces[:-1]
+    if len(pieces) == n:
+        run.candidates = [tuple(p.text for p in pieces)]
+        return
     shown = " ".join(p.text or "∅" for p in pieces)
     if len(pieces) > n:
         run.error = f"{label}: {len(pieces)} values where {n} are expected ({shown})"
         return
-    if len(pieces) == n:
-        run.candidates = [tuple(p.text for p in pieces)]
-    else:
-        if not pieces:
-            run.error = f"{label}: no values printed"
-            return
-        try:
-            split = [(p.text, p.splittable) for p in pieces]
-            # cuts that keep the run's own identities; when none does (the report breaks them as printed),
-            # every valid cut stays a candidate
-            run.candidates = cuts(split, run.columns, _prefix_test(run, checks)) or cuts(split, run.columns)
-        except TooManyCandidates:
-            run.error = f"{label}: '{shown}' has too many ways to cut into {n} cells"
-            return
-        if not run.candidates:
-            run.error = f"{label}: {len(pieces)} values where {n} are expected ({shown})"
-            return
+    if not pieces:
+        run.error = f"{label}: no values printed"
+        return
+    try:
+        split = [(p.text, p.splittable) for p in pieces]
+        # cuts that keep the run's own identities; when none does (the report breaks them as printed),
+        # every valid cut stays a candidate
+        run.candidates = cuts(split, run.columns, _prefix_test(run, checks)) or cuts(split, run.columns)
+    except TooManyCandidates:
+        run.error = f"{label}: '{shown}' has too many ways to cut into {n} cells"
+        return
+    if not run.candidates:
+        run.error = f"{label}: {len(pieces)} values where {n} are expected ({shown})"
+        return
+    _apply_hints(run, hints)
+
+
+def _apply_hints(run: Run, hints: dict[CellKey, int]) -> None:
+    """Keep the cuts that agree with the values the narrative states, if any does."""
     for key, value in hints.items():
         if key in run.keys and len(run.candidates) > 1:
             index = run.keys.index(key)
@@ -168,33 +173,34 @@ def _pages(run: Run) -> list[int | None]:
 
 
 def _cells(run: Run) -> dict[CellKey, C.Cell]:
-    out = {}
     pages = _pages(run)
-    settled = run.candidates[0] if len(run.candidates) == 1 else None
+    if len(run.candidates) == 1:
+        return {
+            key: C.classify(text, column, page)
+            for key, column, text, page in zip(run.keys, run.columns, run.candidates[0], pages)
+        }
+    out = {}
     for i, (key, column) in enumerate(zip(run.keys, run.columns)):
-        options = [settled[i]] if settled else list(dict.fromkeys(candidate[i] for candidate in run.candidates))
+        options = list(dict.fromkeys(candidate[i] for candidate in run.candidates))
         if len(options) == 1:
-            cell = C.classify(options[0], column)
+            out[key] = C.classify(options[0], column, pages[i])
         else:
             values = sorted({_numeric(o, column) for o in options})
-            cell = C.Cell(C.AMBIGUOUS, " | ".join(options), None, values)
-        cell.page = pages[i]
-        out[key] = cell
+            out[key] = C.Cell(C.AMBIGUOUS, " | ".join(options), None, values, pages[i])
     return out
 
 
 def _runs_for(match: TableMatch) -> list[Run]:
     layout = match.layout
     if match.run is not None:
-        keys = [(row.code, col) for row in layout.rows for col in row.columns]
-        return [Run(keys, [layout.columns[c] for _, c in keys], match.run)]
+        keys, columns = layout.cells
+        return [Run(list(keys), list(columns), match.run)]
     runs = []
     for row in layout.rows:
         found = match.rows.get(row.code)
-        if found is None:
-            continue
-        keys = [(row.code, col) for col in row.columns]
-        runs.append(Run(keys, [layout.columns[c] for c in row.columns], found.pieces))
+        if found is not None:
+            keys, columns = layout.row_cells[row.code]
+            runs.append(Run(list(keys), list(columns), found.pieces))
     return runs
 
 
@@ -234,10 +240,10 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> Tabl
     for run in good:
         cells.update(_cells(run))
     missing = [row.code for row in match.layout.rows if match.run is None and match.rows.get(row.code) is None]
-    for row in match.layout.rows:
-        for col in row.columns:
-            if (row.code, col) not in cells:
-                cells[(row.code, col)] = C.absent()
+    if len(cells) < len(match.layout.cells[0]):
+        for key in match.layout.cells[0]:
+            if key not in cells:
+                cells[key] = C.absent()
     return TableResult(match.layout, cells, errors, missing)
 
 

@@ -12,7 +12,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
+from collections.abc import Iterable, Iterator
 from functools import cache
+from itertools import repeat
 
 from ogi.readers.document import Token, TokenKind
 from ogi.template import Layout, Row, Spec, Table
@@ -79,6 +81,11 @@ _LINE_RUN = re.compile(
     rf"(?:(?:{_SPACE}|\n(?=[^\x1c-\x1f\n]*\n))*(?:{_GLUED.pattern})(?={_SPACE}|\n|$))+"
 )
 _VALUE_IN_RUN = re.compile(r"\S+")
+
+
+def _pieces(texts: Iterable[str], splittable: bool, pages: Iterable[int | None]) -> Iterator[Piece]:
+    """Pieces made without a Python call each (the runs of a table are thousands of pieces per second)."""
+    return map(tuple.__new__, repeat(Piece), zip(texts, repeat(splittable), pages))
 
 
 class Stream:
@@ -159,19 +166,20 @@ class Stream:
         """Add the value cells of a run matched from token `index` on; the index of the token after them."""
         texts = run.split("\x1f")[:-1]
         if self._one_page:
-            pieces.extend(Piece(t.strip(), False, self._page) for t in texts)
+            pieces.extend(_pieces(map(str.strip, texts), False, repeat(self._page)))
         else:
-            pieces.extend(Piece(t.strip(), False, self.tokens[index + i].page) for i, t in enumerate(texts))
+            pages = (token.page for token in self.tokens[index : index + len(texts)])
+            pieces.extend(_pieces(map(str.strip, texts), False, pages))
         return index + len(texts)
 
     def _take_lines(self, run: re.Match, pieces: list[Piece]) -> None:
         if self._one_page:
-            pieces.extend(Piece(value, True, self._page) for value in run.group().split())
+            pieces.extend(_pieces(run.group().split(), True, repeat(self._page)))
         else:
             offset = run.start()
-            pieces.extend(
-                Piece(m.group(), True, self.page_at(offset + m.start())) for m in _VALUE_IN_RUN.finditer(run.group())
-            )
+            found = list(_VALUE_IN_RUN.finditer(run.group()))
+            pages = (self.page_at(offset + m.start()) for m in found)
+            pieces.extend(_pieces((m.group() for m in found), True, pages))
 
     def _take_cell(
         self, index: int, text: str, pieces: list[Piece], label_cell: bool, first: bool, skip_to_values: bool

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import yaml
@@ -53,6 +53,20 @@ class Layout:
 
     def cell_count(self) -> int:
         return sum(len(row.columns) for row in self.rows)
+
+    @cached_property
+    def row_cells(self) -> dict[str, tuple[tuple[tuple[str, str], ...], tuple[Column, ...]]]:
+        """Per row: its cells' (row, column) keys and their columns, in printed order."""
+        return {
+            row.code: (tuple((row.code, c) for c in row.columns), tuple(self.columns[c] for c in row.columns))
+            for row in self.rows
+        }
+
+    @cached_property
+    def cells(self) -> tuple[tuple[tuple[str, str], ...], tuple[Column, ...]]:
+        """Every cell's key and column, row by row."""
+        keys = tuple(key for row in self.rows for key in self.row_cells[row.code][0])
+        return keys, tuple(col for row in self.rows for col in self.row_cells[row.code][1])
 
 
 @dataclass(frozen=True)

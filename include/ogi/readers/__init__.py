@@ -29,12 +29,21 @@ def sniff(data: bytes) -> str:
 
 
 def normalize_tokens(tokens: list[Token]) -> list[Token]:
-    texts = [t.text.replace(_SEP, " ") for t in tokens]
-    normalized = normalize_text(_SEP.join(texts)).split(_SEP)
-    if len(normalized) != len(tokens):  # normalisation never adds or drops the separator; be loud if it does
-        raise AssertionError("normalisation changed the token count")
-    for token, text in zip(tokens, normalized):
-        token.text = text.strip() if token.kind is TokenKind.CELL else text
+    """Every token's text normalised (`normalize_text`), in one call over the whole document."""
+    texts = [t.text for t in tokens]
+    joined = original = _SEP.join(texts)
+    if joined.count(_SEP) >= len(tokens):  # a token holds the separator itself
+        joined = _SEP.join([text.replace(_SEP, " ") for text in texts])
+    normalized = normalize_text(joined)
+    if normalized != original:
+        texts = normalized.split(_SEP)
+        if len(texts) != len(tokens):  # normalisation never adds or drops the separator; be loud if it does
+            raise AssertionError("normalisation changed the token count")
+        for token, text in zip(tokens, texts):
+            token.text = text
+    for token in tokens:
+        if token.kind is TokenKind.CELL:
+            token.text = token.text.strip()
     return tokens
 
 

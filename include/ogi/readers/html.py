@@ -9,6 +9,7 @@ layout tables: their cells are read as flowing text.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ogi.readers.document import NUMBER_CELL, Token, TokenKind
 
@@ -38,9 +39,14 @@ def _children(node):
 
 
 class _Walker:
-    def __init__(self):
+    def __init__(self, root):
         self.tokens: list[Token] = []
         self.line: list[str] = []
+        # Asked of the whole page once rather than of each table: a selector query costs more to parse than
+        # to run. Tables inside tables are rare, so which tables hold one is asked per table only then.
+        self.nested = root.css_first("table table") is not None
+        self.structured = _cells_with_structure(root)
+        self.spanning = {cell.mem_id for cell in root.css(_SPANNING)}
 
     def flush(self) -> None:
         text = "".join(self.line).strip()
@@ -68,32 +74,35 @@ class _Walker:
                 self.flow(child, depth + 1)
 
     def table(self, node, depth: int) -> None:
-        if node.css_first("td table, th table") is not None:  # a table inside a cell: a layout table
+        if self.nested and node.css_first("td table, th table") is not None:  # a table in a cell: a layout table
             for row in _table_rows(node):
                 for cell in _row_cells(row):
                     self.flow(cell, depth + 1)
                     self.flush()
             return
-        tokens = self.tokens
-        structured = _cells_with_structure(node)
-        spanning = {cell.mem_id for cell in node.css(_SPANNING)}
+        tokens, structured, spanning = self.tokens, self.structured, self.spanning
         occupied: dict[tuple[int, int], tuple[str, int]] = {}  # (row, col) -> (text, origin row)
         r, c = -1, 0
+        tr = _tr_tag_id()
         for cell in node.css("tr, td, th"):  # no table nests in this one, so these are its rows and cells
-            if cell.tag == "tr":
+            if cell.tag_id == tr:
                 if r >= 0:
                     tokens.append(Token(TokenKind.ROW_END))
                 r, c = r + 1, 0
                 continue
-            while (r, c) in occupied:
+            while occupied and (r, c) in occupied:
                 held_text, origin = occupied[(r, c)]
                 if origin != r and NUMBER_CELL.match(held_text):
                     tokens.append(Token(TokenKind.CELL, held_text.strip()))
                 c += 1
-            text = cell_text(cell, structured.get(cell.mem_id, ()))
+            cell_id = cell.mem_id if structured or spanning else None
+            if cell_id in structured:
+                text = cell_text(cell, structured[cell_id])
+            else:
+                text = " ".join((cell.text_lexbor() or "").split())
             tokens.append(Token(TokenKind.CELL, text))
             colspan = 1
-            if cell.mem_id in spanning:  # only a spanning cell holds places later cells must skip
+            if cell_id in spanning:  # only a spanning cell holds places later cells must skip
                 attributes = cell.attributes
                 rowspan, colspan = _span(attributes, "rowspan"), _span(attributes, "colspan")
                 for dr in range(rowspan):
@@ -105,14 +114,21 @@ class _Walker:
         tokens.append(Token(TokenKind.TABLE_END))
 
 
+@cache
+def _tr_tag_id() -> int:
+    from selectolax.lexbor import LexborHTMLParser
+
+    return LexborHTMLParser("<table><tr><td>").css_first("tr").tag_id
+
+
 _SPANNING = "td[rowspan], td[colspan], th[rowspan], th[colspan]"
 _STRUCTURE = _BLOCK | _SKIP
 
 
-def _cells_with_structure(table) -> dict[int, list]:
+def _cells_with_structure(root) -> dict[int, list]:
     """Cell (by mem_id) -> the block and skipped elements inside it, for the cells that have any."""
     found: dict[int, list] = {}
-    for element in table.css("td *, th *"):
+    for element in root.css("td *, th *"):
         if element.tag in _STRUCTURE:
             cell = element.parent
             while cell.tag not in ("td", "th"):
@@ -139,20 +155,19 @@ def _collapsed(text: str) -> str:
     return " ".join(text.split())
 
 
-def cell_text(cell, structure=None) -> str:
+def cell_text(cell, structure: list) -> str:
     """A cell's text: inline runs joined as they are (a number split over spans stays one number),
     block elements (paragraphs, line breaks) joined by a space.
 
-    `structure`, the block and skipped elements inside the cell, when known, lets the common cells be
-    read in one call: those with none, and those whose text all lies in their one paragraph.
+    `structure` holds the block and skipped elements inside the cell. With none, or with one paragraph
+    that holds all the cell's text, the text is read in one call; otherwise the cell is walked.
     """
-    if structure is not None:
-        if not structure:
-            return _collapsed(cell.text())
-        if len(structure) == 1 and structure[0].tag in _BLOCK:
-            whole = _collapsed(cell.text())
-            if whole == _collapsed(structure[0].text()):  # nothing but spaces outside the paragraph
-                return whole
+    if not structure:
+        return _collapsed(cell.text())
+    if len(structure) == 1 and structure[0].tag in _BLOCK:
+        whole = _collapsed(cell.text())
+        if whole == _collapsed(structure[0].text()):  # nothing but spaces outside the paragraph
+            return whole
     parts: list[str] = []
 
     def walk(node) -> None:
@@ -180,9 +195,10 @@ def html_tokens(text: str) -> tuple[list[Token], str | None]:
     tree = LexborHTMLParser(text)
     title_node = tree.css_first("title")
     title = title_node.text().strip() if title_node is not None else None
-    walker = _Walker()
     root = tree.body or tree.root
-    if root is not None:
-        walker.flow(root)
+    if root is None:
+        return [], title
+    walker = _Walker(root)
+    walker.flow(root)
     walker.flush()
     return walker.tokens, title
