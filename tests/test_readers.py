@@ -230,6 +230,8 @@ def zip_of(files: dict[str, bytes]) -> bytes:
         ("blank.html", b"   \n\n", "error", "empty file"),
         ("garbage.bin", bytes(range(256)) * 40, "error", "binary content"),
         ("nothing.html", "<html><body><p>通知公告</p></body></html>".encode(), "error", "no annual report"),
+        # a broken </title> makes the whole page the title, as in a browser: nothing is left to read
+        ("unclosed-title.html", "<html><title>年度报告</tit-e><body><p>一、总体情况</p></body>".encode(), "error", "no annual report"),
         ("truncated.pdf", b"%PDF-1.7\n1 0 obj<<>>", "error", "corrupt or truncated PDF"),
         ("renamed.docx", zip_of({"hello.txt": b"hi"}), "error", "not a Word document"),
         ("bomb.docx", zip_of({"word/document.xml": b"0" * 50_000_000}), "error", "zip bomb"),
