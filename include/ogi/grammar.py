@@ -16,11 +16,11 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from itertools import repeat
 
-from ogi.readers.document import Token, TokenKind
+from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
 from ogi.template import Layout, Row, Spec, Table
 
 _GAP = r"\s*"  # \s covers \x1c-\x1f in Python, so cell, row and table breaks too
-_ENDINGS = {TokenKind.CELL: "\x1f", TokenKind.LINE: "\n", TokenKind.ROW_END: "\x1e", TokenKind.TABLE_END: "\x1d"}
+_ENDINGS = {CELL: "\x1f", LINE: "\n", ROW_END: "\x1e", TABLE_END: "\x1d"}
 
 # One value as printed: a number (with thousands separators, decimals, a unit), a dash, a slash or 无.
 VALUE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[—–\-−]+|/|无")
@@ -99,7 +99,7 @@ class Stream:
             pos += len(part)
         self.text = "".join(parts)
         # the line fast path crosses a line break only into another line; a cell holding a break would look like one
-        self._lines_fast = not any(t.kind is TokenKind.CELL and "\n" in t.text for t in tokens)
+        self._lines_fast = not any(t.kind is CELL and "\n" in t.text for t in tokens)
         pages = {token.page for token in tokens}
         self._one_page = len(pages) <= 1
         self._page = next(iter(pages)) if len(pages) == 1 else None
@@ -129,12 +129,12 @@ class Stream:
             if token_start >= end:
                 break
             kind = token.kind
-            if kind is TokenKind.CELL and index != first and (pieces or not skip_to_values):
+            if kind is CELL and index != first and (pieces or not skip_to_values):
                 run = _CELL_RUN.match(text, token_start, end)
                 if run is not None:
                     index = self._take_cells(index, run.group(), pieces)
                     continue
-            elif kind is TokenKind.LINE and self._lines_fast and (pieces or not skip_to_values):
+            elif kind is LINE and self._lines_fast and (pieces or not skip_to_values):
                 run = _LINE_RUN.match(text, pos, end)
                 if run is not None:
                     self._take_lines(run, pieces)
@@ -144,11 +144,11 @@ class Stream:
             lo = max(pos, token_start) - token_start
             hi = min(end, token_start + len(token.text)) - token_start
             fragment = token.text[lo:hi] if hi > lo else ""
-            if kind is TokenKind.TABLE_END:
+            if kind is TABLE_END:
                 stop = bool(pieces) or not skip_to_values
-            elif kind is TokenKind.ROW_END:
+            elif kind is ROW_END:
                 stop = bool(pieces)
-            elif kind is TokenKind.CELL:
+            elif kind is CELL:
                 label_cell = index == first and start > token_start
                 stop = self._take_cell(index, fragment.strip(), pieces, label_cell, index == first, skip_to_values)
             else:
@@ -199,10 +199,10 @@ class Stream:
     def _row_of_values(self, index: int) -> bool:
         """Whether the table row holding token `index` has only value cells, at least one of them printed."""
         lo = index
-        while lo > 0 and self.tokens[lo - 1].kind is TokenKind.CELL:
+        while lo > 0 and self.tokens[lo - 1].kind is CELL:
             lo -= 1
         hi = index
-        while hi < len(self.tokens) and self.tokens[hi].kind is TokenKind.CELL:
+        while hi < len(self.tokens) and self.tokens[hi].kind is CELL:
             hi += 1
         texts = [t.text.strip() for t in self.tokens[lo:hi]]
         return any(texts) and all(not t or VALUE.fullmatch(t) for t in texts)

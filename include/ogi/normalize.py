@@ -16,10 +16,10 @@ _PINYIN = re.compile(
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 # NFKC is slow on CJK text (about a microsecond a character) and almost all of it is already normal: ASCII,
-# the unified ideographs, the common CJK punctuation and pinyin's letters are each their own NFKC and a starter that nothing
-# composes onto (tests/test_normalize.py checks this for every character). What these reports print beyond
-# them is mostly full-width forms, spaces, circled and roman numerals, whose NFKC is plain ASCII; those are
-# translated directly, and only text with anything else left goes through NFKC.
+# the unified ideographs, the common CJK punctuation and pinyin's letters are each their own NFKC and a
+# starter that nothing composes onto (tests/test_normalize.py checks this for every character). What these
+# reports print beyond them is mostly full-width forms, spaces, circled and roman numerals, whose NFKC is
+# plain ASCII; those are translated directly, and only text with anything else left goes through NFKC.
 STABLE = (
     "\x00-\x7f\u4e00-\u9fff\u3001-\u3003\u3007-\u3011\u3014-\u301b\u2010\u2013\u2014\u2018-\u201d\u00b7\u00d7"
     "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"  # pinyin glosses
@@ -36,9 +36,18 @@ _TO_ASCII = {
 }
 
 
+_COMPAT = re.compile("[" + "".join(map(chr, _TO_ASCII)) + "]+")
+
+
+def _to_ascii(run: re.Match) -> str:
+    return run.group().translate(_TO_ASCII)
+
+
 def nfkc(text: str) -> str:
     """`unicodedata.normalize("NFKC", text)`, without its cost where the text needs no more than a table."""
-    text = text.translate(_TO_ASCII)  # each replaced by its NFKD, all ASCII starters: NFKC is unchanged
+    if _UNSTABLE.search(text) is None:
+        return text
+    text = _COMPAT.sub(_to_ascii, text)  # each replaced by its NFKD, all ASCII starters: NFKC is unchanged
     return text if _UNSTABLE.search(text) is None else unicodedata.normalize("NFKC", text)
 
 

@@ -6,10 +6,11 @@ import re
 
 from ogi.normalize import normalize_text
 from ogi.readers.decode import charset_from_content_type, decode
-from ogi.readers.document import Document, ReadError, Token, TokenKind
+from ogi.readers.document import CELL, Document, ReadError, Token
 
 _HTML = re.compile(r"<\s*(html|body|table|p|div|tr|td|span|br|meta|head)\b", re.I)
 _SEP = "\x1f"
+_EDGE_SPACE = re.compile(r"^[^\S\x1f]|[^\S\x1f]$|[^\S\x1f]\x1f|\x1f[^\S\x1f]")  # a token starting or ending in a space
 
 
 def sniff(data: bytes) -> str:
@@ -29,7 +30,7 @@ def sniff(data: bytes) -> str:
 
 
 def normalize_tokens(tokens: list[Token]) -> list[Token]:
-    """Every token's text normalised (`normalize_text`), in one call over the whole document."""
+    """Every token's text normalised (`normalize_text`) in one call over the whole document; cells stripped."""
     texts = [t.text for t in tokens]
     joined = original = _SEP.join(texts)
     if joined.count(_SEP) >= len(tokens):  # a token holds the separator itself
@@ -40,10 +41,11 @@ def normalize_tokens(tokens: list[Token]) -> list[Token]:
         if len(texts) != len(tokens):  # normalisation never adds or drops the separator; be loud if it does
             raise AssertionError("normalisation changed the token count")
         for token, text in zip(tokens, texts):
-            token.text = text
-    for token in tokens:
-        if token.kind is TokenKind.CELL:
-            token.text = token.text.strip()
+            token.text = text.strip() if token.kind is CELL else text
+    elif _EDGE_SPACE.search(original):
+        for token in tokens:
+            if token.kind is CELL:
+                token.text = token.text.strip()
     return tokens
 
 
@@ -79,7 +81,7 @@ def read_document(data: bytes, source: str, content_type: str | None = None) -> 
             from ogi.readers.text import text_tokens
 
             tokens = text_tokens(text)
-            fmt = "markdown" if any(t.kind is TokenKind.CELL for t in tokens) else "text"
+            fmt = "markdown" if any(t.kind is CELL for t in tokens) else "text"
             doc = Document(source, fmt, tokens, notes=notes)
     doc.tokens = normalize_tokens(doc.tokens)
     if doc.title:

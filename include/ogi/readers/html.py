@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ogi.readers.document import NUMBER_CELL, Token, TokenKind
+from ogi.readers.document import CELL, LINE, NUMBER_CELL, ROW_END, TABLE_END, Token
 
 _SKIP = {"script", "style", "noscript", "template", "head", "select", "option", "button", "iframe", "svg"}
 _BLOCK = {
@@ -51,7 +51,7 @@ class _Walker:
     def flush(self) -> None:
         text = "".join(self.line).strip()
         if text:
-            self.tokens.append(Token(TokenKind.LINE, text))
+            self.tokens.append(Token(LINE, text))
         self.line = []
 
     def flow(self, node, depth: int = 0) -> None:
@@ -87,20 +87,20 @@ class _Walker:
         for cell in node.css("tr, td, th"):  # no table nests in this one, so these are its rows and cells
             if cell.tag_id == tr:
                 if r >= 0:
-                    tokens.append(Token(TokenKind.ROW_END))
+                    tokens.append(Token(ROW_END))
                 r, c = r + 1, 0
                 continue
             while occupied and (r, c) in occupied:
                 held_text, origin = occupied[(r, c)]
                 if origin != r and NUMBER_CELL.match(held_text):
-                    tokens.append(Token(TokenKind.CELL, held_text.strip()))
+                    tokens.append(Token(CELL, held_text.strip()))
                 c += 1
             cell_id = cell.mem_id if structured or spanning else None
             if cell_id in structured:
                 text = cell_text(cell, structured[cell_id])
             else:
                 text = " ".join((cell.text_lexbor() or "").split())
-            tokens.append(Token(TokenKind.CELL, text))
+            tokens.append(Token(CELL, text))
             colspan = 1
             if cell_id in spanning:  # only a spanning cell holds places later cells must skip
                 attributes = cell.attributes
@@ -110,8 +110,8 @@ class _Walker:
                         occupied[(r + dr, c + dc)] = (text, r)
             c += colspan
         if r >= 0:
-            tokens.append(Token(TokenKind.ROW_END))
-        tokens.append(Token(TokenKind.TABLE_END))
+            tokens.append(Token(ROW_END))
+        tokens.append(Token(TABLE_END))
 
 
 @cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ogi.readers.document import Token, TokenKind
+from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -19,14 +19,14 @@ def text_tokens(text: str) -> list[Token]:
             if _PIPE_RULE.match(line):
                 continue
             for cell in line.strip().strip("|").split("|"):
-                tokens.append(Token(TokenKind.CELL, cell.strip()))
-            tokens.append(Token(TokenKind.ROW_END))
+                tokens.append(Token(CELL, cell.strip()))
+            tokens.append(Token(ROW_END))
             continue
         if in_table:
-            tokens.append(Token(TokenKind.TABLE_END))
+            tokens.append(Token(TABLE_END))
             in_table = False
         if line.strip():
-            tokens.append(Token(TokenKind.LINE, line.strip()))
+            tokens.append(Token(LINE, line.strip()))
     if in_table:
-        tokens.append(Token(TokenKind.TABLE_END))
+        tokens.append(Token(TABLE_END))
     return tokens
