@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +18,7 @@ NUMBER, BLANK, DASH, SLASH, TEXT, ABSENT, AMBIGUOUS = "number", "blank", "dash",
 ZERO_LIKE = (BLANK, DASH, SLASH, TEXT)  # count as 0 in identities, and the check says so
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Cell:
     kind: str
     raw: str | None = None
@@ -61,7 +61,18 @@ def _parse_number(text: str, column_unit: str | None) -> int | float | None:
 
 
 def classify(raw: str, column: Column, page: int | None = None) -> Cell:
-    kind, value = _kind_and_value(raw, column.unit)
+    return _classified(raw, column.unit, page)
+
+
+def classify_all(raws: Iterable[str], columns: Iterable[Column], pages: Iterable[int | None]) -> list[Cell]:
+    """`classify` over a row of cells, without a Python call per cell for the cells seen before."""
+    return list(map(_classified, raws, [column.unit for column in columns], pages))
+
+
+@lru_cache(maxsize=65536)
+def _classified(raw: str, column_unit: str | None, page: int | None) -> Cell:
+    # cells are immutable, so one object serves every cell printed alike on the same page
+    kind, value = _kind_and_value(raw, column_unit)
     return Cell(kind, raw, value, (), page)
 
 

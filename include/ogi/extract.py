@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from operator import attrgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from ogi.stated import Stated, stated_figures
 from ogi.template import Column, Layout, Spec, load_spec
 
 MAX_COMBINATIONS = 100_000
+_TEXT, _PAGE = attrgetter("text"), attrgetter("page")
 TABLES = ("t2", "t3", "t4")
 
 
@@ -85,7 +87,7 @@ def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int
     while len(pieces) > n and not pieces[-1].splittable and not pieces[-1].text:
         pieces = pieces[:-1]
     if len(pieces) == n:
-        run.candidates = [tuple(p.text for p in pieces)]
+        run.candidates = [tuple(map(_TEXT, pieces))]
         return
     shown = " ".join(p.text or "∅" for p in pieces)
     if len(pieces) > n:
@@ -164,7 +166,7 @@ def _combine(runs: list[Run], checks: list[Check]) -> None:
 
 def _pages(run: Run) -> list[int | None]:
     """The page of each cell of the run: the run's page, or each piece's when pieces and cells pair up."""
-    pages = {p.page for p in run.pieces}
+    pages = set(map(_PAGE, run.pieces))
     if len(pages) == 1:
         return [next(iter(pages))] * len(run.keys)
     if len(run.pieces) == len(run.keys):
@@ -175,10 +177,7 @@ def _pages(run: Run) -> list[int | None]:
 def _cells(run: Run) -> dict[CellKey, C.Cell]:
     pages = _pages(run)
     if len(run.candidates) == 1:
-        return {
-            key: C.classify(text, column, page)
-            for key, column, text, page in zip(run.keys, run.columns, run.candidates[0], pages)
-        }
+        return dict(zip(run.keys, C.classify_all(run.candidates[0], run.columns, pages)))
     out = {}
     for i, (key, column) in enumerate(zip(run.keys, run.columns)):
         options = list(dict.fromkeys(candidate[i] for candidate in run.candidates))

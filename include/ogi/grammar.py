@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from collections.abc import Iterable, Iterator
 from functools import cache
-from itertools import repeat
+from itertools import accumulate, compress, repeat
 
-from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
+from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Tokens
 from ogi.template import Layout, Row, Spec, Table
 
 _GAP = r"\s*"  # \s covers \x1c-\x1f in Python, so cell, row and table breaks too
@@ -89,18 +89,15 @@ def _pieces(texts: Iterable[str], splittable: bool, pages: Iterable[int | None])
 
 
 class Stream:
-    def __init__(self, tokens: list[Token]):
-        self.tokens = tokens
-        parts, self.starts, pos = [], [], 0
-        for token in tokens:
-            part = token.text + _ENDINGS[token.kind]
-            self.starts.append(pos)
-            parts.append(part)
-            pos += len(part)
+    def __init__(self, tokens: Tokens):
+        self.kinds, self.texts, self.pages = tokens.kinds, tokens.texts, tokens.pages
+        parts = list(map(str.__add__, self.texts, map(_ENDINGS.__getitem__, self.kinds)))
+        self.starts = list(accumulate(map(len, parts), initial=0))
+        self.starts.pop()
         self.text = "".join(parts)
         # the line fast path crosses a line break only into another line; a cell holding a break would look like one
-        self._lines_fast = not any(t.kind is CELL and "\n" in t.text for t in tokens)
-        pages = {token.page for token in tokens}
+        self._lines_fast = "\n" not in "\x1f".join(compress(self.texts, map(CELL.__eq__, self.kinds)))
+        pages = set(self.pages)
         self._one_page = len(pages) <= 1
         self._page = next(iter(pages)) if len(pages) == 1 else None
 
@@ -108,7 +105,7 @@ class Stream:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
     def page_at(self, offset: int) -> int | None:
-        return self._page if self._one_page else self.tokens[self.token_index(offset)].page
+        return self._page if self._one_page else self.pages[self.token_index(offset)]
 
     def search(self, pattern: re.Pattern, start: int, end: int | None = None) -> re.Match | None:
         return pattern.search(self.text, start, len(self.text) if end is None else end)
@@ -121,14 +118,14 @@ class Stream:
         before the run is passed over (a header), and in tables the run starts with a row of values only.
         """
         pieces: list[Piece] = []
-        tokens, starts, text = self.tokens, self.starts, self.text
+        kinds, texts, starts, text = self.kinds, self.texts, self.starts, self.text
         first = index = self.token_index(start)
         pos = start
-        while index < len(tokens):
-            token, token_start = tokens[index], starts[index]
+        while index < len(kinds):
+            token_start = starts[index]
             if token_start >= end:
                 break
-            kind = token.kind
+            kind = kinds[index]
             if kind is CELL and index != first and (pieces or not skip_to_values):
                 run = _CELL_RUN.match(text, token_start, end)
                 if run is not None:
@@ -141,9 +138,10 @@ class Stream:
                     pos = run.end()
                     index = self.token_index(pos)
                     continue
+            token_text = texts[index]
             lo = max(pos, token_start) - token_start
-            hi = min(end, token_start + len(token.text)) - token_start
-            fragment = token.text[lo:hi] if hi > lo else ""
+            hi = min(end, token_start + len(token_text)) - token_start
+            fragment = token_text[lo:hi] if hi > lo else ""
             if kind is TABLE_END:
                 stop = bool(pieces) or not skip_to_values
             elif kind is ROW_END:
@@ -152,24 +150,21 @@ class Stream:
                 label_cell = index == first and start > token_start
                 stop = self._take_cell(index, fragment.strip(), pieces, label_cell, index == first, skip_to_values)
             else:
-                stopped_at = _take_line(fragment, token_start + lo, token.page, pieces, skip_to_values)
+                stopped_at = _take_line(fragment, token_start + lo, self.pages[index], pieces, skip_to_values)
                 if stopped_at is not None:
                     return pieces, stopped_at
                 stop = False
             if stop:
                 return pieces, token_start
             index += 1
-            pos = starts[index] if index < len(tokens) else len(text)
+            pos = starts[index] if index < len(kinds) else len(text)
         return pieces, min(end, len(text))
 
     def _take_cells(self, index: int, run: str, pieces: list[Piece]) -> int:
         """Add the value cells of a run matched from token `index` on; the index of the token after them."""
         texts = run.split("\x1f")[:-1]
-        if self._one_page:
-            pieces.extend(_pieces(map(str.strip, texts), False, repeat(self._page)))
-        else:
-            pages = (token.page for token in self.tokens[index : index + len(texts)])
-            pieces.extend(_pieces(map(str.strip, texts), False, pages))
+        pages = repeat(self._page) if self._one_page else self.pages[index : index + len(texts)]
+        pieces.extend(_pieces(map(str.strip, texts), False, pages))
         return index + len(texts)
 
     def _take_lines(self, run: re.Match, pieces: list[Piece]) -> None:
@@ -185,7 +180,7 @@ class Stream:
         self, index: int, text: str, pieces: list[Piece], label_cell: bool, first: bool, skip_to_values: bool
     ) -> bool:
         """Add a table cell to the run; whether the run stops before it."""
-        page = self.tokens[index].page
+        page = self.pages[index]
         if label_cell:  # the rest of the label's own cell
             if text and VALUE.fullmatch(text):
                 pieces.append(Piece(text, False, page))
@@ -198,13 +193,14 @@ class Stream:
 
     def _row_of_values(self, index: int) -> bool:
         """Whether the table row holding token `index` has only value cells, at least one of them printed."""
+        kinds = self.kinds
         lo = index
-        while lo > 0 and self.tokens[lo - 1].kind is CELL:
+        while lo > 0 and kinds[lo - 1] is CELL:
             lo -= 1
         hi = index
-        while hi < len(self.tokens) and self.tokens[hi].kind is CELL:
+        while hi < len(kinds) and kinds[hi] is CELL:
             hi += 1
-        texts = [t.text.strip() for t in self.tokens[lo:hi]]
+        texts = [t.strip() for t in self.texts[lo:hi]]
         return any(texts) and all(not t or VALUE.fullmatch(t) for t in texts)
 
 

@@ -25,7 +25,7 @@ class Column:
     unit: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per row of the loaded spec: hashed by identity, cheaply
 class Row:
     code: str
     label: str

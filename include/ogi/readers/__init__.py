@@ -6,7 +6,7 @@ import re
 
 from ogi.normalize import normalize_text
 from ogi.readers.decode import charset_from_content_type, decode
-from ogi.readers.document import CELL, Document, ReadError, Token
+from ogi.readers.document import CELL, Document, ReadError, Tokens
 
 _HTML = re.compile(r"<\s*(html|body|table|p|div|tr|td|span|br|meta|head)\b", re.I)
 _SEP = "\x1f"
@@ -29,23 +29,19 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
-def normalize_tokens(tokens: list[Token]) -> list[Token]:
+def normalize_tokens(tokens: Tokens) -> Tokens:
     """Every token's text normalised (`normalize_text`) in one call over the whole document; cells stripped."""
-    texts = [t.text for t in tokens]
-    joined = original = _SEP.join(texts)
+    joined = original = _SEP.join(tokens.texts)
     if joined.count(_SEP) >= len(tokens):  # a token holds the separator itself
-        joined = _SEP.join([text.replace(_SEP, " ") for text in texts])
+        joined = _SEP.join([text.replace(_SEP, " ") for text in tokens.texts])
     normalized = normalize_text(joined)
     if normalized != original:
         texts = normalized.split(_SEP)
         if len(texts) != len(tokens):  # normalisation never adds or drops the separator; be loud if it does
             raise AssertionError("normalisation changed the token count")
-        for token, text in zip(tokens, texts):
-            token.text = text.strip() if token.kind is CELL else text
+        tokens.texts = [text.strip() if kind is CELL else text for kind, text in zip(tokens.kinds, texts)]
     elif _EDGE_SPACE.search(original):
-        for token in tokens:
-            if token.kind is CELL:
-                token.text = token.text.strip()
+        tokens.texts = [text.strip() if kind is CELL else text for kind, text in zip(tokens.kinds, tokens.texts)]
     return tokens
 
 
@@ -81,7 +77,7 @@ def read_document(data: bytes, source: str, content_type: str | None = None) -> 
             from ogi.readers.text import text_tokens
 
             tokens = text_tokens(text)
-            fmt = "markdown" if any(t.kind is CELL for t in tokens) else "text"
+            fmt = "markdown" if CELL in tokens.kinds else "text"
             doc = Document(source, fmt, tokens, notes=notes)
     doc.tokens = normalize_tokens(doc.tokens)
     if doc.title:

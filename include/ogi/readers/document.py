@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -18,11 +19,40 @@ class TokenKind(str, Enum):
 # class costs several times a global's lookup, thousands of times per report.
 CELL, LINE, ROW_END, TABLE_END = TokenKind.CELL, TokenKind.LINE, TokenKind.ROW_END, TokenKind.TABLE_END
 
+
 @dataclass(slots=True)
 class Token:
     kind: TokenKind
     text: str = ""
     page: int | None = None
+
+
+class Tokens:
+    """A document's text as tokens in reading order, held column by column: token i is kinds[i], texts[i],
+    pages[i]. The HTML and text readers append to the columns directly; a Token object per cell would cost
+    more than reading the cell. Readers that rearrange tokens (PDF, Word) build Tokens from Token objects."""
+
+    __slots__ = ("kinds", "texts", "pages")
+
+    def __init__(self, kinds: list[TokenKind], texts: list[str], pages: list[int | None] | None = None):
+        if len(texts) != len(kinds) or (pages is not None and len(pages) != len(kinds)):
+            raise ValueError("token columns differ in length")
+        self.kinds, self.texts = kinds, texts
+        self.pages = pages if pages is not None else [None] * len(kinds)
+
+    @classmethod
+    def of(cls, tokens: Iterable[Token]) -> Tokens:
+        tokens = list(tokens)
+        return cls([t.kind for t in tokens], [t.text for t in tokens], [t.page for t in tokens])
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    def __getitem__(self, index: int) -> Token:
+        return Token(self.kinds[index], self.texts[index], self.pages[index])
+
+    def __iter__(self) -> Iterator[Token]:
+        return map(Token, self.kinds, self.texts, self.pages)
 
 
 # A cell holding one number as printed (thousands separators and decimals allowed).
@@ -35,7 +65,7 @@ class Document:
 
     source: str
     format: str
-    tokens: list[Token]
+    tokens: Tokens
     pages: int | None = None
     title: str | None = None
     notes: list[str] = field(default_factory=list)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ogi.readers.document import CELL, LINE, NUMBER_CELL, ROW_END, TABLE_END, Token
+from ogi.readers.document import CELL, LINE, NUMBER_CELL, ROW_END, TABLE_END, TokenKind, Tokens
 
 _SKIP = {"script", "style", "noscript", "template", "head", "select", "option", "button", "iframe", "svg"}
 _BLOCK = {
@@ -40,7 +40,8 @@ def _children(node):
 
 class _Walker:
     def __init__(self, root):
-        self.tokens: list[Token] = []
+        self.kinds: list[TokenKind] = []
+        self.texts: list[str] = []
         self.line: list[str] = []
         # Asked of the whole page once rather than of each table: a selector query costs more to parse than
         # to run. Tables inside tables are rare, so which tables hold one is asked per table only then.
@@ -51,7 +52,8 @@ class _Walker:
     def flush(self) -> None:
         text = "".join(self.line).strip()
         if text:
-            self.tokens.append(Token(LINE, text))
+            self.kinds.append(LINE)
+            self.texts.append(text)
         self.line = []
 
     def flow(self, node, depth: int = 0) -> None:
@@ -80,27 +82,31 @@ class _Walker:
                     self.flow(cell, depth + 1)
                     self.flush()
             return
-        tokens, structured, spanning = self.tokens, self.structured, self.spanning
+        add_kind, add_text = self.kinds.append, self.texts.append
+        structured, spanning = self.structured, self.spanning
         occupied: dict[tuple[int, int], tuple[str, int]] = {}  # (row, col) -> (text, origin row)
         r, c = -1, 0
         tr = _tr_tag_id()
         for cell in node.css("tr, td, th"):  # no table nests in this one, so these are its rows and cells
             if cell.tag_id == tr:
                 if r >= 0:
-                    tokens.append(Token(ROW_END))
+                    add_kind(ROW_END)
+                    add_text("")
                 r, c = r + 1, 0
                 continue
             while occupied and (r, c) in occupied:
                 held_text, origin = occupied[(r, c)]
                 if origin != r and NUMBER_CELL.match(held_text):
-                    tokens.append(Token(CELL, held_text.strip()))
+                    add_kind(CELL)
+                    add_text(held_text.strip())
                 c += 1
             cell_id = cell.mem_id if structured or spanning else None
             if cell_id in structured:
                 text = cell_text(cell, structured[cell_id])
             else:
                 text = " ".join((cell.text_lexbor() or "").split())
-            tokens.append(Token(CELL, text))
+            add_kind(CELL)
+            add_text(text)
             colspan = 1
             if cell_id in spanning:  # only a spanning cell holds places later cells must skip
                 attributes = cell.attributes
@@ -110,8 +116,10 @@ class _Walker:
                         occupied[(r + dr, c + dc)] = (text, r)
             c += colspan
         if r >= 0:
-            tokens.append(Token(ROW_END))
-        tokens.append(Token(TABLE_END))
+            add_kind(ROW_END)
+            add_text("")
+        add_kind(TABLE_END)
+        add_text("")
 
 
 @cache
@@ -188,7 +196,7 @@ def cell_text(cell, structure: list) -> str:
     return _SPACES.sub(" ", "".join(parts)).strip()
 
 
-def html_tokens(text: str) -> tuple[list[Token], str | None]:
+def html_tokens(text: str) -> tuple[Tokens, str | None]:
     """(tokens, page title)."""
     from selectolax.lexbor import LexborHTMLParser
 
@@ -197,8 +205,8 @@ def html_tokens(text: str) -> tuple[list[Token], str | None]:
     title = title_node.text().strip() if title_node is not None else None
     root = tree.body or tree.root
     if root is None:
-        return [], title
+        return Tokens([], []), title
     walker = _Walker(root)
     walker.flow(root)
     walker.flush()
-    return walker.tokens, title
+    return Tokens(walker.kinds, walker.texts), title

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ogi.readers.document import NUMBER_CELL, Document, ReadError, Token, TokenKind
+from ogi.readers.document import NUMBER_CELL, Document, ReadError, Token, TokenKind, Tokens
 
 MAX_PAGES = 2000
 _TOL = 2.0  # points: rulings closer than this are one
@@ -269,6 +269,6 @@ def read_pdf(data: bytes, source: str) -> Document:
             chars += page_chars
         if chars < 20 * pages and chars < 200:
             raise ReadError(f"image-only PDF: no text layer on its {pages} pages; needs OCR", status="needs_ocr")
-        return Document(source, "pdf", tokens, pages=pages)
+        return Document(source, "pdf", Tokens.of(tokens), pages=pages)
     finally:
         pdf.close()

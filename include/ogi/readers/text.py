@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import re
 
-from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
+from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, TokenKind, Tokens
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
-def text_tokens(text: str) -> list[Token]:
-    tokens: list[Token] = []
+def text_tokens(text: str) -> Tokens:
+    kinds: list[TokenKind] = []
+    texts: list[str] = []
     in_table = False
     for line in text.splitlines():
         if _PIPE_ROW.match(line):
             in_table = True
             if _PIPE_RULE.match(line):
                 continue
-            for cell in line.strip().strip("|").split("|"):
-                tokens.append(Token(CELL, cell.strip()))
-            tokens.append(Token(ROW_END))
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            kinds.extend([CELL] * len(cells))
+            texts.extend(cells)
+            kinds.append(ROW_END)
+            texts.append("")
             continue
         if in_table:
-            tokens.append(Token(TABLE_END))
+            kinds.append(TABLE_END)
+            texts.append("")
             in_table = False
-        if line.strip():
-            tokens.append(Token(LINE, line.strip()))
+        line = line.strip()
+        if line:
+            kinds.append(LINE)
+            texts.append(line)
     if in_table:
-        tokens.append(Token(TABLE_END))
-    return tokens
+        kinds.append(TABLE_END)
+        texts.append("")
+    return Tokens(kinds, texts)

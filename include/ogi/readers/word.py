@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ogi.readers.document import Document, ReadError, Token, TokenKind
+from ogi.readers.document import Document, ReadError, Token, TokenKind, Tokens
 from ogi.readers.libreoffice import convert
 
 MAX_UNPACKED = 200 * 1024 * 1024
@@ -83,7 +83,7 @@ def read_docx(data: bytes, source: str) -> Document:
     tokens: list[Token] = []
     _body_tokens(document.element.body, tokens)
     title = document.core_properties.title or None
-    return Document(source, "docx", tokens, title=title)
+    return Document(source, "docx", Tokens.of(tokens), title=title)
 
 
 def read_word(data: bytes, source: str, container: str) -> Document:
