@@ -164,8 +164,10 @@ def _combine(runs: list[Run], checks: list[Check]) -> None:
         run.candidates = list(dict.fromkeys(combo[i] for combo in survivors))
 
 
-def _pages(run: Run) -> list[int | None]:
+def _pages(run: Run, paged: bool) -> list[int | None]:
     """The page of each cell of the run: the run's page, or each piece's when pieces and cells pair up."""
+    if not paged:  # every piece is on the document's one page
+        return [run.pieces[0].page if run.pieces else None] * len(run.keys)
     pages = set(map(_PAGE, run.pieces))
     if len(pages) == 1:
         return [next(iter(pages))] * len(run.keys)
@@ -174,8 +176,8 @@ def _pages(run: Run) -> list[int | None]:
     return [None] * len(run.keys)
 
 
-def _cells(run: Run) -> dict[CellKey, C.Cell]:
-    pages = _pages(run)
+def _cells(run: Run, paged: bool) -> dict[CellKey, C.Cell]:
+    pages = _pages(run, paged)
     if len(run.candidates) == 1:
         return dict(zip(run.keys, C.classify_all(run.candidates[0], run.columns, pages)))
     out = {}
@@ -237,7 +239,7 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> Tabl
     _combine(good, checks)
     cells: dict[CellKey, C.Cell] = {}
     for run in good:
-        cells.update(_cells(run))
+        cells.update(_cells(run, match.paged))
     missing = [row.code for row in match.layout.rows if match.run is None and match.rows.get(row.code) is None]
     if len(cells) < len(match.layout.cells[0]):
         for key in match.layout.cells[0]:
@@ -247,10 +249,8 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> Tabl
 
 
 def _nested(result: TableResult) -> dict[str, dict[str, C.Cell]]:
-    out: dict[str, dict[str, C.Cell]] = {}
-    for row in result.layout.rows:
-        out[row.code] = {col: result.cells[(row.code, col)] for col in row.columns}
-    return out
+    cells, row_cells = result.cells, result.layout.row_cells
+    return {row.code: dict(zip(row.columns, map(cells.__getitem__, row_cells[row.code][0]))) for row in result.layout.rows}
 
 
 def _merge_copies(first: TableResult, second: TableResult) -> list[str]:

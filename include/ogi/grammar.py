@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from collections.abc import Iterable, Iterator
-from functools import cache
-from itertools import accumulate, compress, repeat
+from functools import cache, cached_property
+from itertools import accumulate, chain, compress, repeat
+from operator import add, is_
 
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Tokens
 from ogi.template import Layout, Row, Spec, Table
 
 _GAP = r"\s*"  # \s covers \x1c-\x1f in Python, so cell, row and table breaks too
-_ENDINGS = {CELL: "\x1f", LINE: "\n", ROW_END: "\x1e", TABLE_END: "\x1d"}
 
 # One value as printed: a number (with thousands separators, decimals, a unit), a dash, a slash or 无.
 VALUE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[—–\-−]+|/|无")
@@ -91,21 +91,24 @@ def _pieces(texts: Iterable[str], splittable: bool, pages: Iterable[int | None])
 class Stream:
     def __init__(self, tokens: Tokens):
         self.kinds, self.texts, self.pages = tokens.kinds, tokens.texts, tokens.pages
-        parts = list(map(str.__add__, self.texts, map(_ENDINGS.__getitem__, self.kinds)))
-        self.starts = list(accumulate(map(len, parts), initial=0))
+        # each token's text, then its kind, whose value is the character that ends the token
+        self.text = "".join(chain.from_iterable(zip(self.texts, self.kinds)))
+        self.starts = list(accumulate(map(add, map(len, self.texts), repeat(1)), initial=0))
         self.starts.pop()
-        self.text = "".join(parts)
-        # the line fast path crosses a line break only into another line; a cell holding a break would look like one
-        self._lines_fast = "\n" not in "\x1f".join(compress(self.texts, map(CELL.__eq__, self.kinds)))
         pages = set(self.pages)
-        self._one_page = len(pages) <= 1
+        self.one_page = len(pages) <= 1
         self._page = next(iter(pages)) if len(pages) == 1 else None
+
+    @cached_property
+    def _lines_fast(self) -> bool:
+        # the line fast path crosses a line break only into another line; a cell holding a break would look like one
+        return "\n" not in "\x1f".join(compress(self.texts, map(is_, self.kinds, repeat(CELL))))
 
     def token_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
     def page_at(self, offset: int) -> int | None:
-        return self._page if self._one_page else self.pages[self.token_index(offset)]
+        return self._page if self.one_page else self.pages[self.token_index(offset)]
 
     def search(self, pattern: re.Pattern, start: int, end: int | None = None) -> re.Match | None:
         return pattern.search(self.text, start, len(self.text) if end is None else end)
@@ -131,7 +134,11 @@ class Stream:
                 if run is not None:
                     index = self._take_cells(index, run.group(), pieces)
                     continue
-            elif kind is LINE and self._lines_fast and (pieces or not skip_to_values):
+            elif kind is CELL and index != first and not self._row_of_values(index):
+                index = self._row_end(index)  # a header row, passed over whole: none of its cells starts the run
+                pos = starts[index] if index < len(kinds) else len(text)
+                continue
+            elif kind is LINE and (pieces or not skip_to_values) and self._lines_fast:
                 run = _LINE_RUN.match(text, pos, end)
                 if run is not None:
                     self._take_lines(run, pieces)
@@ -163,12 +170,12 @@ class Stream:
     def _take_cells(self, index: int, run: str, pieces: list[Piece]) -> int:
         """Add the value cells of a run matched from token `index` on; the index of the token after them."""
         texts = run.split("\x1f")[:-1]
-        pages = repeat(self._page) if self._one_page else self.pages[index : index + len(texts)]
+        pages = repeat(self._page) if self.one_page else self.pages[index : index + len(texts)]
         pieces.extend(_pieces(map(str.strip, texts), False, pages))
         return index + len(texts)
 
     def _take_lines(self, run: re.Match, pieces: list[Piece]) -> None:
-        if self._one_page:
+        if self.one_page:
             pieces.extend(_pieces(run.group().split(), True, repeat(self._page)))
         else:
             offset = run.start()
@@ -191,16 +198,19 @@ class Stream:
             return False
         return bool(pieces) or not (first or skip_to_values)
 
+    def _row_end(self, index: int) -> int:
+        """The index of the first token after the table row holding token `index`."""
+        kinds = self.kinds
+        while index < len(kinds) and kinds[index] is CELL:
+            index += 1
+        return index
+
     def _row_of_values(self, index: int) -> bool:
         """Whether the table row holding token `index` has only value cells, at least one of them printed."""
-        kinds = self.kinds
         lo = index
-        while lo > 0 and kinds[lo - 1] is CELL:
+        while lo > 0 and self.kinds[lo - 1] is CELL:
             lo -= 1
-        hi = index
-        while hi < len(kinds) and kinds[hi] is CELL:
-            hi += 1
-        texts = [t.strip() for t in self.texts[lo:hi]]
+        texts = [t.strip() for t in self.texts[lo : self._row_end(index)]]
         return any(texts) and all(not t or VALUE.fullmatch(t) for t in texts)
 
 
@@ -241,6 +251,7 @@ class TableMatch:
     rows: dict[str, RowMatch | None]
     # t4 (and any table printed as one run of values after its header): the pieces of the whole run
     run: list[Piece] | None = None
+    paged: bool = False  # whether the document's tokens lie on several pages (else each piece's page is the same)
 
 
 def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[dict[str, RowMatch | None], int]:
@@ -297,7 +308,7 @@ def find_t3(stream: Stream, spec: Spec, start: int = 0) -> TableMatch | None:
     bound = last.end() if last else len(stream.text)
     layout = detect_layout(stream, table, first.start(), bound, "2019")
     rows, end = match_rows(stream, layout, first.start(), len(stream.text))
-    return TableMatch(table, layout, first.start(), end, rows)
+    return TableMatch(table, layout, first.start(), end, rows, paged=not stream.one_page)
 
 
 def find_t2(stream: Stream, spec: Spec, end: int, default_layout: str) -> TableMatch | None:
@@ -309,7 +320,7 @@ def find_t2(stream: Stream, spec: Spec, end: int, default_layout: str) -> TableM
     rows, values_end = match_rows(stream, layout, anchor.start(), end)
     if not any(rows.values()):
         return None
-    return TableMatch(table, layout, anchor.start(), values_end, rows)
+    return TableMatch(table, layout, anchor.start(), values_end, rows, paged=not stream.one_page)
 
 
 _T4_HEADING = re.compile(tolerant("行政") + _GAP + "(?:法" + _GAP + ")?" + tolerant("复议"))
@@ -327,4 +338,4 @@ def find_t4(stream: Stream, spec: Spec, start: int) -> TableMatch | None:
     if not pieces:
         return None
     layout = next(iter(table.layouts.values()))
-    return TableMatch(table, layout, heading.start(), end, {}, run=pieces)
+    return TableMatch(table, layout, heading.start(), end, {}, run=pieces, paged=not stream.one_page)

@@ -9,10 +9,12 @@ from enum import Enum
 
 
 class TokenKind(str, Enum):
-    CELL = "cell"  # one table cell: at most one value
-    LINE = "line"  # free text: may hold several values, glued or space-separated
-    ROW_END = "row_end"
-    TABLE_END = "table_end"
+    """What a token is. Its value is the character that ends such a token in the grammar's stream."""
+
+    CELL = "\x1f"  # one table cell: at most one value
+    LINE = "\n"  # free text: may hold several values, glued or space-separated
+    ROW_END = "\x1e"
+    TABLE_END = "\x1d"
 
 
 # The kinds under plain names for the readers' and the grammar's loops: an Enum member looked up through its
