@@ -73,10 +73,11 @@ class Piece(NamedTuple):
 
 
 # Fast paths of `Stream.values`, each matching what the token-by-token walk would take, many tokens at a time:
-# value cells in a row (each: optional spaces, a value or nothing, the cell's end), and values in free lines
-# (space-separated, across line breaks only into another line, never into a cell, row or table end).
+# value cells in a row (each a value or nothing, then the cell's end: cells are stripped when normalised, and
+# a cell with spaces around its value is left to the walk), and values in free lines (space-separated,
+# across line breaks only into another line, never into a cell, row or table end).
 _SPACE = r"[^\S\x1c-\x1f\n]"
-_CELL_RUN = re.compile(rf"(?:{_SPACE}*(?:{VALUE.pattern})?{_SPACE}*\x1f)+")
+_CELL_RUN = re.compile(rf"(?:(?:{VALUE.pattern})?\x1f)+")
 _LINE_RUN = re.compile(
     rf"(?:(?:{_SPACE}|\n(?=[^\x1c-\x1f\n]*\n))*(?:{_GLUED.pattern})(?={_SPACE}|\n|$))+"
 )
@@ -124,11 +125,16 @@ class Stream:
         kinds, texts, starts, text = self.kinds, self.texts, self.starts, self.text
         first = index = self.token_index(start)
         pos = start
+        if index < len(kinds) and kinds[index] is CELL and starts[index] < start >= starts[index] + len(texts[index]):
+            index += 1  # the label filled its cell: nothing of the cell is left to read
+            pos = starts[index] if index < len(kinds) else len(text)
         while index < len(kinds):
             token_start = starts[index]
             if token_start >= end:
                 break
             kind = kinds[index]
+            if kind is ROW_END and pieces:
+                return pieces, token_start
             if kind is CELL and index != first and (pieces or not skip_to_values):
                 run = _CELL_RUN.match(text, token_start, end)
                 if run is not None:
@@ -171,7 +177,7 @@ class Stream:
         """Add the value cells of a run matched from token `index` on; the index of the token after them."""
         texts = run.split("\x1f")[:-1]
         pages = repeat(self._page) if self.one_page else self.pages[index : index + len(texts)]
-        pieces.extend(_pieces(map(str.strip, texts), False, pages))
+        pieces.extend(_pieces(texts, False, pages))
         return index + len(texts)
 
     def _take_lines(self, run: re.Match, pieces: list[Piece]) -> None:
