@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 import re
 from operator import attrgetter
 from dataclasses import dataclass, field
@@ -63,8 +64,8 @@ class Report:
 class Run:
     """Consecutive cells read from one stretch of values, and the cuts of it still possible."""
 
-    keys: list[CellKey]
-    columns: list[Column]
+    keys: Sequence[CellKey]
+    columns: Sequence[Column]
     pieces: list[Piece]
     candidates: list[tuple[str, ...]] = field(default_factory=list)
     error: str | None = None
@@ -82,6 +83,9 @@ def _values(run: Run, candidate: tuple[str, ...]) -> dict[CellKey, float | int]:
 def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]) -> None:
     n = len(run.keys)
     pieces = run.pieces
+    if len(pieces) == n:  # one value per cell, as printed tables have
+        run.candidates = [tuple(map(_TEXT, pieces))]
+        return
     while len(pieces) > n and not pieces[0].splittable and not pieces[0].text:
         pieces = pieces[1:]  # an empty cell between the label and the values (a merged label cell's rest)
     while len(pieces) > n and not pieces[-1].splittable and not pieces[-1].text:
@@ -195,13 +199,13 @@ def _runs_for(match: TableMatch) -> list[Run]:
     layout = match.layout
     if match.run is not None:
         keys, columns = layout.cells
-        return [Run(list(keys), list(columns), match.run)]
+        return [Run(keys, columns, match.run)]
     runs = []
     for row in layout.rows:
         found = match.rows.get(row.code)
         if found is not None:
             keys, columns = layout.row_cells[row.code]
-            runs.append(Run(list(keys), list(columns), found.pieces))
+            runs.append(Run(keys, columns, found.pieces))
     return runs
 
 

@@ -82,6 +82,7 @@ _LINE_RUN = re.compile(
     rf"(?:(?:{_SPACE}|\n(?=[^\x1c-\x1f\n]*\n))*(?:{_GLUED.pattern})(?={_SPACE}|\n|$))+"
 )
 _VALUE_IN_RUN = re.compile(r"\S+")
+_NO_DIGIT_LINES = re.compile(r"(?:[^\d\x1c-\x1f\n]*\n)+")
 
 
 def _pieces(texts: Iterable[str], splittable: bool, pages: Iterable[int | None]) -> Iterator[Piece]:
@@ -149,6 +150,15 @@ class Stream:
                 if run is not None:
                     self._take_lines(run, pieces)
                     pos = run.end()
+                    index = self.token_index(pos)
+                    if pos == starts[index] + len(texts[index]):  # the run took its last line to the end
+                        index += 1
+                        pos = starts[index] if index < len(kinds) else len(text)
+                    continue
+            elif kind is LINE and self._lines_fast:  # before the run: lines without a digit hold no value
+                skipped = _NO_DIGIT_LINES.match(text, pos, end)
+                if skipped is not None:
+                    pos = skipped.end()
                     index = self.token_index(pos)
                     continue
             token_text = texts[index]
