@@ -9,7 +9,7 @@ layout tables: their cells are read as flowing text.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, cached_property
 
 from ogi.readers.document import CELL, LINE, NUMBER_CELL, ROW_END, TABLE_END, TokenKind, Tokens
 
@@ -40,14 +40,19 @@ def _children(node):
 
 class _Walker:
     def __init__(self, root):
+        self.root = root
         self.kinds: list[TokenKind] = []
         self.texts: list[str] = []
         self.line: list[str] = []
         # Asked of the whole page once rather than of each table: a selector query costs more to parse than
         # to run. Tables inside tables are rare, so which tables hold one is asked per table only then.
         self.nested = root.css_first("table table") is not None
-        self.structured = _cells_with_structure(root)
         self.spanning = {cell.mem_id for cell in root.css(_SPANNING)}
+
+    @cached_property
+    def structured(self) -> dict[int, list]:
+        """Asked only of pages with a cell that holds more than its text (Word's paragraphs and spans)."""
+        return _cells_with_structure(self.root)
 
     def flush(self) -> None:
         text = "".join(self.line).strip()
@@ -83,7 +88,7 @@ class _Walker:
                     self.flush()
             return
         add_kind, add_text = self.kinds.append, self.texts.append
-        structured, spanning = self.structured, self.spanning
+        spanning = self.spanning
         occupied: dict[tuple[int, int], tuple[str, int]] = {}  # (row, col) -> (text, origin row)
         r, c = -1, 0
         tr = _tr_tag_id()
@@ -100,15 +105,17 @@ class _Walker:
                     add_kind(CELL)
                     add_text(held_text.strip())
                 c += 1
-            cell_id = cell.mem_id if structured or spanning else None
-            if cell_id in structured:
-                text = cell_text(cell, structured[cell_id])
+            child = cell.child
+            if child is None:
+                text = ""
+            elif child.next is None and child.is_text_node:  # the common cell: its text and nothing else
+                text = " ".join((child.text_content or "").split())
             else:
-                text = " ".join((cell.text_lexbor() or "").split())
+                text = cell_text(cell, self.structured.get(cell.mem_id, ()))
             add_kind(CELL)
             add_text(text)
             colspan = 1
-            if cell_id in spanning:  # only a spanning cell holds places later cells must skip
+            if spanning and cell.mem_id in spanning:  # only a spanning cell holds places later cells must skip
                 attributes = cell.attributes
                 rowspan, colspan = _span(attributes, "rowspan"), _span(attributes, "colspan")
                 for dr in range(rowspan):
@@ -124,9 +131,16 @@ class _Walker:
 
 @cache
 def _tr_tag_id() -> int:
-    from selectolax.lexbor import LexborHTMLParser
+    from selectolax.lexbor import create_tag
 
-    return LexborHTMLParser("<table><tr><td>").css_first("tr").tag_id
+    return create_tag("tr").tag_id
+
+
+@cache
+def _structure_tag_ids() -> frozenset[int]:
+    from selectolax.lexbor import create_tag
+
+    return frozenset(create_tag(tag).tag_id for tag in _STRUCTURE)
 
 
 _SPANNING = "td[rowspan], td[colspan], th[rowspan], th[colspan]"
@@ -136,8 +150,9 @@ _STRUCTURE = _BLOCK | _SKIP
 def _cells_with_structure(root) -> dict[int, list]:
     """Cell (by mem_id) -> the block and skipped elements inside it, for the cells that have any."""
     found: dict[int, list] = {}
+    structure = _structure_tag_ids()
     for element in root.css("td *, th *"):
-        if element.tag in _STRUCTURE:
+        if element.tag_id in structure:
             cell = element.parent
             while cell.tag not in ("td", "th"):
                 cell = cell.parent
