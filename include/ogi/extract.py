@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
 import re
-from operator import attrgetter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from ogi import cells as C
@@ -83,14 +83,11 @@ def _values(run: Run, candidate: tuple[str, ...]) -> dict[CellKey, float | int]:
 def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]) -> None:
     n = len(run.keys)
     pieces = run.pieces
-    if len(pieces) == n:  # one value per cell, as printed tables have
-        run.candidates = [tuple(map(_TEXT, pieces))]
-        return
     while len(pieces) > n and not pieces[0].splittable and not pieces[0].text:
         pieces = pieces[1:]  # an empty cell between the label and the values (a merged label cell's rest)
     while len(pieces) > n and not pieces[-1].splittable and not pieces[-1].text:
         pieces = pieces[:-1]
-    if len(pieces) == n:
+    if len(pieces) == n:  # one value per cell, as printed tables have
         run.candidates = [tuple(map(_TEXT, pieces))]
         return
     shown = " ".join(p.text or "∅" for p in pieces)
@@ -245,8 +242,9 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> Tabl
     for run in good:
         cells.update(_cells(run, match.paged))
     missing = [row.code for row in match.layout.rows if match.run is None and match.rows.get(row.code) is None]
-    if len(cells) < len(match.layout.cells[0]):
-        for key in match.layout.cells[0]:
+    keys, _columns = match.layout.cells
+    if len(cells) < len(keys):
+        for key in keys:
             if key not in cells:
                 cells[key] = C.absent()
     return TableResult(match.layout, cells, errors, missing)
@@ -254,7 +252,10 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> Tabl
 
 def _nested(result: TableResult) -> dict[str, dict[str, C.Cell]]:
     cells, row_cells = result.cells, result.layout.row_cells
-    return {row.code: dict(zip(row.columns, map(cells.__getitem__, row_cells[row.code][0]))) for row in result.layout.rows}
+    return {
+        row.code: dict(zip(row.columns, map(cells.__getitem__, row_cells[row.code][0])))
+        for row in result.layout.rows
+    }
 
 
 def _merge_copies(first: TableResult, second: TableResult) -> list[str]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
-from typing import NamedTuple
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from itertools import accumulate, chain, compress, repeat
 from operator import add, is_
+from typing import NamedTuple
 
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Tokens
 from ogi.template import Layout, Row, Spec, Table
@@ -98,7 +98,7 @@ class Stream:
         self.starts = list(accumulate(map(add, map(len, self.texts), repeat(1)), initial=0))
         self.starts.pop()
         pages = set(self.pages)
-        self.one_page = len(pages) <= 1
+        self.paged = len(pages) > 1  # else every token is on the one page, `_page`
         self._page = next(iter(pages)) if len(pages) == 1 else None
 
     @cached_property
@@ -106,11 +106,15 @@ class Stream:
         # the line fast path crosses a line break only into another line; a cell holding a break would look like one
         return "\n" not in "\x1f".join(compress(self.texts, map(is_, self.kinds, repeat(CELL))))
 
+    def _start(self, index: int) -> int:
+        """Where token `index` starts; the end of the text past the last token."""
+        return self.starts[index] if index < len(self.starts) else len(self.text)
+
     def token_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
     def page_at(self, offset: int) -> int | None:
-        return self._page if self.one_page else self.pages[self.token_index(offset)]
+        return self.pages[self.token_index(offset)] if self.paged else self._page
 
     def search(self, pattern: re.Pattern, start: int, end: int | None = None) -> re.Match | None:
         return pattern.search(self.text, start, len(self.text) if end is None else end)
@@ -128,7 +132,7 @@ class Stream:
         pos = start
         if index < len(kinds) and kinds[index] is CELL and starts[index] < start >= starts[index] + len(texts[index]):
             index += 1  # the label filled its cell: nothing of the cell is left to read
-            pos = starts[index] if index < len(kinds) else len(text)
+            pos = self._start(index)
         while index < len(kinds):
             token_start = starts[index]
             if token_start >= end:
@@ -143,7 +147,7 @@ class Stream:
                     continue
             elif kind is CELL and index != first and not self._row_of_values(index):
                 index = self._row_end(index)  # a header row, passed over whole: none of its cells starts the run
-                pos = starts[index] if index < len(kinds) else len(text)
+                pos = self._start(index)
                 continue
             elif kind is LINE and (pieces or not skip_to_values) and self._lines_fast:
                 run = _LINE_RUN.match(text, pos, end)
@@ -153,7 +157,7 @@ class Stream:
                     index = self.token_index(pos)
                     if pos == starts[index] + len(texts[index]):  # the run took its last line to the end
                         index += 1
-                        pos = starts[index] if index < len(kinds) else len(text)
+                        pos = self._start(index)
                     continue
             elif kind is LINE and self._lines_fast:  # before the run: lines without a digit hold no value
                 skipped = _NO_DIGIT_LINES.match(text, pos, end)
@@ -180,18 +184,18 @@ class Stream:
             if stop:
                 return pieces, token_start
             index += 1
-            pos = starts[index] if index < len(kinds) else len(text)
+            pos = self._start(index)
         return pieces, min(end, len(text))
 
     def _take_cells(self, index: int, run: str, pieces: list[Piece]) -> int:
         """Add the value cells of a run matched from token `index` on; the index of the token after them."""
         texts = run.split("\x1f")[:-1]
-        pages = repeat(self._page) if self.one_page else self.pages[index : index + len(texts)]
+        pages = self.pages[index : index + len(texts)] if self.paged else repeat(self._page)
         pieces.extend(_pieces(texts, False, pages))
         return index + len(texts)
 
     def _take_lines(self, run: re.Match, pieces: list[Piece]) -> None:
-        if self.one_page:
+        if not self.paged:
             pieces.extend(_pieces(run.group().split(), True, repeat(self._page)))
         else:
             offset = run.start()
@@ -324,7 +328,7 @@ def find_t3(stream: Stream, spec: Spec, start: int = 0) -> TableMatch | None:
     bound = last.end() if last else len(stream.text)
     layout = detect_layout(stream, table, first.start(), bound, "2019")
     rows, end = match_rows(stream, layout, first.start(), len(stream.text))
-    return TableMatch(table, layout, first.start(), end, rows, paged=not stream.one_page)
+    return TableMatch(table, layout, first.start(), end, rows, paged=stream.paged)
 
 
 def find_t2(stream: Stream, spec: Spec, end: int, default_layout: str) -> TableMatch | None:
@@ -336,7 +340,7 @@ def find_t2(stream: Stream, spec: Spec, end: int, default_layout: str) -> TableM
     rows, values_end = match_rows(stream, layout, anchor.start(), end)
     if not any(rows.values()):
         return None
-    return TableMatch(table, layout, anchor.start(), values_end, rows, paged=not stream.one_page)
+    return TableMatch(table, layout, anchor.start(), values_end, rows, paged=stream.paged)
 
 
 _T4_HEADING = re.compile(tolerant("行政") + _GAP + "(?:法" + _GAP + ")?" + tolerant("复议"))
@@ -354,4 +358,4 @@ def find_t4(stream: Stream, spec: Spec, start: int) -> TableMatch | None:
     if not pieces:
         return None
     layout = next(iter(table.layouts.values()))
-    return TableMatch(table, layout, heading.start(), end, {}, run=pieces, paged=not stream.one_page)
+    return TableMatch(table, layout, heading.start(), end, {}, run=pieces, paged=stream.paged)

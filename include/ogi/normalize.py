@@ -25,7 +25,9 @@ STABLE = (
     "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"  # pinyin glosses
 )
 _UNSTABLE = re.compile(f"[^{STABLE}]")
-_COMPAT_BLOCKS = ((0xA0, 0x100), (0x2000, 0x2070), (0x2100, 0x2190), (0x2460, 0x2500), (0x3000, 0x3040), (0xFF00, 0xFFF0))
+# Latin-1, general punctuation, letterlike, enclosed alphanumerics, CJK symbols, full-width forms
+_COMPAT_BLOCKS = ((0xA0, 0x100), (0x2000, 0x2070), (0x2100, 0x2190), (0x2460, 0x2500), (0x3000, 0x3040),
+                  (0xFF00, 0xFFF0))
 _TO_ASCII = {
     code: decomposed
     for start, stop in _COMPAT_BLOCKS
@@ -34,8 +36,6 @@ _TO_ASCII = {
     and decomposed.isascii()
     and unicodedata.combining(chr(code)) == 0
 }
-
-
 _COMPAT = re.compile("[" + "".join(map(chr, _TO_ASCII)) + "]+")
 
 

@@ -52,7 +52,7 @@ class Layout:
         raise KeyError(f"{self.table} layout {self.code} has no row {code!r}")
 
     def cell_count(self) -> int:
-        return sum(len(row.columns) for row in self.rows)
+        return len(self.cells[0])
 
     @cached_property
     def row_cells(self) -> dict[str, tuple[tuple[tuple[str, str], ...], tuple[Column, ...]]]:

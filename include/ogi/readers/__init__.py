@@ -39,9 +39,11 @@ def normalize_tokens(tokens: Tokens) -> Tokens:
         texts = normalized.split(_SEP)
         if len(texts) != len(tokens):  # normalisation never adds or drops the separator; be loud if it does
             raise AssertionError("normalisation changed the token count")
-        tokens.texts = [text.strip() if kind is CELL else text for kind, text in zip(tokens.kinds, texts)]
     elif _EDGE_SPACE.search(original):
-        tokens.texts = [text.strip() if kind is CELL else text for kind, text in zip(tokens.kinds, tokens.texts)]
+        texts = tokens.texts
+    else:
+        return tokens  # nothing to change: most documents, whose readers strip their cells
+    tokens.texts = [text.strip() if kind is CELL else text for kind, text in zip(tokens.kinds, texts)]
     return tokens
 
 

@@ -8,7 +8,7 @@ layout tables: their cells are read as flowing text.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from functools import cache, cached_property
 
 from ogi.readers.document import CELL, LINE, NUMBER_CELL, ROW_END, TABLE_END, TokenKind, Tokens
@@ -21,7 +21,6 @@ _BLOCK = {
 }
 _ROW_GROUPS = {"tbody", "thead", "tfoot"}
 _MAX_SPAN = 100
-_SPACES = re.compile(r"\s+")
 
 
 def _span(attributes: dict, name: str) -> int:
@@ -53,6 +52,9 @@ class _Walker:
     def structured(self) -> dict[int, list]:
         """Asked only of pages with a cell that holds more than its text (Word's paragraphs and spans)."""
         return _cells_with_structure(self.root)
+
+    def _structure_of(self, cell) -> list:
+        return self.structured.get(cell.mem_id, [])
 
     def flush(self) -> None:
         text = "".join(self.line).strip()
@@ -105,13 +107,7 @@ class _Walker:
                     add_kind(CELL)
                     add_text(held_text.strip())
                 c += 1
-            child = cell.child
-            if child is None:
-                text = ""
-            elif child.next is None and child.is_text_node:  # the common cell: its text and nothing else
-                text = " ".join((child.text_content or "").split())
-            else:
-                text = cell_text(cell, self.structured.get(cell.mem_id, ()))
+            text = cell_text(cell, self._structure_of)
             add_kind(CELL)
             add_text(text)
             colspan = 1
@@ -178,13 +174,20 @@ def _collapsed(text: str) -> str:
     return " ".join(text.split())
 
 
-def cell_text(cell, structure: list) -> str:
+def cell_text(cell, structure_of: Callable[[object], list]) -> str:
     """A cell's text: inline runs joined as they are (a number split over spans stays one number),
     block elements (paragraphs, line breaks) joined by a space.
 
-    `structure` holds the block and skipped elements inside the cell. With none, or with one paragraph
-    that holds all the cell's text, the text is read in one call; otherwise the cell is walked.
+    `structure_of(cell)` gives the block and skipped elements inside it, asked only of a cell holding more
+    than one text node. With none, or with one paragraph that holds all the cell's text, the text is read
+    in one call; otherwise the cell is walked.
     """
+    child = cell.child
+    if child is None:
+        return ""
+    if child.next is None and child.is_text_node:  # the common cell: its text and nothing else
+        return _collapsed(child.text_content or "")
+    structure = structure_of(cell)
     if not structure:
         return _collapsed(cell.text())
     if len(structure) == 1 and structure[0].tag in _BLOCK:
@@ -208,7 +211,7 @@ def cell_text(cell, structure: list) -> str:
                 walk(child)
 
     walk(cell)
-    return _SPACES.sub(" ", "".join(parts)).strip()
+    return _collapsed("".join(parts))
 
 
 def html_tokens(text: str) -> tuple[Tokens, str | None]:
