@@ -139,7 +139,8 @@ def _structure_tag_ids() -> frozenset[int]:
     return frozenset(create_tag(tag).tag_id for tag in _STRUCTURE)
 
 
-_SPANNING = "td[rowspan], td[colspan], th[rowspan], th[colspan]"
+# Any element with a span attribute: only cells are ever looked up, and two selectors match faster than four.
+_SPANNING = "[rowspan], [colspan]"
 _STRUCTURE = _BLOCK | _SKIP
 
 
