@@ -137,8 +137,9 @@ def targets_lines(loaded: dict) -> list[str]:
 
 def main() -> None:
     lines = ["# Benchmarks", "", "Run `make bench` to measure again; raw numbers in `bench/results/*.json`.",
-             "This 2-core machine is shared: runs vary by up to ±30% with other load, so every run is listed beside "
-             "its median.", ""]
+             "This 2-core machine is a shared VM whose speed drifts with its neighbours: the same code has run up to "
+             "twice as slow in a slow spell (CPU time drops with wall time, so it is not a wait), so every run is "
+             "listed beside its median.", ""]
     loaded = {name: _load(name) for name in ("extraction", "baselines", "validation", "pipeline")}
     lines += targets_lines({k: v for k, v in loaded.items() if v is not None}) + [""]
     for name, render in (("extraction", extraction_lines), ("baselines", baselines_lines),
