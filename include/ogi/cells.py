@@ -40,6 +40,13 @@ def parse_number(text: str, column: Column) -> int | float | None:
     return _parse_number(text, column.unit)
 
 
+@lru_cache(maxsize=65536)  # cutting a glued run parses the same few texts for every candidate cut
+def number_or_zero(text: str, column_unit: str | None) -> int | float:
+    """What a cell counts for in an identity: its number, or 0 for anything else printed."""
+    value = _parse_number(text, column_unit)
+    return 0 if value is None else value
+
+
 def _parse_number(text: str, column_unit: str | None) -> int | float | None:
     match = _NUMBER.match(text)
     if not match:

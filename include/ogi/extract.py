@@ -6,6 +6,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
 
@@ -70,14 +71,17 @@ class Run:
     candidates: list[tuple[str, ...]] = field(default_factory=list)
     error: str | None = None
 
+    @cached_property
+    def units(self) -> list[str | None]:
+        return [column.unit for column in self.columns]
+
 
 def _numeric(text: str, column: Column) -> float | int:
-    value = C.parse_number(text, column)
-    return 0 if value is None else value
+    return C.number_or_zero(text, column.unit)
 
 
-def _values(run: Run, candidate: tuple[str, ...]) -> dict[CellKey, float | int]:
-    return {key: _numeric(text, col) for key, col, text in zip(run.keys, run.columns, candidate)}
+def _values(run: Run, candidate: Sequence[str]) -> dict[CellKey, float | int]:
+    return dict(zip(run.keys, map(C.number_or_zero, candidate, run.units)))
 
 
 def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]) -> None:
@@ -133,7 +137,7 @@ def _prefix_test(run: Run, checks: list[Check]):
 
     def accept(cells: list[str]) -> bool:
         ready = due.get(len(cells) - 1)
-        return not ready or all_hold(ready, _values(run, tuple(cells)))
+        return not ready or all_hold(ready, _values(run, cells))
 
     return accept
 
@@ -153,12 +157,14 @@ def _combine(runs: list[Run], checks: list[Check]) -> None:
         if len(run.candidates) == 1:
             fixed.update(_values(run, run.candidates[0]))
     survivors = []
-    for combo in itertools.product(*(run.candidates for run in open_runs)):
+    # each cut with its values, worked out once rather than once per combination it is part of
+    options = [[(candidate, _values(run, candidate)) for candidate in run.candidates] for run in open_runs]
+    for combo in itertools.product(*options):
         values = dict(fixed)
-        for run, candidate in zip(open_runs, combo):
-            values.update(_values(run, candidate))
+        for _candidate, candidate_values in combo:
+            values.update(candidate_values)
         if all_hold(checks, values):
-            survivors.append(combo)
+            survivors.append(tuple(candidate for candidate, _values_of in combo))
     if not survivors:
         return
     for i, run in enumerate(open_runs):

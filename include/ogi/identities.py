@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 
 from ogi.rules import Identity
 from ogi.template import Layout, Spec
@@ -71,7 +72,10 @@ def _table_checks(spec: Spec, table: str, layout_code: str) -> list[Check]:
 
 
 def all_hold(checks: list[Check], values: Mapping[CellKey, float | int]) -> bool:
-    def get(key: CellKey) -> float | int:
-        return values.get(key, 0)  # cells outside the values count as 0
-
-    return all(check.holds(get) for check in checks)
+    """`Check.holds` for every check, cells outside the values counting as 0; inlined, as cutting glued
+    text asks it of every partial cut."""
+    get = values.get
+    for check in checks:
+        if abs(sum(map(get, check.lhs, repeat(0))) - sum(map(get, check.rhs, repeat(0)))) >= 1e-9:
+            return False
+    return True

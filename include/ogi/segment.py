@@ -8,7 +8,8 @@ left over is reported as candidates: this module never picks one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from ogi.template import Column
 
@@ -30,16 +31,16 @@ def _pattern(column: Column) -> re.Pattern:
     return _SIGNED if column.signed else _INT
 
 
-def _prefixes(text: str, column: Column, splittable: bool) -> Iterator[str]:
+def _prefixes(text: str, column: Column, splittable: bool) -> tuple[str, ...]:
     """Every prefix of `text` that is a valid cell for `column`, shortest first."""
     if not splittable or not _NUMERIC_START.match(text):
-        yield text  # a table cell, or a dash / slash / word: one cell as it stands
-        return
-    pattern = _pattern(column)
-    for end in range(1, len(text) + 1):
-        candidate = text[:end]
-        if pattern.fullmatch(candidate):
-            yield candidate
+        return (text,)  # a table cell, or a dash / slash / word: one cell as it stands
+    return _valid_prefixes(text, _pattern(column))
+
+
+@lru_cache(maxsize=65536)  # the walk reaches the same rest of a run by many cuts before it
+def _valid_prefixes(text: str, pattern: re.Pattern) -> tuple[str, ...]:
+    return tuple(candidate for end in range(1, len(text) + 1) if pattern.fullmatch(candidate := text[:end]))
 
 
 def cuts(
