@@ -12,6 +12,8 @@ import statistics
 import time
 from pathlib import Path
 
+from lxml import html as lxml_html
+
 from ogi.extract import extract_bytes
 from ogi.synth import FORMS, make_report, render, wrong_cells
 
@@ -37,8 +39,6 @@ def bench_forms(n: int = 200, rounds: int = 7) -> dict:
     rates: dict[str, list[float]] = {form: [] for form in FORMS}
     for form in FORMS:  # a first pass off the clock: lazy imports and caches
         [extract_bytes(f, "x") for f in files[form][:5]]
-    from lxml import html as lxml_html
-
     gauge: list[float] = []  # lxml alone on the HTML files, each round: how fast the machine ran meanwhile
     for _ in range(rounds):
         start = time.perf_counter()
@@ -61,15 +61,15 @@ def bench_forms(n: int = 200, rounds: int = 7) -> dict:
             "cells_right": cells - wrong,
             "cells": cells,
         }
-    out["lxml_parse_html"] = {"reports": n, "reports_per_s": round(statistics.median(gauge), 1), "runs_reports_per_s": gauge}
+    out["lxml_parse_html"] = {
+        "reports": n, "reports_per_s": round(statistics.median(gauge), 1), "runs_reports_per_s": gauge,
+    }
     return out
 
 
 def bench_corpus_text_html() -> dict:
     files = [(p, p.read_bytes()) for p in CORPUS.iterdir() if p.suffix in (".txt", ".html")]
     seconds = median_seconds(lambda: [extract_bytes(d, str(p)) for p, d in files])
-    from lxml import html as lxml_html
-
     html_files = [d for p, d in files if p.suffix == ".html"]
     lxml_seconds = median_seconds(lambda: [lxml_html.fromstring(d) for d in html_files])
     html_seconds = median_seconds(lambda: [extract_bytes(d, "x.html") for d in html_files])

@@ -76,10 +76,6 @@ class Run:
         return [column.unit for column in self.columns]
 
 
-def _numeric(text: str, column: Column) -> float | int:
-    return C.number_or_zero(text, column.unit)
-
-
 def _values(run: Run, candidate: Sequence[str]) -> dict[CellKey, float | int]:
     return dict(zip(run.keys, map(C.number_or_zero, candidate, run.units)))
 
@@ -120,8 +116,8 @@ def _apply_hints(run: Run, hints: dict[CellKey, int]) -> None:
     for key, value in hints.items():
         if key in run.keys and len(run.candidates) > 1:
             index = run.keys.index(key)
-            col = run.columns[index]
-            kept = [c for c in run.candidates if _numeric(c[index], col) == value]
+            unit = run.units[index]
+            kept = [c for c in run.candidates if C.number_or_zero(c[index], unit) == value]
             run.candidates = kept or run.candidates
 
 
@@ -161,10 +157,10 @@ def _combine(runs: list[Run], checks: list[Check]) -> None:
     options = [[(candidate, _values(run, candidate)) for candidate in run.candidates] for run in open_runs]
     for combo in itertools.product(*options):
         values = dict(fixed)
-        for _candidate, candidate_values in combo:
-            values.update(candidate_values)
+        for _cut, cut_values in combo:
+            values.update(cut_values)
         if all_hold(checks, values):
-            survivors.append(tuple(candidate for candidate, _values_of in combo))
+            survivors.append(tuple(cut for cut, _ in combo))
     if not survivors:
         return
     for i, run in enumerate(open_runs):
@@ -193,7 +189,7 @@ def _cells(run: Run, paged: bool) -> dict[CellKey, C.Cell]:
         if len(options) == 1:
             out[key] = C.classify(options[0], column, pages[i])
         else:
-            values = sorted({_numeric(o, column) for o in options})
+            values = sorted({C.number_or_zero(o, column.unit) for o in options})
             out[key] = C.Cell(C.AMBIGUOUS, " | ".join(options), None, values, pages[i])
     return out
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
@@ -25,11 +25,10 @@ class Check:
     def cells(self) -> tuple[CellKey, ...]:
         return self.lhs + self.rhs
 
-    def residual(self, value: Callable[[CellKey], float | int]) -> float | int:
-        return sum(value(c) for c in self.lhs) - sum(value(c) for c in self.rhs)
-
-    def holds(self, value: Callable[[CellKey], float | int]) -> bool:
-        return abs(self.residual(value)) < 1e-9
+    def holds(self, values: Mapping[CellKey, float | int]) -> bool:
+        """Whether the sides add up, cells outside `values` counting as 0."""
+        get = values.get
+        return abs(sum(map(get, self.lhs, repeat(0))) - sum(map(get, self.rhs, repeat(0)))) < 1e-9
 
 
 def checks_for(identity: Identity, layout: Layout) -> Iterator[Check]:
@@ -72,10 +71,4 @@ def _table_checks(spec: Spec, table: str, layout_code: str) -> list[Check]:
 
 
 def all_hold(checks: list[Check], values: Mapping[CellKey, float | int]) -> bool:
-    """`Check.holds` for every check, cells outside the values counting as 0; inlined, as cutting glued
-    text asks it of every partial cut."""
-    get = values.get
-    for check in checks:
-        if abs(sum(map(get, check.lhs, repeat(0))) - sum(map(get, check.rhs, repeat(0)))) >= 1e-9:
-            return False
-    return True
+    return all(map(Check.holds, checks, repeat(values)))
