@@ -8,8 +8,7 @@ layout tables: their cells are read as flowing text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache, cached_property
+from functools import cache
 
 from ogi.readers.document import CELL, LINE, NUMBER_CELL, ROW_END, TABLE_END, TokenKind, Tokens
 
@@ -43,18 +42,9 @@ class _Walker:
         self.kinds: list[TokenKind] = []
         self.texts: list[str] = []
         self.line: list[str] = []
-        # Asked of the whole page once rather than of each table: a selector query costs more to parse than
-        # to run. Tables inside tables are rare, so which tables hold one is asked per table only then.
-        self.nested = root.css_first("table table") is not None
+        # Asked of the whole page once rather than of each table: each selector query walks the whole tree.
+        self.rows_and_cells = _rows_and_cells_by_table(root)
         self.spanning = {cell.mem_id for cell in root.css(_SPANNING)}
-
-    @cached_property
-    def structured(self) -> dict[int, list]:
-        """Asked only of pages with a cell that holds more than its text (Word's paragraphs and spans)."""
-        return _cells_with_structure(self.root)
-
-    def _structure_of(self, cell) -> list:
-        return self.structured.get(cell.mem_id, [])
 
     def flush(self) -> None:
         text = "".join(self.line).strip()
@@ -83,18 +73,21 @@ class _Walker:
                 self.flow(child, depth + 1)
 
     def table(self, node, depth: int) -> None:
-        if self.nested and node.css_first("td table, th table") is not None:  # a table in a cell: a layout table
-            for row in _table_rows(node):
-                for cell in _row_cells(row):
-                    self.flow(cell, depth + 1)
-                    self.flush()
-            return
+        rows_and_cells = self.rows_and_cells.get(node.mem_id) if self.rows_and_cells is not None else None
+        if rows_and_cells is None:  # tables nest on this page
+            if node.css_first("td table, th table") is not None:  # a table in a cell: a layout table
+                for row in _table_rows(node):
+                    for cell in _row_cells(row):
+                        self.flow(cell, depth + 1)
+                        self.flush()
+                return
+            rows_and_cells = node.css("tr, td, th")  # no table nests in this one: its rows and cells
         add_kind, add_text = self.kinds.append, self.texts.append
         spanning = self.spanning
         occupied: dict[tuple[int, int], tuple[str, int]] = {}  # (row, col) -> (text, origin row)
         r, c = -1, 0
-        tr = _tr_tag_id()
-        for cell in node.css("tr, td, th"):  # no table nests in this one, so these are its rows and cells
+        tr = _tag_id("tr")
+        for cell in rows_and_cells:
             if cell.tag_id == tr:
                 if r >= 0:
                     add_kind(ROW_END)
@@ -107,7 +100,7 @@ class _Walker:
                     add_kind(CELL)
                     add_text(held_text.strip())
                 c += 1
-            text = cell_text(cell, self._structure_of)
+            text = cell_text(cell)
             add_kind(CELL)
             add_text(text)
             colspan = 1
@@ -126,10 +119,10 @@ class _Walker:
 
 
 @cache
-def _tr_tag_id() -> int:
+def _tag_id(tag: str) -> int:
     from selectolax.lexbor import create_tag
 
-    return create_tag("tr").tag_id
+    return create_tag(tag).tag_id
 
 
 @cache
@@ -144,17 +137,37 @@ _SPANNING = "[rowspan], [colspan]"
 _STRUCTURE = _BLOCK | _SKIP
 
 
-def _cells_with_structure(root) -> dict[int, list]:
-    """Cell (by mem_id) -> the block and skipped elements inside it, for the cells that have any."""
-    found: dict[int, list] = {}
+def _rows_and_cells_by_table(root) -> dict[int, list] | None:
+    """Each table (by mem_id) -> its rows and cells in document order, from one query of the page; None when
+    a table lies inside another, as then a table's rows and cells do not simply follow it."""
+    by_table: dict[int, list] = {}
+    table_tag = _tag_id("table")
+    rows_and_cells: list = []
+    for node in root.css("table, tr, td, th"):
+        if node.tag_id == table_tag:
+            if _inside_table(node, table_tag):
+                return None
+            rows_and_cells = by_table[node.mem_id] = []
+        else:
+            rows_and_cells.append(node)
+    return by_table
+
+
+def _inside_table(node, table_tag: int) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag_id == table_tag:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _structure(cell) -> list:
+    """The block and skipped elements inside a cell."""
     structure = _structure_tag_ids()
-    for element in root.css("td *, th *"):
-        if element.tag_id in structure:
-            cell = element.parent
-            while cell.tag not in ("td", "th"):
-                cell = cell.parent
-            found.setdefault(cell.mem_id, []).append(element)
-    return found
+    inside = cell.traverse()
+    next(inside)  # the cell itself
+    return [element for element in inside if element.tag_id in structure]
 
 
 def _table_rows(table):
@@ -175,12 +188,11 @@ def _collapsed(text: str) -> str:
     return " ".join(text.split())
 
 
-def cell_text(cell, structure_of: Callable[[object], list]) -> str:
+def cell_text(cell) -> str:
     """A cell's text: inline runs joined as they are (a number split over spans stays one number),
     block elements (paragraphs, line breaks) joined by a space.
 
-    `structure_of(cell)` gives the block and skipped elements inside it, asked only of a cell holding more
-    than one text node. With none, or with one paragraph that holds all the cell's text, the text is read
+    A cell with no block or skipped element inside, or with one paragraph that holds all its text, is read
     in one call; otherwise the cell is walked.
     """
     child = cell.child
@@ -188,7 +200,7 @@ def cell_text(cell, structure_of: Callable[[object], list]) -> str:
         return ""
     if child.next is None and child.is_text_node:  # the common cell: its text and nothing else
         return _collapsed(child.text_content or "")
-    structure = structure_of(cell)
+    structure = _structure(cell)
     if not structure:
         return _collapsed(cell.text())
     if len(structure) == 1 and structure[0].tag in _BLOCK:
