@@ -164,6 +164,15 @@ def test_cms_page_with_other_tables_first():
     assert_cells_equal(extract_bytes(page.encode(), "cms.html"), synthetic)
 
 
+def test_report_inside_a_layout_table_keeps_its_blank_cells():
+    synthetic = make_report(3, quirks="zeros")  # zeros printed as blanks, which a reader of lines would drop
+    page = render_html(synthetic).replace("<body>", "<body><table><tr><td>导航</td></tr><tr><td>", 1)
+    page = page.replace("</body>", "</td><td><table><tr><td>相关链接</td></tr></table></td></tr></table></body>", 1)
+    doc = read_document(page.encode(), "layout.html")
+    assert ("line", "导航") in [(t.kind.name.lower(), t.text) for t in doc.tokens]  # the layout table flows
+    assert_cells_equal(extract_bytes(page.encode(), "layout.html"), synthetic)
+
+
 def test_markdown_pipe_table_reader():
     synthetic = make_report(14)
     doc = read_document(render(synthetic, "markdown"), "r.md")

@@ -43,7 +43,7 @@ class _Walker:
         self.texts: list[str] = []
         self.line: list[str] = []
         # Asked of the whole page once rather than of each table: each selector query walks the whole tree.
-        self.rows_and_cells = _rows_and_cells_by_table(root)
+        self.rows_and_cells, self.layout_tables = _tables(root)
         self.spanning = {cell.mem_id for cell in root.css(_SPANNING)}
 
     def flush(self) -> None:
@@ -73,15 +73,15 @@ class _Walker:
                 self.flow(child, depth + 1)
 
     def table(self, node, depth: int) -> None:
+        if node.mem_id in self.layout_tables:
+            for row in _table_rows(node):
+                for cell in _row_cells(row):
+                    self.flow(cell, depth + 1)
+                    self.flush()
+            return
         rows_and_cells = self.rows_and_cells.get(node.mem_id) if self.rows_and_cells is not None else None
-        if rows_and_cells is None:  # tables nest on this page
-            if node.css_first("td table, th table") is not None:  # a table in a cell: a layout table
-                for row in _table_rows(node):
-                    for cell in _row_cells(row):
-                        self.flow(cell, depth + 1)
-                        self.flush()
-                return
-            rows_and_cells = node.css("tr, td, th")  # no table nests in this one: its rows and cells
+        if rows_and_cells is None:  # tables nest on this page, but not in this one: its rows and cells
+            rows_and_cells = node.css("tr, td, th")
         add_kind, add_text = self.kinds.append, self.texts.append
         spanning = self.spanning
         occupied: dict[tuple[int, int], tuple[str, int]] = {}  # (row, col) -> (text, origin row)
@@ -137,29 +137,32 @@ _SPANNING = "[rowspan], [colspan]"
 _STRUCTURE = _BLOCK | _SKIP
 
 
-def _rows_and_cells_by_table(root) -> dict[int, list] | None:
-    """Each table (by mem_id) -> its rows and cells in document order, from one query of the page; None when
-    a table lies inside another, as then a table's rows and cells do not simply follow it."""
+def _tables(root) -> tuple[dict[int, list] | None, set[int]]:
+    """From one query of the page: each table's rows and cells in document order (by the table's mem_id),
+    and the layout tables, those holding another table. The rows and cells are None when tables nest, as then
+    a table's rows and cells do not simply follow it."""
     by_table: dict[int, list] = {}
+    layout_tables: set[int] = set()
     table_tag = _tag_id("table")
     rows_and_cells: list = []
     for node in root.css("table, tr, td, th"):
         if node.tag_id == table_tag:
-            if _inside_table(node, table_tag):
-                return None
+            layout_tables.update(_tables_around(node, table_tag))
             rows_and_cells = by_table[node.mem_id] = []
         else:
             rows_and_cells.append(node)
-    return by_table
+    return (None if layout_tables else by_table), layout_tables
 
 
-def _inside_table(node, table_tag: int) -> bool:
+def _tables_around(node, table_tag: int) -> list[int]:
+    """The mem_ids of the tables that `node` lies inside."""
+    around = []
     parent = node.parent
     while parent is not None:
         if parent.tag_id == table_tag:
-            return True
+            around.append(parent.mem_id)
         parent = parent.parent
-    return False
+    return around
 
 
 def _structure(cell) -> list:
