@@ -38,7 +38,6 @@ def _children(node):
 
 class _Walker:
     def __init__(self, root):
-        self.root = root
         self.kinds: list[TokenKind] = []
         self.texts: list[str] = []
         self.line: list[str] = []
