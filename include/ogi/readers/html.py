@@ -78,8 +78,8 @@ class _Walker:
                     self.flow(cell, depth + 1)
                     self.flush()
             return
-        rows_and_cells = self.rows_and_cells.get(node.mem_id) if self.rows_and_cells is not None else None
-        if rows_and_cells is None:  # tables nest on this page, but not in this one: its rows and cells
+        rows_and_cells = self.rows_and_cells.get(node.mem_id)
+        if rows_and_cells is None:  # a table inside another: its own rows and cells
             rows_and_cells = node.css("tr, td, th")
         add_kind, add_text = self.kinds.append, self.texts.append
         spanning = self.spanning
@@ -136,21 +136,24 @@ _SPANNING = "[rowspan], [colspan]"
 _STRUCTURE = _BLOCK | _SKIP
 
 
-def _tables(root) -> tuple[dict[int, list] | None, set[int]]:
-    """From one query of the page: each table's rows and cells in document order (by the table's mem_id),
-    and the layout tables, those holding another table. The rows and cells are None when tables nest, as then
-    a table's rows and cells do not simply follow it."""
+def _tables(root) -> tuple[dict[int, list], set[int]]:
+    """From one query of the page: the layout tables, those holding another table (by mem_id), and the rows and
+    cells of each table outside any other, in document order. Those of a table inside another do not simply
+    follow it, as the outer table's rows go on after it ends."""
     by_table: dict[int, list] = {}
     layout_tables: set[int] = set()
     table_tag = _tag_id("table")
     rows_and_cells: list = []
     for node in root.css("table, tr, td, th"):
         if node.tag_id == table_tag:
-            layout_tables.update(_tables_around(node, table_tag))
-            rows_and_cells = by_table[node.mem_id] = []
+            around = _tables_around(node, table_tag)
+            layout_tables.update(around)
+            rows_and_cells = []
+            if not around:
+                by_table[node.mem_id] = rows_and_cells
         else:
             rows_and_cells.append(node)
-    return (None if layout_tables else by_table), layout_tables
+    return by_table, layout_tables
 
 
 def _tables_around(node, table_tag: int) -> list[int]:
