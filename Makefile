@@ -64,11 +64,11 @@ test-distributed: setup distributed-packages
 
 bench: setup
 	$(UV) pip install -q --python $(PY) -r bench/requirements.lock   # Camelot, a baseline
-	$(PY) bench/extraction.py
-	$(PY) bench/baselines.py
-	$(PY) bench/validation.py
-	$(PY) bench/pipeline.py
-	$(PY) bench/report.py
+	$(PY) -m bench.extraction
+	$(PY) -m bench.baselines
+	$(PY) -m bench.validation
+	$(PY) -m bench.pipeline
+	$(PY) -m bench.report
 
 clean:
 	rm -rf $(VENV) $(DATA) $(AIRFLOW_HOME) .pytest_cache build *.egg-info

@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 
 from ogi.extract import extract_bytes
-from ogi.synth import FORMS, make_report, render, render_pdf, wrong_cells
+
+from tests.synth import FORMS, make_report, render, render_pdf, wrong_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 N = {"pdf": 12}
@@ -56,7 +57,7 @@ def map_by_order(rows: list[list], synthetic) -> dict:
                         out[(table, row.code, col)] = flat[i * 5 + j]
             break
         for row in layout.rows:
-            cells = numeric[position][-len(row.columns):] if position < len(numeric) else []
+            cells = numeric[position][-len(row.columns) :] if position < len(numeric) else []
             position += 1
             for col, value in zip(row.columns, cells):
                 out[(table, row.code, col)] = value
@@ -122,9 +123,11 @@ def docx_rows(data: bytes) -> list[list]:
 
 
 BASELINES = {
-    "pdf": {"pdfplumber extract_tables": pdfplumber_rows,
-            "camelot lattice": lambda d: camelot_rows(d, "lattice"),
-            "camelot stream": lambda d: camelot_rows(d, "stream")},
+    "pdf": {
+        "pdfplumber extract_tables": pdfplumber_rows,
+        "camelot lattice": lambda d: camelot_rows(d, "lattice"),
+        "camelot stream": lambda d: camelot_rows(d, "stream"),
+    },
     "html": {"pandas read_html (lxml)": read_html_rows},
     "html_gbk": {"pandas read_html (lxml)": read_html_rows},
     "html_word": {"pandas read_html (lxml)": read_html_rows},
@@ -145,12 +148,16 @@ def measure(name: str, read, files: list[bytes], synthetic: list) -> dict:
 
 def main() -> None:
     layouts = [("2021", "2021"), ("2019", "2019"), ("2021", "2019")]
-    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-               "date": time.strftime("%Y-%m-%d"), "forms": {}}
+    results = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "forms": {},
+    }
     for form in (*FORMS, "pdf"):
         n = N.get(form, DEFAULT_N)
-        synthetic = [make_report(5000 + seed, *layouts[seed % 3], quirks=QUIRKS.get(form, "rows,zeros"))
-                     for seed in range(n)]
+        synthetic = [
+            make_report(5000 + seed, *layouts[seed % 3], quirks=QUIRKS.get(form, "rows,zeros")) for seed in range(n)
+        ]
         files = [render_pdf(s) if form == "pdf" else render(s, form) for s in synthetic]
         start = time.perf_counter()
         reports = [extract_bytes(f, f"x.{form}") for f in files]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 from ogi.extract import extract_bytes
-from ogi.synth import FORMS, make_report, render, wrong_cells
+
+from tests.synth import FORMS, make_report, render, wrong_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus" / "real"

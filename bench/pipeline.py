@@ -22,13 +22,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZES = {int(k): int(v) for k, v in (p.split(':') for p in os.environ.get('OGI_BENCH_SIZES', '1000:3,10000:2').split(','))}  # reports: runs
+SIZES = {
+    int(k): int(v) for k, v in (p.split(":") for p in os.environ.get("OGI_BENCH_SIZES", "1000:3,10000:2").split(","))
+}  # reports: runs
 FORMS = ("text", "html", "html_gbk", "html_word", "markdown")
 SUFFIX = {"text": "txt", "markdown": "md"}
 
 
 def write_corpus(directory: Path, count: int) -> Path:
-    from ogi import synth
+    from tests import synth
 
     reports = synth.make_corpus(count, seed=3, break_every=50)
     agencies: dict[str, list[str]] = {}
@@ -75,8 +77,9 @@ RUN = textwrap.dedent("""
 
 def run_once(sources: Path) -> dict:
     with tempfile.TemporaryDirectory() as data:
-        done = subprocess.run([sys.executable, "-c", RUN, data, str(sources)], capture_output=True, text=True,
-                              check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", RUN, data, str(sources)], capture_output=True, text=True, check=True
+        )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -85,12 +88,15 @@ def dag_parse_seconds(repeat: int = 5) -> list[float]:
         import time
         from airflow.dag_processing.dagbag import DagBag
         start = time.perf_counter()
-        bag = DagBag(dag_folder={str(ROOT / 'dags')!r})
+        bag = DagBag(dag_folder={str(ROOT / "dags")!r})
         assert not bag.import_errors and len(bag.dags) == 2, bag.import_errors
         print(time.perf_counter() - start)
     """)
-    env = {**os.environ, "AIRFLOW_HOME": tempfile.mkdtemp(prefix="ogi-bench-airflow-"),
-           "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": tempfile.mkdtemp(prefix="ogi-bench-airflow-"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    }
     out = []
     for _ in range(repeat):
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
@@ -99,8 +105,12 @@ def dag_parse_seconds(repeat: int = 5) -> list[float]:
 
 
 def main() -> None:
-    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-               "date": time.strftime("%Y-%m-%d"), "forms": list(FORMS), "sizes": {}}
+    results = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "forms": list(FORMS),
+        "sizes": {},
+    }
     parse = dag_parse_seconds()
     results["dag_parse_seconds"] = {"median": round(statistics.median(parse), 3), "all": [round(p, 3) for p in parse]}
     for count, repeat in SIZES.items():

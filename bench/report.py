@@ -41,8 +41,11 @@ def extraction_lines(results: dict) -> list[str]:
     gauge = results.get("lxml_parse_html_gauge")
     if gauge:
         runs = ", ".join(f"{rate:g}" for rate in gauge["runs_reports_per_s"])
-        lines += ["", f"The machine's speed meanwhile: lxml alone parsed the same html files at **{gauge['reports_per_s']}"
-                  f" reports/s** (each round: {runs}). A slow spell shows here first."]
+        lines += [
+            "",
+            f"The machine's speed meanwhile: lxml alone parsed the same html files at **{gauge['reports_per_s']}"
+            f" reports/s** (each round: {runs}). A slow spell shows here first.",
+        ]
     return lines
 
 
@@ -80,11 +83,14 @@ def baselines_lines(results: dict) -> list[str]:
     for form, r in results["forms"].items():
         for tool in r["tools"]:
             if "error" in tool:
-                lines.append(f"| {form} | {r['reports']} | {r['cells']} | {tool['tool']} | could not run: "
-                             f"{tool['error']} | |")
+                lines.append(
+                    f"| {form} | {r['reports']} | {r['cells']} | {tool['tool']} | could not run: {tool['error']} | |"
+                )
             else:
-                lines.append(f"| {form} | {r['reports']} | {r['cells']} | {tool['tool']} | "
-                             f"{tool['cells_right']} ({100 * tool['cells_right'] / r['cells']:.1f}%) | {tool['seconds']} |")
+                lines.append(
+                    f"| {form} | {r['reports']} | {r['cells']} | {tool['tool']} | "
+                    f"{tool['cells_right']} ({100 * tool['cells_right'] / r['cells']:.1f}%) | {tool['seconds']} |"
+                )
     return lines
 
 
@@ -105,8 +111,10 @@ def pipeline_lines(results: dict) -> list[str]:
     ]
     for r in results["sizes"].values():
         tasks = ", ".join(f"{k} {v}" for k, v in r["tasks_seconds_of_median_run"].items())
-        lines.append(f"| {r['reports']:,} | {r['runs']} | **{r['seconds_median']}** | "
-                     f"{', '.join(map(str, r['seconds_all']))} | {r['peak_rss_mb_max']} MB | {r['batches']} | {tasks} |")
+        lines.append(
+            f"| {r['reports']:,} | {r['runs']} | **{r['seconds_median']}** | "
+            f"{', '.join(map(str, r['seconds_all']))} | {r['peak_rss_mb_max']} MB | {r['batches']} | {tasks} |"
+        )
     return lines
 
 
@@ -120,22 +128,31 @@ def targets_lines(loaded: dict) -> list[str]:
         ratio = e["corpus_text_html"]["html_ms_per_report"] / e["corpus_text_html"]["lxml_parse_ms_per_report"]
         gauge = e.get("lxml_parse_html_gauge")
         speed = f" (lxml alone: {gauge['reports_per_s']}/s in the same rounds)" if gauge else ""
-        rows += [("text/HTML ≥ 300 reports/s per core", f"slowest text/HTML form {worst}/s{speed}", worst >= 300),
-                 ("within 4× of lxml parsing the same files", f"{ratio:.1f}× (real HTML reports)", ratio <= 4),
-                 ("text-layer PDF ≥ 3× pdfplumber extract_tables", f"{e['pdf']['speedup']}×", e["pdf"]["speedup"] >= 3)]
+        rows += [
+            ("text/HTML ≥ 300 reports/s per core", f"slowest text/HTML form {worst}/s{speed}", worst >= 300),
+            ("within 4× of lxml parsing the same files", f"{ratio:.1f}× (real HTML reports)", ratio <= 4),
+            ("text-layer PDF ≥ 3× pdfplumber extract_tables", f"{e['pdf']['speedup']}×", e["pdf"]["speedup"] >= 3),
+        ]
     if v:
         seconds = v["sizes"]["10000"]["seconds_median"]
         rows.append(("validation of 10,000 reports < 30 s", f"{seconds} s", seconds < 30))
     if p:
         big = p["sizes"].get("10000")
         if big:
-            rows.append(("pipeline over 10,000 local reports < 10 min, < 2 GB",
-                         f"{big['seconds_median']} s, {big['peak_rss_mb_max']} MB",
-                         big["seconds_median"] < 600 and big["peak_rss_mb_max"] < 2048))
-        rows.append(("DAG parse < 0.5 s", f"{p['dag_parse_seconds']['median']} s", p["dag_parse_seconds"]["median"] < 0.5))
+            rows.append(
+                (
+                    "pipeline over 10,000 local reports < 10 min, < 2 GB",
+                    f"{big['seconds_median']} s, {big['peak_rss_mb_max']} MB",
+                    big["seconds_median"] < 600 and big["peak_rss_mb_max"] < 2048,
+                )
+            )
+        rows.append(
+            ("DAG parse < 0.5 s", f"{p['dag_parse_seconds']['median']} s", p["dag_parse_seconds"]["median"] < 0.5)
+        )
     if b:
-        beaten = all(t.get("cells_right", 0) < r["tools"][0]["cells_right"] for r in b["forms"].values()
-                     for t in r["tools"][1:])
+        beaten = all(
+            t.get("cells_right", 0) < r["tools"][0]["cells_right"] for r in b["forms"].values() for t in r["tools"][1:]
+        )
         rows.append(("ogi recovers more cells than every baseline, on every form", "see the table below", beaten))
     lines = ["## Targets (issue 6)", "", "| target | this run | met |", "|---|---|---|"]
     lines += [f"| {name} | {value} | {'yes' if met else '**no**'} |" for name, value, met in rows]
@@ -143,14 +160,23 @@ def targets_lines(loaded: dict) -> list[str]:
 
 
 def main() -> None:
-    lines = ["# Benchmarks", "", "Run `make bench` to measure again; raw numbers in `bench/results/*.json`.",
-             "This 2-core machine is a shared VM whose speed drifts with its neighbours: the same code has run up to "
-             "twice as slow in a slow spell (CPU time drops with wall time, so it is not a wait), so every run is "
-             "listed beside its median.", ""]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Run `make bench` to measure again; raw numbers in `bench/results/*.json`.",
+        "This 2-core machine is a shared VM whose speed drifts with its neighbours: the same code has run up to "
+        "twice as slow in a slow spell (CPU time drops with wall time, so it is not a wait), so every run is "
+        "listed beside its median.",
+        "",
+    ]
     loaded = {name: _load(name) for name in ("extraction", "baselines", "validation", "pipeline")}
     lines += targets_lines({k: v for k, v in loaded.items() if v is not None}) + [""]
-    for name, render in (("extraction", extraction_lines), ("baselines", baselines_lines),
-                         ("validation", validation_lines), ("pipeline", pipeline_lines)):
+    for name, render in (
+        ("extraction", extraction_lines),
+        ("baselines", baselines_lines),
+        ("validation", validation_lines),
+        ("pipeline", pipeline_lines),
+    ):
         results = loaded[name]
         if results is not None:
             lines += render(results) + [""]

@@ -1,7 +1,7 @@
 """Did a change to extraction change any result? For speed work, where the answer must be "no".
 
-    python bench/same_results.py save /tmp/before.json    # on the code before the change
-    python bench/same_results.py check /tmp/before.json   # after it: lists the inputs whose report differs
+    python -m bench.same_results save /tmp/before.json    # on the code before the change
+    python -m bench.same_results check /tmp/before.json   # after it: lists the inputs whose report differs
 
 The inputs go beyond the tests: the corpus; synthetic reports in every text and HTML form, every layout pair
 and every quirk; three randomly mutated copies of each (spaces, breaks, stray values and words inserted or
@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ogi.extract import extract_bytes
-from ogi.synth import make_report, render, render_pdf
+
+from tests.synth import make_report, render, render_pdf
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus" / "real"
 LAYOUTS = [("2021", "2021"), ("2019", "2019"), ("2021", "2019"), ("2019", "2021")]
@@ -28,9 +29,22 @@ QUIRKS = ["", "rows", "zeros", "dashes", "rows,zeros"]
 TEXT_FORMS = ("text", "markdown", "html", "html_gbk", "html_word")
 EDITS = [" ", "\n", "|", "件", "—", "0", "12", "无", "/", "、", "合计"]
 CELL_WRAPS = [
-    "<p>{}</p>", " <p>{}</p> ", "x<p>{}</p>", "<p></p>{}", "{}<br>", "<br>{}", "<div><p>{}</p></div>",
-    "<span>{}</span><span></span>", "<!-- c -->{}", "<script>1</script>{}", "{}&nbsp;", "<p>{}</p><p>0</p>",
-    "<b>{}</b>\n", "<p>\n{}\n</p>", "<o:p></o:p>{}", "<td>{}",
+    "<p>{}</p>",
+    " <p>{}</p> ",
+    "x<p>{}</p>",
+    "<p></p>{}",
+    "{}<br>",
+    "<br>{}",
+    "<div><p>{}</p></div>",
+    "<span>{}</span><span></span>",
+    "<!-- c -->{}",
+    "<script>1</script>{}",
+    "{}&nbsp;",
+    "<p>{}</p><p>0</p>",
+    "<b>{}</b>\n",
+    "<p>\n{}\n</p>",
+    "<o:p></o:p>{}",
+    "<td>{}",
 ]
 PLAIN_CELL = re.compile(r"<td>([^<]*)</td>")
 
@@ -64,7 +78,7 @@ def inputs(seeds: int = 120) -> Iterator[tuple[str, bytes]]:
                     yield f"{seed}-{form}-m{k}", _mutated(data.decode("utf-8"), rng).encode()
         html, rng = render(report, "html").decode(), random.Random(seed)
 
-        def wrap(cell: re.Match) -> str:
+        def wrap(cell: re.Match, rng: random.Random = rng) -> str:
             return "<td>" + rng.choice(CELL_WRAPS).format(cell.group(1)) + "</td>" if rng.random() < 0.3 else cell[0]
 
         for k in range(3):

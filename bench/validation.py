@@ -12,8 +12,9 @@ import statistics
 import time
 from pathlib import Path
 
-from ogi import synth
 from ogi.tables_io import cells_table, reports_table
+
+from tests import synth
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000)

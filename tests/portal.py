@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from ogi import synth
+from tests import synth
 
 AGENCY = "示例市测试区人民政府"
 
@@ -81,8 +81,9 @@ class Portal:
 
 
 def _page(title: str, body: str, charset: str = "utf-8") -> str:
-    return (f"<html><head><meta charset='{charset}'><title>{title}</title></head><body><h1>{title}</h1>"
-            f"{body}</body></html>")
+    return (
+        f"<html><head><meta charset='{charset}'><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>"
+    )
 
 
 def make_portal(max_bytes: int) -> Portal:
@@ -97,12 +98,18 @@ def make_portal(max_bytes: int) -> Portal:
     routes = {
         "/r/2022.html": Route(synth.render(by_year[2022], "html"), "text/html; charset=utf-8"),
         "/r/2023-gbk.html": Route(synth.render(by_year[2023], "html_gbk"), "text/html"),
-        "/r/2024.html": Route(_page(title.format(AGENCY, 2024), "<p>附件：<a href='/a/2024.pdf'>年度报告.pdf</a> "
-                                    "<a href='/a/2024.docx'>年度报告.docx</a></p>").encode("utf-8"),
-                              "text/html; charset=utf-8"),
+        "/r/2024.html": Route(
+            _page(
+                title.format(AGENCY, 2024),
+                "<p>附件：<a href='/a/2024.pdf'>年度报告.pdf</a> <a href='/a/2024.docx'>年度报告.docx</a></p>",
+            ).encode("utf-8"),
+            "text/html; charset=utf-8",
+        ),
         "/a/2024.pdf": Route(synth.render_pdf(by_year[2024]), "application/pdf"),
-        "/a/2024.docx": Route(synth.render(by_year[2024], "docx"),
-                              "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        "/a/2024.docx": Route(
+            synth.render(by_year[2024], "docx"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         "/r/2020.html": Route(synth.render(by_year[2020], "html"), "text/html; charset=utf-8", fail_first=1),
         "/r/2019-slow.html": Route(synth.render(by_year[2019], "html"), "text/html; charset=utf-8", delay_s=3.0),
         "/a/2021-huge.pdf": Route(b"%PDF-1.4\n" + b"0" * (max_bytes + 10), "application/pdf"),
@@ -118,9 +125,15 @@ def make_portal(max_bytes: int) -> Portal:
         ("file:///etc/passwd", title.format(AGENCY, 2017)),  # never followed
         ("/notice.html", "关于做好2024年防汛工作的通知"),  # not a report
     ]
-    listing = _page("政府信息公开年报", "<ul>" + "".join(f"<li><a href='{href}'>{text}</a></li>" for href, text in links)
-                    + "</ul>")
+    listing = _page(
+        "政府信息公开年报", "<ul>" + "".join(f"<li><a href='{href}'>{text}</a></li>" for href, text in links) + "</ul>"
+    )
     routes["/list.html"] = Route(listing.encode("utf-8"), "text/html; charset=utf-8")
-    reports = {"/r/2022.html": by_year[2022], "/r/2023-gbk.html": by_year[2023], "/a/2024.pdf": by_year[2024],
-               "/a/2024.docx": by_year[2024], "/r/2020.html": by_year[2020]}
+    reports = {
+        "/r/2022.html": by_year[2022],
+        "/r/2023-gbk.html": by_year[2023],
+        "/a/2024.pdf": by_year[2024],
+        "/a/2024.docx": by_year[2024],
+        "/r/2020.html": by_year[2020],
+    }
     return Portal(routes, reports)

@@ -54,12 +54,15 @@ HONGZE = [CORPUS / "real" / "001_huaian_hongze_2023.pdf", CORPUS / "real" / "002
 
 
 def test_validate_jsonl_one_object_per_violation(tmp_path):
-    result = run("validate", "--jsonl", *map(str, HONGZE), "--docs", str(tmp_path / "docs"), "--out",
-                 str(tmp_path / "out"))
+    result = run(
+        "validate", "--jsonl", *map(str, HONGZE), "--docs", str(tmp_path / "docs"), "--out", str(tmp_path / "out")
+    )
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert all(set(line) == {"source", "rule", "scope", "lhs", "rhs", "severity", "message_zh"} for line in lines)
-    found = {(line["source"].rsplit("/", 1)[-1], line["rule"], line["scope"], line["lhs"], line["rhs"]) for line in lines}
+    found = {
+        (line["source"].rsplit("/", 1)[-1], line["rule"], line["scope"], line["lhs"], line["rhs"]) for line in lines
+    }
     assert found == {
         ("001_huaian_hongze_2023.pdf", "I4", "t4.review", 0, 11),
         ("001_huaian_hongze_2023.pdf", "I4", "t4.litigation_after_review", 0, 5),

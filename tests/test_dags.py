@@ -37,14 +37,16 @@ def airflow_env(tmp_path_factory):
 
 
 def run_python(code: str, env: dict) -> dict:
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env, capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], env=env, capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_dagbag_loads_and_every_dag_follows_policy(airflow_env):
-    found = run_python(f"""
+    found = run_python(
+        f"""
         import json, time
         start = time.perf_counter()
         from airflow.dag_processing.dagbag import DagBag
@@ -56,7 +58,9 @@ def test_dagbag_loads_and_every_dag_follows_policy(airflow_env):
             for dag_id, dag in bag.dags.items()
         }}
         print(json.dumps({{"errors": {{k: str(v) for k, v in bag.import_errors.items()}}, "dags": dags}}))
-    """, airflow_env)
+    """,
+        airflow_env,
+    )
     assert found["errors"] == {}
     assert set(found["dags"]) == {"ogi_annual_reports", "ogi_marts"}
     for dag_id, dag in found["dags"].items():
@@ -67,13 +71,16 @@ def test_dagbag_loads_and_every_dag_follows_policy(airflow_env):
 
 
 def test_parsing_a_dag_file_imports_nothing_heavy(airflow_env):
-    loaded = run_python(f"""
+    loaded = run_python(
+        f"""
         import json, runpy, sys
-        runpy.run_path({str(ROOT / 'dags' / 'ogi_annual_reports.py')!r})
-        runpy.run_path({str(ROOT / 'dags' / 'ogi_marts.py')!r})
+        runpy.run_path({str(ROOT / "dags" / "ogi_annual_reports.py")!r})
+        runpy.run_path({str(ROOT / "dags" / "ogi_marts.py")!r})
         heavy = ["pandas", "pyarrow", "great_expectations", "duckdb", "ogi.extract", "ogi.pipeline.plan"]
         print(json.dumps([m for m in heavy if m in sys.modules]))
-    """, airflow_env)
+    """,
+        airflow_env,
+    )
     assert loaded == []
 
 
@@ -85,8 +92,9 @@ def portal():
 
 
 def dags_test(dag_id: str, env: dict) -> subprocess.CompletedProcess:
-    done = subprocess.run([BIN / "airflow", "dags", "test", dag_id], env=env, capture_output=True, text=True,
-                          timeout=900)
+    done = subprocess.run(
+        [BIN / "airflow", "dags", "test", dag_id], env=env, capture_output=True, text=True, timeout=900
+    )
     assert done.returncode == 0, (done.stdout + done.stderr)[-5000:]
     return done
 
@@ -97,29 +105,41 @@ def summaries(data: Path) -> list[dict]:
 
 def test_nightly_run_end_to_end(airflow_env, portal, tmp_path):
     write_sources(tmp_path / "sources.yaml", portal)
-    env = {**airflow_env, "OGI_DATA": str(tmp_path / "data"), "OGI_SOURCES": str(tmp_path / "sources.yaml"),
-           "OGI_BATCH_SIZE": "2", "OGI_MAX_BATCHES": "3"}
+    env = {
+        **airflow_env,
+        "OGI_DATA": str(tmp_path / "data"),
+        "OGI_SOURCES": str(tmp_path / "sources.yaml"),
+        "OGI_BATCH_SIZE": "2",
+        "OGI_MAX_BATCHES": "3",
+    }
     done = dags_test("ogi_annual_reports", env)
     assert "quality report: file://" in done.stdout + done.stderr
     first = summaries(tmp_path / "data")[-1]
     assert first["published"] and (first["extracted"], first["container"], first["quarantined"]) == (5, 1, 4)
-    assert first["documents"] == 10 == sum(first[k] for k in ("extracted", "quarantined", "container", "unchanged",
-                                                              "out_of_scope"))
+    assert (
+        first["documents"]
+        == 10
+        == sum(first[k] for k in ("extracted", "quarantined", "container", "unchanged", "out_of_scope"))
+    )
     batches = list((tmp_path / "data").glob("runs/*/batches/*.json"))
     assert len(batches) == 3  # 8 links with batch size 2, bounded to 3 mapped tasks
     with duckdb.connect(str(tmp_path / "data" / "ogi.duckdb"), read_only=True) as db:
-        got = db.sql("select r.source, t3.new_received from t3 join reports r using (report_id) "
-                     "where t3.col = 'natural_person'").fetchall()
+        got = db.sql(
+            "select r.source, t3.new_received from t3 join reports r using (report_id) where t3.col = 'natural_person'"
+        ).fetchall()
         assert db.sql("select count(*) from quarantine").fetchall()[0][0] == 4
-    truth = {path.rsplit("/", 1)[-1]: r.values["t3"]["new_received"]["natural_person"] for path, r in portal.reports.items()}
+    truth = {
+        path.rsplit("/", 1)[-1]: r.values["t3"]["new_received"]["natural_person"] for path, r in portal.reports.items()
+    }
     assert {source.rsplit("/", 1)[-1]: value for source, value in got} == truth
     assert (tmp_path / "data" / "quality" / "latest.html").is_file()
     assert list((tmp_path / "data").glob("runs/*/data_docs/index.html"))
 
     dags_test("ogi_marts", env)
     with duckdb.connect(str(tmp_path / "data" / "ogi.duckdb"), read_only=True) as db:
-        marts = db.sql("select report_year, reports, requests_new from mart_region_level_year "
-                       "order by report_year").fetchall()
+        marts = db.sql(
+            "select report_year, reports, requests_new from mart_region_level_year order by report_year"
+        ).fetchall()
     assert [year for year, *_ in marts] == [2020, 2022, 2023, 2024]
     assert dict((y, n) for y, n, _ in marts)[2024] == 2  # the PDF and the DOCX of 2024
 

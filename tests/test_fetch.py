@@ -75,10 +75,13 @@ def test_listing_and_attachment_discovery(portal):
     assert [link.year for link in links] == [2022, 2023, 2024, 2020, 2019, 2021, 2018, 2017]
     assert links[0].url == portal.base + "/r/2022.html" and links[-1].url == "file:///etc/passwd"
     assert [link.url for link in report_links(listing, portal.base + "/list.html", year=2023)] == [
-        portal.base + "/r/2023-gbk.html"]
+        portal.base + "/r/2023-gbk.html"
+    ]
     page = portal.routes["/r/2024.html"].body.decode("utf-8")
     assert [a.url for a in attachments(page, portal.base + "/r/2024.html")] == [
-        portal.base + "/a/2024.pdf", portal.base + "/a/2024.docx"]
+        portal.base + "/a/2024.pdf",
+        portal.base + "/a/2024.docx",
+    ]
 
 
 def test_archive_is_content_addressed_and_keeps_versions(tmp_path):

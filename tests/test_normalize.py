@@ -52,7 +52,9 @@ def test_nfkc_equals_unicodedata_on_mixed_text():
         [chr(c) for c in range(0x4E00, 0x4E40)],
         list("，。：；（）！？、《》“”—…①⑴Ⅻ℃½\xa0\u3000\u2002ＡＢ１２"),
         # combining marks, Hangul jamo, half-width voiced marks, compatibility ideographs: what must go to NFKC
-        list("\u0301\u0308\u030a\u3099\u309a\uff9e\uff9f\u1100\u1161\u11a8\uac00\u2212\ufb01\u212b\u0f73\uf900\u2f00\u0323ｶ"),
+        list(
+            "\u0301\u0308\u030a\u3099\u309a\uff9e\uff9f\u1100\u1161\u11a8\uac00\u2212\ufb01\u212b\u0f73\uf900\u2f00\u0323ｶ"
+        ),
     ]
     for _ in range(50_000):
         text = "".join(rng.choice(rng.choice(pools)) for _ in range(rng.randint(1, 12)))

@@ -9,12 +9,12 @@ import textwrap
 
 import duckdb
 import pytest
-from ogi import synth
 from ogi.fetch.archive import Archive
 from ogi.pipeline import curated
 from ogi.pipeline.config import PipelineConfig
 from ogi.pipeline.run import run_all
 
+from tests import synth
 from tests.portal import AGENCY, make_portal
 
 MAX_BYTES = 2_000_000
@@ -28,7 +28,8 @@ def portal():
 
 
 def write_sources(path, portal) -> None:
-    path.write_text(textwrap.dedent(f"""\
+    path.write_text(
+        textwrap.dedent(f"""\
         fetch: {{timeout_s: 1.0, retries: 2, backoff_s: 0.05, max_bytes: {MAX_BYTES}}}
         agencies:
           - name: {AGENCY}
@@ -36,7 +37,9 @@ def write_sources(path, portal) -> None:
             level: county
             listings: ['{portal.base}/list.html']
             allow_private: true
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +52,10 @@ def first_run(tmp_path_factory, portal):
 
 def t3_totals(config) -> dict[tuple[str, str], float]:
     with duckdb.connect(config.data_root + "/ogi.duckdb", read_only=True) as db:
-        rows = db.sql("select r.source, t3.new_received, t3.results_total, t3.granted from t3 "
-                      "join reports r using (report_id) where t3.col = 'total'").fetchall()
+        rows = db.sql(
+            "select r.source, t3.new_received, t3.results_total, t3.granted from t3 "
+            "join reports r using (report_id) where t3.col = 'total'"
+        ).fetchall()
     return {source.rsplit("/", 1)[-1]: (new, results, granted) for source, new, results, granted in rows}
 
 
@@ -58,8 +63,9 @@ def test_every_document_ends_in_exactly_one_place(first_run):
     config, summary = first_run
     assert summary["documents"] == 10  # 8 report links (file:// included) + 2 attachments
     assert (summary["extracted"], summary["container"], summary["quarantined"]) == (5, 1, 4)
-    assert summary["documents"] == sum(summary[k] for k in
-                                       ("extracted", "quarantined", "container", "unchanged", "out_of_scope"))
+    assert summary["documents"] == sum(
+        summary[k] for k in ("extracted", "quarantined", "container", "unchanged", "out_of_scope")
+    )
     store = config.store()
     version = curated.current(store)
     reports = curated.read_dataset(store, version, "reports")
@@ -74,8 +80,11 @@ def test_curated_values_are_the_reports_values(first_run, portal):
     for path in ("/r/2022.html", "/r/2023-gbk.html", "/a/2024.pdf", "/a/2024.docx", "/r/2020.html"):
         truth = portal.reports[path].values["t3"]
         name = path.rsplit("/", 1)[-1]
-        assert totals[name] == (truth["new_received"]["total"], truth["results_total"]["total"],
-                                truth["granted"]["total"]), path
+        assert totals[name] == (
+            truth["new_received"]["total"],
+            truth["results_total"]["total"],
+            truth["granted"]["total"],
+        ), path
 
 
 def test_quarantine_says_why(first_run):
@@ -92,8 +101,11 @@ def test_quarantine_says_why(first_run):
 def test_fetch_log_records_every_attempt(first_run, portal):
     config, _ = first_run
     store = config.store()
-    records = [json.loads(line) for key in store.list("fetch_log/run-1")
-               for line in store.read_bytes(key).decode("utf-8").splitlines()]
+    records = [
+        json.loads(line)
+        for key in store.list("fetch_log/run-1")
+        for line in store.read_bytes(key).decode("utf-8").splitlines()
+    ]
     flaky = next(r for r in records if r.get("url") == portal.base + "/r/2020.html" and r["stage"] == "fetch")
     assert [a["http_status"] for a in flaky["attempts"]] == [500, 200] and flaky["sha256"]
     slow = next(r for r in records if r.get("url") == portal.base + "/r/2019-slow.html")
@@ -130,8 +142,11 @@ def test_changed_content_makes_a_new_version_and_keeps_the_old(first_run, portal
         portal.routes["/r/2022.html"].body = old_body
     assert summary["published"] and summary["version"] == before.number + 1 and summary["extracted"] == 1
     truth = changed.values["t3"]
-    assert t3_totals(config)["2022.html"] == (truth["new_received"]["total"], truth["results_total"]["total"],
-                                              truth["granted"]["total"])
+    assert t3_totals(config)["2022.html"] == (
+        truth["new_received"]["total"],
+        truth["results_total"]["total"],
+        truth["granted"]["total"],
+    )
     reports = curated.read_dataset(store, curated.current(store), "reports")
     assert reports["report_id"].is_unique and len(reports) == 5
     versions = Archive(store).url_state(portal.base + "/r/2022.html")["versions"]
@@ -191,11 +206,14 @@ def test_the_bundled_sample_through_the_pipeline(tmp_path):
     assert (summary["documents"], summary["extracted"], summary["quarantined"]) == (12, 11, 1)
     with duckdb.connect(config.data_root + "/ogi.duckdb", read_only=True) as db:
         rows = db.sql("select r.source, t3.* from t3 join reports r using (report_id)").df()
-        seed = db.sql("select new_received, results_total, carried_forward from t3 join reports r using (report_id) "
-                      "where r.source like '%000_dalian_changxingdao_2022.txt' and col = 'natural_person'").fetchall()
+        seed = db.sql(
+            "select new_received, results_total, carried_forward from t3 join reports r using (report_id) "
+            "where r.source like '%000_dalian_changxingdao_2022.txt' and col = 'natural_person'"
+        ).fetchall()
     truth = json.loads((CORPUS / "expected" / "000_dalian_changxingdao_2022.expected.json").read_text())["t3"]
-    assert seed == [tuple(float(truth[row]["natural_person"]) for row in
-                          ("new_received", "results_total", "carried_forward"))]
+    assert seed == [
+        tuple(float(truth[row]["natural_person"]) for row in ("new_received", "results_total", "carried_forward"))
+    ]
     for path in sorted((CORPUS / "expected").glob("*.json")):
         expected = json.loads(path.read_text(encoding="utf-8"))
         if not expected.get("t3"):

@@ -7,7 +7,8 @@ import pytest
 from ogi.extract import extract_bytes
 from ogi.readers import read_document
 from ogi.readers.libreoffice import convert
-from ogi.synth import FORMS, make_report, render, render_html, render_pdf, render_text, wrong_cells
+
+from tests.synth import FORMS, make_report, render, render_html, render_pdf, render_text, wrong_cells
 
 LAYOUTS = [("2021", "2021"), ("2019", "2019"), ("2021", "2019")]
 
@@ -26,7 +27,7 @@ def written(pdf) -> bytes:
 
 
 @pytest.mark.parametrize("form", FORMS)
-@pytest.mark.parametrize("layouts", LAYOUTS, ids=lambda l: f"t2_{l[0]}-t3_{l[1]}")
+@pytest.mark.parametrize("layouts", LAYOUTS, ids=lambda pair: f"t2_{pair[0]}-t3_{pair[1]}")
 def test_every_form_reads_back_every_cell(form, layouts):
     for seed in range(5):
         synthetic = make_report(seed, *layouts)
@@ -47,9 +48,11 @@ def test_glued_text_keeps_only_identity_consistent_cuts():
 
 
 def test_glued_cell_with_several_consistent_cuts_is_ambiguous():
-    text = "二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件1234" \
-           "第二十条第（五）项信息内容本年处理决定数量行政许可5第二十条第（六）项信息内容本年处理决定数量行政处罚1行政强制0" \
-           "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费0"
+    text = (
+        "二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件1234"
+        "第二十条第（五）项信息内容本年处理决定数量行政许可5第二十条第（六）项信息内容本年处理决定数量行政处罚1行政强制0"
+        "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费0"
+    )
     report = extract_bytes(("2023年某局政府信息公开工作年度报告\n" + text).encode(), "t2.txt")
     cell = report.tables["t2"]["normative_documents"]["issued"]
     assert cell.kind == "ambiguous" and cell.candidates == [1, 12]
@@ -64,8 +67,16 @@ def test_html_grid_spans():
     doc = read_document(page.encode(), "grid.html")
     texts = [(t.kind.name.lower(), t.text) for t in doc.tokens]
     assert texts == [
-        ("cell", "(三)不予公开"), ("cell", "1.属于国家秘密"), ("cell", "5"), ("cell", "7"), ("row_end", ""),
-        ("cell", "2.其他法律行政法规禁止公开"), ("cell", "5"), ("cell", "1"), ("cell", "2"), ("row_end", ""),
+        ("cell", "(三)不予公开"),
+        ("cell", "1.属于国家秘密"),
+        ("cell", "5"),
+        ("cell", "7"),
+        ("row_end", ""),
+        ("cell", "2.其他法律行政法规禁止公开"),
+        ("cell", "5"),
+        ("cell", "1"),
+        ("cell", "2"),
+        ("row_end", ""),
         ("table_end", ""),
     ]
 
@@ -135,7 +146,10 @@ def test_department_report_without_regulations_row():
     report = extract_bytes("\n".join(lines).encode(), "dept.txt")
     assert report.status == "ok"
     assert {c.kind for c in report.tables["t2"]["regulations"].values()} == {"absent"}
-    assert report.tables["t2"]["normative_documents"]["in_force"].value == synthetic.values["t2"]["normative_documents"]["in_force"]
+    assert (
+        report.tables["t2"]["normative_documents"]["in_force"].value
+        == synthetic.values["t2"]["normative_documents"]["in_force"]
+    )
 
 
 def test_blank_dash_slash_and_text_cells_are_not_zero():
@@ -159,7 +173,8 @@ def test_blank_dash_slash_and_text_cells_are_not_zero():
 def test_cms_page_with_other_tables_first():
     synthetic = make_report(13)
     page = render_html(synthetic).replace(
-        "<body>", "<body><table><tr><td>首页</td><td>政务公开</td></tr><tr><td>索引号:</td><td>000014349/2024-00012</td></tr></table>"
+        "<body>",
+        "<body><table><tr><td>首页</td><td>政务公开</td></tr><tr><td>索引号:</td><td>000014349/2024-00012</td></tr></table>",
     )
     assert_cells_equal(extract_bytes(page.encode(), "cms.html"), synthetic)
 
@@ -240,7 +255,12 @@ def zip_of(files: dict[str, bytes]) -> bytes:
         ("garbage.bin", bytes(range(256)) * 40, "error", "binary content"),
         ("nothing.html", "<html><body><p>通知公告</p></body></html>".encode(), "error", "no annual report"),
         # a broken </title> makes the whole page the title, as in a browser: nothing is left to read
-        ("unclosed-title.html", "<html><title>年度报告</tit-e><body><p>一、总体情况</p></body>".encode(), "error", "no annual report"),
+        (
+            "unclosed-title.html",
+            "<html><title>年度报告</tit-e><body><p>一、总体情况</p></body>".encode(),
+            "error",
+            "no annual report",
+        ),
         ("truncated.pdf", b"%PDF-1.7\n1 0 obj<<>>", "error", "corrupt or truncated PDF"),
         ("renamed.docx", zip_of({"hello.txt": b"hi"}), "error", "not a Word document"),
         ("bomb.docx", zip_of({"word/document.xml": b"0" * 50_000_000}), "error", "zip bomb"),

@@ -35,8 +35,9 @@ agencies:
     assert any(":7: agencies[1].name: '甲' is already agencies[0]" in p for p in problems)
     assert any(":9: agencies[1]: unknown key 'colour'" in p for p in problems)
     assert any(":10: agencies[2]: no `name`" in p for p in problems)
-    assert any(":11: agencies[2].paths[0]: ../../etc/passwd is outside the configured local_roots" in p
-               for p in problems)
+    assert any(
+        ":11: agencies[2].paths[0]: ../../etc/passwd is outside the configured local_roots" in p for p in problems
+    )
     assert all(p.startswith(str(tmp_path / "sources.yaml")) for p in problems)
 
 

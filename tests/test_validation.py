@@ -6,13 +6,13 @@ import shutil
 
 import pandas as pd
 import pytest
-from ogi import synth
 from ogi.extract import extract_path
 from ogi.tables_io import cells_table, reports_table
 from ogi.template import load_spec
 from ogi.validation.suites import default_directory, drift, load_suites
 from ogi.validation.validate import validate
 
+from tests import synth
 from tests.conftest import corpus_files, expected_for
 
 IDENTITIES = {"I1", "I2", "I3", "I4"}
@@ -37,8 +37,11 @@ def test_identity_violations_equal_the_expected_ones(corpus_validation, path):
 
 def test_corpus_narrative_and_cross_year_findings(corpus_validation):
     v = corpus_validation.violations
-    n1 = {(s.rsplit("/", 1)[-1], scope, lhs, rhs) for s, scope, lhs, rhs in
-          zip(v["source"], v["scope"], v["lhs"], v["rhs"]) if scope.startswith("narrative.")}
+    n1 = {
+        (s.rsplit("/", 1)[-1], scope, lhs, rhs)
+        for s, scope, lhs, rhs in zip(v["source"], v["scope"], v["lhs"], v["rhs"])
+        if scope.startswith("narrative.")
+    }
     # 洪泽 2024 says 受理申请17件 where its table has 95 new requests; 上海 2019 states outcomes its blank
     # total column does not hold.
     assert ("002_huaian_hongze_2024.pdf", "narrative.received", 17, 95) in n1
@@ -52,8 +55,9 @@ def test_corpus_narrative_and_cross_year_findings(corpus_validation):
 
 
 def test_corpus_quality_statuses(corpus_validation):
-    quality = dict(zip(corpus_validation.quality["source"].str.rsplit("/", n=1).str[-1],
-                       corpus_validation.quality["quality"]))
+    quality = dict(
+        zip(corpus_validation.quality["source"].str.rsplit("/", n=1).str[-1], corpus_validation.quality["quality"])
+    )
     assert quality["001_huaian_hongze_2023.pdf"] == "fail"
     assert quality["004_shanghai_govoffice_2019.html"] == "fail"
     assert quality["002_huaian_hongze_2024.pdf"] == "warn"
@@ -107,17 +111,29 @@ def _value(cells, report_id, table, row, col):
 
 # (changes to one report (the 2nd year of the 2nd agency), the violations expected: (report offset, rule, scope))
 BREAKS = {
-    "I1": ([("t3", "new_received", "natural_person", 1), ("t3", "new_received", "total", 1)],
-           {(0, "I1", "t3.natural_person"), (0, "I1", "t3.total"), (0, "N1", "narrative.received")}),
-    "I2": ([("t3", "granted", "natural_person", 1), ("t3", "granted", "total", 1)],
-           {(0, "I2", "t3.natural_person"), (0, "I2", "t3.total")}),
+    "I1": (
+        [("t3", "new_received", "natural_person", 1), ("t3", "new_received", "total", 1)],
+        {(0, "I1", "t3.natural_person"), (0, "I1", "t3.total"), (0, "N1", "narrative.received")},
+    ),
+    "I2": (
+        [("t3", "granted", "natural_person", 1), ("t3", "granted", "total", 1)],
+        {(0, "I2", "t3.natural_person"), (0, "I2", "t3.total")},
+    ),
     "I3": ([("t3", "granted", "total", 1)], {(0, "I3", "t3.granted"), (0, "I2", "t3.total")}),
     "I4": ([("t4", "review", "total", 2)], {(0, "I4", "t4.review")}),
-    "X1": ([("t3", "carried_over", "natural_person", 1), ("t3", "carried_over", "total", 1),
-            ("t3", "new_received", "natural_person", -1), ("t3", "new_received", "total", -1)],
-           {(0, "X1", "t3.carried_over")}),
-    "X2": ([("t2", "normative_documents", "in_force", 3)],
-           {(0, "X2", "t2.normative_documents"), (1, "X2", "t2.normative_documents")}),
+    "X1": (
+        [
+            ("t3", "carried_over", "natural_person", 1),
+            ("t3", "carried_over", "total", 1),
+            ("t3", "new_received", "natural_person", -1),
+            ("t3", "new_received", "total", -1),
+        ],
+        {(0, "X1", "t3.carried_over")},
+    ),
+    "X2": (
+        [("t2", "normative_documents", "in_force", 3)],
+        {(0, "X2", "t2.normative_documents"), (1, "X2", "t2.normative_documents")},
+    ),
 }
 
 
@@ -160,8 +176,11 @@ def test_consolidated_report_against_its_members(clean):
     year = reports[reports["report_year"] == 2023]
     members = year.iloc[:3]
     parent = year.iloc[3]
-    summed = (cells[cells["report_id"].isin(members["report_id"]) & cells["table"].isin(["t3", "t4"])]
-              .groupby(["table", "row", "col"])["value"].sum())
+    summed = (
+        cells[cells["report_id"].isin(members["report_id"]) & cells["table"].isin(["t3", "t4"])]
+        .groupby(["table", "row", "col"])["value"]
+        .sum()
+    )
     own = cells["report_id"] == parent["report_id"]
     for (table, row, col), value in summed.items():
         cells.loc[own & (cells["table"] == table) & (cells["row"] == row) & (cells["col"] == col), "value"] = value
@@ -177,8 +196,12 @@ def test_consolidated_report_against_its_members(clean):
 def test_an_ambiguous_cell_makes_its_checks_not_assessable(clean):
     reports, cells = clean[0], clean[1].copy()
     report_id = reports["report_id"][1]
-    at = ((cells["report_id"] == report_id) & (cells["table"] == "t4") & (cells["row"] == "review")
-          & (cells["col"] == "upheld"))
+    at = (
+        (cells["report_id"] == report_id)
+        & (cells["table"] == "t4")
+        & (cells["row"] == "review")
+        & (cells["col"] == "upheld")
+    )
     cells.loc[at, ["value", "kind"]] = [None, "ambiguous"]
     _set(cells, report_id, "t4", "review", "total", lambda v: v + 100)  # would fail, were it assessable
     result = validate(reports, cells)
@@ -190,6 +213,7 @@ def test_an_ambiguous_cell_makes_its_checks_not_assessable(clean):
 
 
 # The suites ----------------------------------------------------------------------------------------------
+
 
 def test_checked_in_suites_match_the_spec():
     assert drift(load_spec(), default_directory()) == []

@@ -74,8 +74,15 @@ def _validate(args: argparse.Namespace) -> int:
     result = validate(reports, cells, members=members, docs_dir=Path(args.docs).resolve() if args.docs else None)
     for v in result.violations.itertuples():
         if args.jsonl:
-            out = {"source": v.source, "rule": v.rule, "scope": v.scope, "lhs": _plain(v.lhs), "rhs": _plain(v.rhs),
-                   "severity": v.severity, "message_zh": v.message_zh}
+            out = {
+                "source": v.source,
+                "rule": v.rule,
+                "scope": v.scope,
+                "lhs": _plain(v.lhs),
+                "rhs": _plain(v.rhs),
+                "severity": v.severity,
+                "message_zh": v.message_zh,
+            }
             print(json.dumps(out, ensure_ascii=False), flush=True)
         else:
             print(f"{v.severity:<8} {v.source}  {v.message_zh}")
@@ -86,8 +93,10 @@ def _validate(args: argparse.Namespace) -> int:
             getattr(result, name).to_parquet(out_dir / f"{name}.parquet", index=False)
     if not args.jsonl:
         counts = ", ".join(f"{n} {q}" for q, n in sorted(result.counts().items()))
-        print(f"{len(result.quality)} reports ({counts}); {len(result.violations)} violations, "
-              f"{len(result.not_assessable)} checks not assessable" + (f"; Data Docs: {args.docs}" if args.docs else ""))
+        print(
+            f"{len(result.quality)} reports ({counts}); {len(result.violations)} violations, "
+            f"{len(result.not_assessable)} checks not assessable" + (f"; Data Docs: {args.docs}" if args.docs else "")
+        )
     return 0
 
 
@@ -198,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except BrokenPipeError:  # the reader (head, less) stopped early: not an error
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python from failing on the final flush
+        sys.stdout = open(os.devnull, "w")
         return 0
 
 

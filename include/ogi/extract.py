@@ -255,8 +255,7 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> Tabl
 def _nested(result: TableResult) -> dict[str, dict[str, C.Cell]]:
     cells, row_cells = result.cells, result.layout.row_cells
     return {
-        row.code: dict(zip(row.columns, map(cells.__getitem__, row_cells[row.code][0])))
-        for row in result.layout.rows
+        row.code: dict(zip(row.columns, map(cells.__getitem__, row_cells[row.code][0]))) for row in result.layout.rows
     }
 
 

@@ -78,9 +78,7 @@ class Piece(NamedTuple):
 # across line breaks only into another line, never into a cell, row or table end).
 _SPACE = r"[^\S\x1c-\x1f\n]"
 _CELL_RUN = re.compile(rf"(?:(?:{VALUE.pattern})?\x1f)+")
-_LINE_RUN = re.compile(
-    rf"(?:(?:{_SPACE}|\n(?=[^\x1c-\x1f\n]*\n))*(?:{_GLUED.pattern})(?={_SPACE}|\n|$))+"
-)
+_LINE_RUN = re.compile(rf"(?:(?:{_SPACE}|\n(?=[^\x1c-\x1f\n]*\n))*(?:{_GLUED.pattern})(?={_SPACE}|\n|$))+")
 _VALUE_IN_RUN = re.compile(r"\S+")
 _NO_DIGIT_LINES = re.compile(r"(?:[^\d\x1c-\x1f\n]*\n)+")
 

@@ -26,8 +26,14 @@ STABLE = (
 )
 _UNSTABLE = re.compile(f"[^{STABLE}]")
 # Latin-1, general punctuation, letterlike, enclosed alphanumerics, CJK symbols, full-width forms
-_COMPAT_BLOCKS = ((0xA0, 0x100), (0x2000, 0x2070), (0x2100, 0x2190), (0x2460, 0x2500), (0x3000, 0x3040),
-                  (0xFF00, 0xFFF0))
+_COMPAT_BLOCKS = (
+    (0xA0, 0x100),
+    (0x2000, 0x2070),
+    (0x2100, 0x2190),
+    (0x2460, 0x2500),
+    (0x3000, 0x3040),
+    (0xFF00, 0xFFF0),
+)
 _TO_ASCII = {
     code: decomposed
     for start, stop in _COMPAT_BLOCKS
@@ -55,7 +61,9 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 # Characters that only occur in Traditional script and are common in these reports; enough of them means
 # the text is Traditional and is converted as a whole.
-_TRADITIONAL_MARKERS = frozenset("開報導關與請數為國會處機統計劃體書資訊這個來時對業實際範規據論務條辦發號廣區縣見進應總計覆訴議維審結轉")
+_TRADITIONAL_MARKERS = frozenset(
+    "開報導關與請數為國會處機統計劃體書資訊這個來時對業實際範規據論務條辦發號廣區縣見進應總計覆訴議維審結轉"
+)
 
 
 _TRADITIONAL = re.compile("[" + "".join(sorted(_TRADITIONAL_MARKERS)) + "]")

@@ -86,7 +86,6 @@ class YearCellRef:
         return cls(year, CellRef.parse(rest))
 
 
-
 @dataclass(frozen=True)
 class CrossYearCheck:
     scope: str
@@ -135,8 +134,13 @@ class Rules:
     consolidation: dict[str, ConsolidationRule]
 
     def rule(self, code: str) -> Rule:
-        for group in (self.identities, self.domain, self.cross_year, self.consolidation,
-                      {self.narrative.code: self.narrative}):
+        for group in (
+            self.identities,
+            self.domain,
+            self.cross_year,
+            self.consolidation,
+            {self.narrative.code: self.narrative},
+        ):
             if code in group:
                 return group[code]
         raise KeyError(f"no rule {code!r}")
@@ -168,7 +172,9 @@ def parse_rules(raw: dict) -> Rules:
     n = raw["narrative"]
     figures = tuple(
         NarrativeFigure(
-            f["code"], f["zh"], tuple(re.compile(p) for p in f["patterns"]),
+            f["code"],
+            f["zh"],
+            tuple(re.compile(p) for p in f["patterns"]),
             tuple(tuple(map(CellRef.parse, alt)) for alt in f["equals"]),
             bool(f.get("settles_extraction", False)),
         )

@@ -178,8 +178,11 @@ def parse_sources(text: str, path: Path) -> Sources:
         check.problem(root, "top level", "no `agencies` list")
     for i, node in enumerate(check.sequence(top.get("agencies", root), "agencies") if "agencies" in top else []):
         where = f"agencies[{i}]"
-        fields = check.mapping(node, where, {"name", "region", "level", "parent", "reports", "listings", "paths",
-                                             "allow_private", "consolidates"})
+        fields = check.mapping(
+            node,
+            where,
+            {"name", "region", "level", "parent", "reports", "listings", "paths", "allow_private", "consolidates"},
+        )
         name = check.text(fields["name"], f"{where}.name") if "name" in fields else None
         if "name" not in fields:
             check.problem(node, where, "no `name`")
@@ -189,8 +192,7 @@ def parse_sources(text: str, path: Path) -> Sources:
             names[name] = i
         optional = {k: check.text(fields[k], f"{where}.{k}") for k in ("region", "level", "parent") if k in fields}
         if optional.get("level") and optional["level"] not in LEVELS:
-            check.problem(fields["level"], f"{where}.level",
-                          f"{optional['level']!r} is not one of {', '.join(LEVELS)}")
+            check.problem(fields["level"], f"{where}.level", f"{optional['level']!r} is not one of {', '.join(LEVELS)}")
         reports, listings = (_urls(check, fields, key, where) for key in ("reports", "listings"))
         paths = []
         for j, n in enumerate(check.sequence(fields["paths"], f"{where}.paths") if "paths" in fields else []):
@@ -208,8 +210,18 @@ def parse_sources(text: str, path: Path) -> Sources:
             check.problem(node, where, "gives none of `reports`, `listings`, `paths`")
         flags = {k: check.boolean(fields[k], f"{where}.{k}") for k in ("allow_private", "consolidates") if k in fields}
         if name:
-            agencies.append(Agency(name, optional.get("region"), optional.get("level"), optional.get("parent"),
-                                   reports, listings, tuple(paths), **flags))
+            agencies.append(
+                Agency(
+                    name,
+                    optional.get("region"),
+                    optional.get("level"),
+                    optional.get("parent"),
+                    reports,
+                    listings,
+                    tuple(paths),
+                    **flags,
+                )
+            )
     if check.problems:
         raise SourcesError(check.problems)
     return Sources(path, tuple(agencies), roots, FetchOptions(**options))

@@ -72,7 +72,7 @@ class Store:
         if not self.fs.exists(base):
             return []
         root = self._root.rstrip("/") + "/"
-        return sorted(p[len(root):] if p.startswith(root) else p for p in self.fs.find(base))
+        return sorted(p[len(root) :] if p.startswith(root) else p for p in self.fs.find(base))
 
     def delete(self, key: str) -> None:
         if self.fs.exists(self.path(key)):

@@ -114,9 +114,7 @@ def _table(code: str, raw: dict, kinds: dict) -> Table:
     layouts = {}
     for layout_code, raw_layout in raw["layouts"].items():
         columns = {c: _column(c, v, kinds) for c, v in raw_layout.get("columns", {}).items()} or table_columns
-        raw_rows = raw_layout.get("rows") or [
-            r for r in raw["rows"] if layout_code in r.get("layouts", [layout_code])
-        ]
+        raw_rows = raw_layout.get("rows") or [r for r in raw["rows"] if layout_code in r.get("layouts", [layout_code])]
         rows = tuple(_row(r, tuple(columns)) for r in raw_rows)
         for row in rows:
             unknown = set(row.columns) - set(columns)

@@ -39,8 +39,9 @@ def wait_for(what: str, check, timeout: float = 180, every: float = 1.0):
 
 
 def _psql(sql: str, database: str = "postgres") -> str:
-    done = subprocess.run(["su", "postgres", "-c", f"psql -qAt -d {database} -c \"{sql}\""], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        ["su", "postgres", "-c", f'psql -qAt -d {database} -c "{sql}"'], capture_output=True, text=True, check=True
+    )
     return done.stdout.strip()
 
 
@@ -53,9 +54,8 @@ class Cluster:
     started_postgres: bool = False
 
     def start_process(self, name: str, command: list[str]) -> subprocess.Popen:
-        log = open(self.home / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-        process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        log = open(self.home / f"{name}.log", "wb")
+        process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.processes[name] = process
         return process
 
@@ -68,8 +68,7 @@ class Cluster:
         process.wait(timeout=60)
 
     def airflow(self, *args: str, timeout: float = 300) -> str:
-        done = subprocess.run([BIN / "airflow", *args], env=self.env, capture_output=True, text=True,
-                              timeout=timeout)
+        done = subprocess.run([BIN / "airflow", *args], env=self.env, capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
             raise RuntimeError(f"airflow {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
         return done.stdout
@@ -85,8 +84,11 @@ class Cluster:
         if subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout.split()[3:4] != ["online"]:
             subprocess.run(["pg_ctlcluster", "15", "main", "start"], check=True)
             self.started_postgres = True
-        wait_for("postgres", lambda: subprocess.run(["pg_isready", "-h", "127.0.0.1"], capture_output=True)
-                 .returncode == 0, 60)
+        wait_for(
+            "postgres",
+            lambda: subprocess.run(["pg_isready", "-h", "127.0.0.1"], capture_output=True).returncode == 0,
+            60,
+        )
         self.database = f"ogi_{uuid.uuid4().hex[:8]}"
         if _psql("SELECT 1 FROM pg_roles WHERE rolname='ogi'") != "1":
             _psql("CREATE ROLE ogi LOGIN PASSWORD 'ogi'")
@@ -96,8 +98,10 @@ class Cluster:
     def start(self, workers: int = 2) -> Cluster:
         sql = self.start_postgres()
         redis_port, s3_port, api_port = free_port(), free_port(), free_port()
-        self.start_process("redis", ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
-                                     "--save", "", "--appendonly", "no"])
+        self.start_process(
+            "redis",
+            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        )
         self.start_process("s3", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(s3_port)])
         self.env = {
             **os.environ,
@@ -128,8 +132,13 @@ class Cluster:
         }
         import boto3
 
-        s3 = boto3.client("s3", endpoint_url=self.env["FSSPEC_S3_ENDPOINT_URL"], region_name="us-east-1",
-                          aws_access_key_id="testing", aws_secret_access_key="testing")
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=self.env["FSSPEC_S3_ENDPOINT_URL"],
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
         wait_for("the S3 server", lambda: _answers(s3), 60)
         s3.create_bucket(Bucket=BUCKET)
         self.airflow("db", "migrate", timeout=600)
@@ -138,8 +147,18 @@ class Cluster:
         self.start_process("scheduler", [str(BIN / "airflow"), "scheduler"])
         self.start_process("dag-processor", [str(BIN / "airflow"), "dag-processor"])
         for number in range(1, workers + 1):
-            self.start_process(f"worker{number}", [str(BIN / "airflow"), "celery", "worker", "--concurrency", "1",
-                                                   "--celery-hostname", f"worker{number}@127.0.0.1"])
+            self.start_process(
+                f"worker{number}",
+                [
+                    str(BIN / "airflow"),
+                    "celery",
+                    "worker",
+                    "--concurrency",
+                    "1",
+                    "--celery-hostname",
+                    f"worker{number}@127.0.0.1",
+                ],
+            )
         wait_for("the api-server", lambda: _http_ok(f"http://127.0.0.1:{api_port}/api/v2/version"), 180)
         wait_for("the DAGs to be parsed", lambda: "ogi_annual_reports" in self.airflow("dags", "list"), 240, 5)
         self.airflow("dags", "unpause", "ogi_annual_reports")
@@ -162,11 +181,16 @@ class Cluster:
         return wait_for(f"run {run_id}", finished, timeout, 5)
 
     def running_tasks(self, run_id: str) -> list[dict]:
-        sql = ("SELECT task_id, map_index, hostname, state FROM task_instance "
-               f"WHERE run_id = '{run_id}' AND state = 'running'")
+        sql = (
+            "SELECT task_id, map_index, hostname, state FROM task_instance "
+            f"WHERE run_id = '{run_id}' AND state = 'running'"
+        )
         rows = _psql(sql, self.database)
-        return [dict(zip(("task_id", "map_index", "hostname", "state"), line.split("|")))
-                for line in rows.splitlines() if line]
+        return [
+            dict(zip(("task_id", "map_index", "hostname", "state"), line.split("|")))
+            for line in rows.splitlines()
+            if line
+        ]
 
     def stop(self) -> None:
         for name in list(self.processes):

@@ -51,14 +51,19 @@ def local_run(tmp_path_factory):
 
 
 def remote_store(cluster) -> Store:
-    return Store(cluster.env["OGI_DATA"], key="testing", secret="testing",
-                 client_kwargs={"endpoint_url": cluster.env["FSSPEC_S3_ENDPOINT_URL"]})
+    return Store(
+        cluster.env["OGI_DATA"],
+        key="testing",
+        secret="testing",
+        client_kwargs={"endpoint_url": cluster.env["FSSPEC_S3_ENDPOINT_URL"]},
+    )
 
 
 def assert_same_curated(remote: Store, local: Store) -> None:
     for dataset in COMPARED:
-        pd.testing.assert_frame_equal(canonical(remote, dataset), canonical(local, dataset), check_dtype=False,
-                                      obj=dataset)
+        pd.testing.assert_frame_equal(
+            canonical(remote, dataset), canonical(local, dataset), check_dtype=False, obj=dataset
+        )
 
 
 def test_celery_run_on_s3_equals_a_local_run(cluster, local_run):
@@ -93,13 +98,29 @@ def test_compose_file_validates(tmp_path):
     env = tmp_path / ".env"
     lines = (ROOT / ".env.example").read_text().splitlines()
     env.write_text("\n".join(f"{line}x" if line.endswith("=") else line for line in lines) + "\n")
-    done = subprocess.run(["docker-compose", "--env-file", str(env), "-f", str(ROOT / "docker-compose.yaml"),
-                           "config", "--services"], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "COMPOSE_PROJECT_NAME": "ogi"})
+    done = subprocess.run(
+        ["docker-compose", "--env-file", str(env), "-f", str(ROOT / "docker-compose.yaml"), "config", "--services"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "COMPOSE_PROJECT_NAME": "ogi"},
+    )
     assert done.returncode == 0, done.stderr
-    assert set(done.stdout.split()) == {"postgres", "redis", "minio", "airflow-init", "airflow-api-server",
-                                        "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer",
-                                        "airflow-worker"}
-    unset = subprocess.run(["docker-compose", "-f", str(ROOT / "docker-compose.yaml"), "config", "-q"],
-                           capture_output=True, text=True, cwd=tmp_path)
+    assert set(done.stdout.split()) == {
+        "postgres",
+        "redis",
+        "minio",
+        "airflow-init",
+        "airflow-api-server",
+        "airflow-scheduler",
+        "airflow-dag-processor",
+        "airflow-triggerer",
+        "airflow-worker",
+    }
+    unset = subprocess.run(
+        ["docker-compose", "-f", str(ROOT / "docker-compose.yaml"), "config", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert unset.returncode != 0 and "set POSTGRES_PASSWORD in .env" in unset.stderr

@@ -43,8 +43,15 @@ class Archive:
         key = url_key(url)
         return self.store.read_json(key) if self.store.exists(key) else {"url": url, "versions": []}
 
-    def record_version(self, url: str, digest: str, fetched_at: str, etag: str | None, last_modified: str | None,
-                       content_type: str | None) -> bool:
+    def record_version(
+        self,
+        url: str,
+        digest: str,
+        fetched_at: str,
+        etag: str | None,
+        last_modified: str | None,
+        content_type: str | None,
+    ) -> bool:
         """Remember what `url` served; True when it is new content (a new version; the old ones are kept)."""
         state = self.url_state(url)
         latest = state["versions"][-1]["sha256"] if state["versions"] else None

@@ -33,7 +33,15 @@ def check_url(url: str, allow_private: bool = False) -> None:
     if allow_private:
         return
     for address in _addresses(parts.hostname):
-        if (address.is_loopback or address.is_private or address.is_link_local or address.is_reserved
-                or address.is_multicast or address.is_unspecified):
-            raise Refused(f"{url}: {parts.hostname} is a loopback/private address ({address}); "
-                          "set allow_private for this source to fetch it")
+        if (
+            address.is_loopback
+            or address.is_private
+            or address.is_link_local
+            or address.is_reserved
+            or address.is_multicast
+            or address.is_unspecified
+        ):
+            raise Refused(
+                f"{url}: {parts.hostname} is a loopback/private address ({address}); "
+                "set allow_private for this source to fetch it"
+            )

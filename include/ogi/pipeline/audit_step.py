@@ -47,8 +47,10 @@ def _check_integrity(store, staged_keys: list[str], staged: dict[str, pd.DataFra
                 continue
             expected = spec.layout(table, layout_code).cell_count()
             if counts[(row.report_id, table)] != expected:
-                problems.append(f"{row.source}: {table} has {counts[(row.report_id, table)]} cells, its layout "
-                                f"{layout_code} has {expected}")
+                problems.append(
+                    f"{row.source}: {table} has {counts[(row.report_id, table)]} cells, its layout "
+                    f"{layout_code} has {expected}"
+                )
     for key in staged_keys:
         summary = store.read_json(f"{key}/summary.json")
         fates = sum(v for k, v in summary.items() if k != "documents")

@@ -41,18 +41,23 @@ def build_catalog(config: PipelineConfig, version: curated.Version) -> str:
         for dataset in SCHEMAS:
             files = [store.uri(key) for _, key in sorted(version.files(dataset).items())]
             if files:
-                connection.execute(f"CREATE VIEW {dataset} AS SELECT * FROM read_parquet({_list(files)}, "
-                                   "union_by_name = true)")
+                connection.execute(
+                    f"CREATE VIEW {dataset} AS SELECT * FROM read_parquet({_list(files)}, union_by_name = true)"
+                )
             else:
-                columns = ", ".join(f'CAST(NULL AS {_duck_type(t)}) AS "{n}"' for n, t in
-                                    zip(SCHEMAS[dataset].names, SCHEMAS[dataset].types))
+                columns = ", ".join(
+                    f'CAST(NULL AS {_duck_type(t)}) AS "{n}"'
+                    for n, t in zip(SCHEMAS[dataset].names, SCHEMAS[dataset].types)
+                )
                 connection.execute(f"CREATE VIEW {dataset} AS SELECT {columns} WHERE false")
         for key in store.list(MARTS):
             if key.endswith(".parquet"):
                 name = "mart_" + Path(key).stem
                 connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{store.uri(key)}')")
-        connection.execute(f"CREATE TABLE ogi_version AS SELECT {version.number} AS version, "
-                           f"'{version.manifest['created']}' AS created")
+        connection.execute(
+            f"CREATE TABLE ogi_version AS SELECT {version.number} AS version, "
+            f"'{version.manifest['created']}' AS created"
+        )
     finally:
         connection.close()
     os.replace(aside, path)
@@ -80,4 +85,5 @@ def _duck_type(arrow_type) -> str:
         fields = ", ".join(f'"{f.name}" {_duck_type(f.type)}' for f in arrow_type)
         return f"STRUCT({fields})"
     return {"string": "VARCHAR", "int32": "INTEGER", "int64": "BIGINT", "double": "DOUBLE", "bool": "BOOLEAN"}[
-        str(arrow_type)]
+        str(arrow_type)
+    ]

@@ -37,8 +37,13 @@ def current(store: Store) -> Version | None:
     return Version(pointer["version"], store.read_json(pointer["manifest"]))
 
 
-def read_dataset(store: Store, version: Version | None, dataset: str, columns: list[str] | None = None,
-                 partitions: set[str] | None = None) -> pd.DataFrame:
+def read_dataset(
+    store: Store,
+    version: Version | None,
+    dataset: str,
+    columns: list[str] | None = None,
+    partitions: set[str] | None = None,
+) -> pd.DataFrame:
     schema = schemas.SCHEMAS[dataset]
     if version is None:
         return schema.empty_table().to_pandas()
@@ -59,8 +64,9 @@ def partition_of(dataset: str, year) -> str:
     return "unknown" if year is None or pd.isna(year) else str(int(year))
 
 
-def stage_version(store: Store, base: Version | None, changes: dict[str, tuple[pd.DataFrame, set]],
-                  run_id: str) -> Version:
+def stage_version(
+    store: Store, base: Version | None, changes: dict[str, tuple[pd.DataFrame, set]], run_id: str
+) -> Version:
     """Write the partitions `changes` touch under a new version and its manifest, not yet current.
 
     `changes`: dataset → (new rows, the keys whose old rows they replace). Rows are keyed by report_id
@@ -68,8 +74,13 @@ def stage_version(store: Store, base: Version | None, changes: dict[str, tuple[p
     """
     number = (base.number if base else 0) + 1
     prefix = f"curated/v{number:06d}"
-    manifest = {"version": number, "created": datetime.now(UTC).isoformat(timespec="seconds"), "run_id": run_id,
-                "previous": base.number if base else None, "datasets": {}}
+    manifest = {
+        "version": number,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_id": run_id,
+        "previous": base.number if base else None,
+        "datasets": {},
+    }
     for dataset, schema in schemas.SCHEMAS.items():
         key_column = schemas.KEYS[dataset]
         files = base.files(dataset) if base else {}
@@ -78,7 +89,9 @@ def stage_version(store: Store, base: Version | None, changes: dict[str, tuple[p
         if new is not None or replaced:
             new = new if new is not None else schema.empty_table().to_pandas()
             year_column = "report_year" if dataset in schemas.PARTITIONED else None
-            new_parts = {partition_of(dataset, y) for y in (new[year_column] if year_column else [None])} if len(new) else set()
+            new_parts = (
+                {partition_of(dataset, y) for y in (new[year_column] if year_column else [None])} if len(new) else set()
+            )
             old_parts = set()
             if replaced:
                 for partition, key in files.items():
@@ -87,8 +100,11 @@ def stage_version(store: Store, base: Version | None, changes: dict[str, tuple[p
             for partition in sorted(new_parts | old_parts):
                 old = read_dataset(store, base, dataset, partitions={partition}) if partition in files else None
                 kept = old[~old[key_column].isin(replaced)] if old is not None else None
-                mine = new[np.array([partition_of(dataset, y) == partition for y in new[year_column]], dtype=bool)
-                           ] if year_column else new
+                mine = (
+                    new[np.array([partition_of(dataset, y) == partition for y in new[year_column]], dtype=bool)]
+                    if year_column
+                    else new
+                )
                 frames = [f for f in (kept, mine) if f is not None and len(f)]
                 merged = pd.concat(frames, ignore_index=True) if frames else None
                 if merged is None:
@@ -106,5 +122,6 @@ def stage_version(store: Store, base: Version | None, changes: dict[str, tuple[p
 
 
 def commit(store: Store, version: Version) -> None:
-    store.write_json(CURRENT, {"version": version.number, "manifest": f"curated/v{version.number:06d}/manifest.json"},
-                     atomic=True)
+    store.write_json(
+        CURRENT, {"version": version.number, "manifest": f"curated/v{version.number:06d}/manifest.json"}, atomic=True
+    )

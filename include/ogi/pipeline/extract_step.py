@@ -18,28 +18,53 @@ from ogi.validation.validate import VALIDATED
 
 # What became of a document in this run (the run summary counts these).
 EXTRACTED, QUARANTINED, CONTAINER, UNCHANGED, OUT_OF_SCOPE = (
-    "extracted", "quarantined", "container", "unchanged", "out_of_scope")
+    "extracted",
+    "quarantined",
+    "container",
+    "unchanged",
+    "out_of_scope",
+)
 
 
 def _report_row(report: Report, document: dict, run_id: str) -> dict:
     agency = document["agency"]
     return {
-        "report_id": report_id(report), "report_year": report.metadata.report_year, "source": report.source,
-        "sha256": document["sha256"], "content_type": document["content_type"], "run_id": run_id,
-        "status": report.status, "error": report.error, "format": report.format, "pages": report.pages,
-        "agency": agency["name"], "agency_printed": report.metadata.agency, "region": agency["region"],
-        "level": agency["level"], "parent": agency["parent"], "published": report.metadata.published,
-        "t2_layout": report.layouts.get("t2"), "t3_layout": report.layouts.get("t3"), "warnings": report.warnings,
-        "stated": [s.as_json() for s in report.stated], "quality": None,
+        "report_id": report_id(report),
+        "report_year": report.metadata.report_year,
+        "source": report.source,
+        "sha256": document["sha256"],
+        "content_type": document["content_type"],
+        "run_id": run_id,
+        "status": report.status,
+        "error": report.error,
+        "format": report.format,
+        "pages": report.pages,
+        "agency": agency["name"],
+        "agency_printed": report.metadata.agency,
+        "region": agency["region"],
+        "level": agency["level"],
+        "parent": agency["parent"],
+        "published": report.metadata.published,
+        "t2_layout": report.layouts.get("t2"),
+        "t3_layout": report.layouts.get("t3"),
+        "warnings": report.warnings,
+        "stated": [s.as_json() for s in report.stated],
+        "quality": None,
     }
 
 
 def _quarantine_row(document: dict, stage: str, status: str, reason: str | None, run_id: str) -> dict:
     return {
-        "source": document["source"], "report_id": source_id(document["source"]),
-        "agency": document["agency"]["name"], "stage": stage, "status": status,
-        "reason": reason or status, "sha256": document["sha256"], "content_type": document["content_type"],
-        "run_id": run_id, "quarantined_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "source": document["source"],
+        "report_id": source_id(document["source"]),
+        "agency": document["agency"]["name"],
+        "stage": stage,
+        "status": status,
+        "reason": reason or status,
+        "sha256": document["sha256"],
+        "content_type": document["content_type"],
+        "run_id": run_id,
+        "quarantined_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -92,4 +117,3 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
     counts = {fate: fates.count(fate) for fate in (EXTRACTED, QUARANTINED, CONTAINER, UNCHANGED, OUT_OF_SCOPE)}
     store.write_json(f"{staged}/summary.json", {"documents": len(fetched["documents"]), **counts})
     return staged
-

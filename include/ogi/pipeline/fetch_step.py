@@ -32,8 +32,17 @@ def _now() -> str:
 
 
 def _document(item: dict, source: str, **fields) -> dict:
-    return {"source": source, "agency": item["agency"], "found_on": item.get("found_on"), "sha256": None,
-            "content_type": None, "outcome": None, "reason": None, "attachments": 0, **fields}
+    return {
+        "source": source,
+        "agency": item["agency"],
+        "found_on": item.get("found_on"),
+        "sha256": None,
+        "content_type": None,
+        "outcome": None,
+        "reason": None,
+        "attachments": 0,
+        **fields,
+    }
 
 
 def fetch_batch(config: PipelineConfig, batch_key: str, force: bool = False) -> str:
@@ -49,8 +58,9 @@ def fetch_batch(config: PipelineConfig, batch_key: str, force: bool = False) -> 
     def keep(document: dict, data: bytes | None, etag=None, last_modified=None) -> None:
         if data is not None:
             document["sha256"] = archive.put(data)
-            archive.record_version(document["source"], document["sha256"], _now(), etag, last_modified,
-                                   document["content_type"])
+            archive.record_version(
+                document["source"], document["sha256"], _now(), etag, last_modified, document["content_type"]
+            )
         document["process"] = document["sha256"] is not None and (
             force or (document["source"], document["sha256"]) not in published
         )
@@ -78,10 +88,10 @@ def fetch_batch(config: PipelineConfig, batch_key: str, force: bool = False) -> 
                 state = archive.url_state(url)
                 conditional = {} if force else {"etag": state.get("etag"), "last_modified": state.get("last_modified")}
                 result = fetch_url(client, url, options, item["agency"]["allow_private"], **conditional)
-                log.append({"stage": "fetch", "agency": item["agency"]["name"], **result.log_record(),
-                            "sha256": None})
-                document = _document(origin, url, outcome=result.outcome, reason=result.reason,
-                                     content_type=result.content_type)
+                log.append({"stage": "fetch", "agency": item["agency"]["name"], **result.log_record(), "sha256": None})
+                document = _document(
+                    origin, url, outcome=result.outcome, reason=result.reason, content_type=result.content_type
+                )
                 data = None
                 if result.outcome == NOT_MODIFIED and state["versions"]:
                     document["sha256"] = state["versions"][-1]["sha256"]
@@ -100,6 +110,7 @@ def fetch_batch(config: PipelineConfig, batch_key: str, force: bool = False) -> 
     key = run_key(batch["run_id"])
     archive.write_log(key, f"fetch-{batch['batch']}", log)
     out = f"runs/{key}/fetched/{batch['batch']}.json"
-    store.write_json(out, {"run_id": batch["run_id"], "batch": batch["batch"], "year": batch["year"],
-                           "documents": documents})
+    store.write_json(
+        out, {"run_id": batch["run_id"], "batch": batch["batch"], "year": batch["year"], "documents": documents}
+    )
     return out

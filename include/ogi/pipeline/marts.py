@@ -9,8 +9,14 @@ from ogi.pipeline import curated
 from ogi.pipeline.catalog import MARTS, build_catalog
 from ogi.pipeline.config import PipelineConfig
 
-OUTCOME_GROUPS = {"granted": ("granted",), "partially_granted": ("partially_granted",), "denied": ("denied_",),
-                  "unable": ("unable_",), "rejected": ("rejected_",), "other": ("other_",)}
+OUTCOME_GROUPS = {
+    "granted": ("granted",),
+    "partially_granted": ("partially_granted",),
+    "denied": ("denied_",),
+    "unable": ("unable_",),
+    "rejected": ("rejected_",),
+    "other": ("other_",),
+}
 
 
 def region_level_year(reports: pd.DataFrame, t3: pd.DataFrame) -> pd.DataFrame:
@@ -21,14 +27,18 @@ def region_level_year(reports: pd.DataFrame, t3: pd.DataFrame) -> pd.DataFrame:
         totals[f"{group}_n"] = totals[columns].sum(axis=1, min_count=1)
     totals = reports[["report_id", "quality", *keys]].merge(totals, on="report_id", how="left")
     totals[keys] = totals[keys].fillna({"region": "(unknown)", "level": "(unknown)", "report_year": -1})
-    out = totals.groupby(keys).agg(
-        reports=("report_id", "nunique"),
-        requests_new=("new_received", "sum"),
-        requests_carried_over=("carried_over", "sum"),
-        results_total=("results_total", "sum"),
-        failing_reports=("quality", lambda q: int((q == "fail").sum())),
-        **{f"{g}_n": (f"{g}_n", "sum") for g in OUTCOME_GROUPS},
-    ).reset_index()
+    out = (
+        totals.groupby(keys)
+        .agg(
+            reports=("report_id", "nunique"),
+            requests_new=("new_received", "sum"),
+            requests_carried_over=("carried_over", "sum"),
+            results_total=("results_total", "sum"),
+            failing_reports=("quality", lambda q: int((q == "fail").sum())),
+            **{f"{g}_n": (f"{g}_n", "sum") for g in OUTCOME_GROUPS},
+        )
+        .reset_index()
+    )
     for group in OUTCOME_GROUPS:
         out[f"{group}_share"] = (out[f"{group}_n"] / out["results_total"]).where(out["results_total"] > 0)
     out["violation_rate"] = out["failing_reports"] / out["reports"]

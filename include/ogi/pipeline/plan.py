@@ -18,8 +18,13 @@ from ogi.sources import Agency, load_sources
 
 
 def _agency(agency: Agency) -> dict:
-    return {"name": agency.name, "region": agency.region, "level": agency.level, "parent": agency.parent,
-            "allow_private": agency.allow_private}
+    return {
+        "name": agency.name,
+        "region": agency.region,
+        "level": agency.level,
+        "parent": agency.parent,
+        "allow_private": agency.allow_private,
+    }
 
 
 def _item(agency: Agency, kind: str, location: str, found_on: str | None = None) -> dict:
@@ -58,8 +63,10 @@ def discover(config: PipelineConfig, run_id: str, agencies: list[str] | None = N
     keys = []
     for number, batch in enumerate(batches):
         batch_key = f"runs/{key}/batches/{number:04d}.json"
-        store.write_json(batch_key, {"run_id": run_id, "batch": f"{number:04d}", "year": year, "items": batch,
-                                     "fetch": asdict(sources.fetch)})
+        store.write_json(
+            batch_key,
+            {"run_id": run_id, "batch": f"{number:04d}", "year": year, "items": batch, "fetch": asdict(sources.fetch)},
+        )
         keys.append(batch_key)
     return {"batches": keys, "items": len(unique), "listing_problems": problems}
 

@@ -20,8 +20,12 @@ def _new_quarantine(version, quarantine: pd.DataFrame, store) -> pd.DataFrame:
     """Quarantine rows that say something new (a source failing the same way again changes nothing)."""
     known = curated.read_dataset(store, version, "quarantine", ["source", "sha256", "stage", "reason"])
     seen = set(zip(known["source"], known["sha256"].fillna(""), known["stage"], known["reason"]))
-    fresh = [(s, h, st, r) not in seen for s, h, st, r in
-             zip(quarantine["source"], quarantine["sha256"].fillna(""), quarantine["stage"], quarantine["reason"])]
+    fresh = [
+        (s, h, st, r) not in seen
+        for s, h, st, r in zip(
+            quarantine["source"], quarantine["sha256"].fillna(""), quarantine["stage"], quarantine["reason"]
+        )
+    ]
     return quarantine[np.array(fresh, dtype=bool)]
 
 
@@ -50,13 +54,21 @@ def publish(config: PipelineConfig, run_id: str, staged_keys: list[str], validat
     changes["quarantine"] = (quarantine, set(quarantine["source"]) | set(staged["reports"]["source"]))
 
     summaries = [store.read_json(f"{key}/summary.json") for key in staged_keys]
-    counts = {name: sum(s.get(name, 0) for s in summaries) for name in
-              ("documents", "extracted", "quarantined", "container", "unchanged", "out_of_scope")}
-    summary = {"run_id": run_id, **counts, "newly_quarantined": len(quarantine),
-               "quality": checked["quality"][checked["quality"]["report_id"].isin(batch_ids)]["quality"]
-               .value_counts().to_dict(),
-               "violations": int(checked["violations"]["report_id"].isin(batch_ids).sum()),
-               "version": base.number if base else None, "published": False}
+    counts = {
+        name: sum(s.get(name, 0) for s in summaries)
+        for name in ("documents", "extracted", "quarantined", "container", "unchanged", "out_of_scope")
+    }
+    summary = {
+        "run_id": run_id,
+        **counts,
+        "newly_quarantined": len(quarantine),
+        "quality": checked["quality"][checked["quality"]["report_id"].isin(batch_ids)]["quality"]
+        .value_counts()
+        .to_dict(),
+        "violations": int(checked["violations"]["report_id"].isin(batch_ids).sum()),
+        "version": base.number if base else None,
+        "published": False,
+    }
     if len(staged["reports"]) or len(quarantine):
         version = curated.stage_version(store, base, changes, run_id)
         curated.commit(store, version)

@@ -24,8 +24,9 @@ def _table(frame: pd.DataFrame) -> list[str]:
     return lines
 
 
-def render_markdown(summary: dict, reports: pd.DataFrame, violations: pd.DataFrame, quarantine: pd.DataFrame,
-                    docs: str | None) -> str:
+def render_markdown(
+    summary: dict, reports: pd.DataFrame, violations: pd.DataFrame, quarantine: pd.DataFrame, docs: str | None
+) -> str:
     rules = load_spec().rules
     lines = [
         f"# ogi quality report — run {summary['run_id']}",
@@ -38,7 +39,8 @@ def render_markdown(summary: dict, reports: pd.DataFrame, violations: pd.DataFra
         f"- {summary['documents']} documents looked at: {summary['extracted']} read into curated data, "
         f"{summary['quarantined']} quarantined, {summary['container']} pages that only link their report, "
         f"{summary['unchanged']} unchanged since last published, {summary['out_of_scope']} outside the requested year.",
-        "- Quality of the reports read: " + (", ".join(f"{n} {q}" for q, n in sorted(summary["quality"].items())) or "none"),
+        "- Quality of the reports read: "
+        + (", ".join(f"{n} {q}" for q, n in sorted(summary["quality"].items())) or "none"),
         "",
         "## Rule violations in the reports read",
         "",
@@ -46,8 +48,11 @@ def render_markdown(summary: dict, reports: pd.DataFrame, violations: pd.DataFra
     if violations.empty:
         lines.append("None.")
     else:
-        by_rule = violations.groupby(["rule", "severity"]).agg(violations=("report_id", "size"),
-                                                                reports=("report_id", "nunique")).reset_index()
+        by_rule = (
+            violations.groupby(["rule", "severity"])
+            .agg(violations=("report_id", "size"), reports=("report_id", "nunique"))
+            .reset_index()
+        )
         by_rule["rule means"] = [rules.rule(r).zh for r in by_rule["rule"]]
         lines += _table(by_rule)
         lines += ["", f"First {TOP}:", ""]
@@ -81,9 +86,11 @@ def render_html(markdown: str) -> str:
             body.append(f"<p>{html.escape(line)}</p>")
     if in_table:
         body.append("</table>")
-    return ("<!doctype html><meta charset='utf-8'><title>ogi quality report</title>"
-            "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto}td{border:1px solid #ccc;"
-            "padding:2px 6px;vertical-align:top}table{border-collapse:collapse}</style>\n" + "\n".join(body))
+    return (
+        "<!doctype html><meta charset='utf-8'><title>ogi quality report</title>"
+        "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto}td{border:1px solid #ccc;"
+        "padding:2px 6px;vertical-align:top}table{border-collapse:collapse}</style>\n" + "\n".join(body)
+    )
 
 
 def write_quality_report(config: PipelineConfig, summary: dict) -> dict:

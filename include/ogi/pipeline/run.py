@@ -12,8 +12,9 @@ from ogi.pipeline.publish_step import publish
 from ogi.pipeline.quality_report import write_quality_report
 
 
-def run_all(config: PipelineConfig, run_id: str, agencies: list[str] | None = None, year: int | None = None,
-            force: bool = False) -> dict:
+def run_all(
+    config: PipelineConfig, run_id: str, agencies: list[str] | None = None, year: int | None = None, force: bool = False
+) -> dict:
     plan = discover(config, run_id, agencies, year)
     staged = [extract_batch(config, fetch_batch(config, batch, force)) for batch in plan["batches"]]
     summary = publish(config, run_id, staged, audit(config, run_id, staged))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class TokenKind(str, Enum):
+class TokenKind(StrEnum):
     """What a token is. Its value is the character that ends such a token in the grammar's stream."""
 
     CELL = "\x1f"  # one table cell: at most one value

@@ -32,8 +32,15 @@ def convert(data: bytes, suffix: str, target: str) -> bytes:
         src = Path(tmp) / f"document{suffix}"
         src.write_bytes(data)
         cmd = [
-            binary, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
-            "--convert-to", target, "--outdir", tmp, str(src),
+            binary,
+            f"-env:UserInstallation=file://{tmp}/profile",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target,
+            "--outdir",
+            tmp,
+            str(src),
         ]
         try:
             subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False)

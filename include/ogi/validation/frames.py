@@ -199,9 +199,7 @@ def narrative(spec: Spec, reports: pd.DataFrame, cells: pd.DataFrame) -> Frame:
     return Frame("narrative", ["report_id", "figure", "phrase"], values, origin, cell_names)
 
 
-def consolidation(
-    spec: Spec, reports: pd.DataFrame, cells: pd.DataFrame, members: dict[str, list[str]]
-) -> Frame:
+def consolidation(spec: Spec, reports: pd.DataFrame, cells: pd.DataFrame, members: dict[str, list[str]]) -> Frame:
     """consolidated report × cell: its value against the sum of its members' values the same year.
 
     `members` maps an agency's name to its members' names, as the sources configure them (names, not regions,

@@ -59,5 +59,7 @@ class ExpectColumnValuesToBeWholeNumbers(ColumnMapExpectation):
     success_keys = ("mostly",)
 
 
-CUSTOM = {"expect_linear_identity": ExpectLinearIdentity,
-          "expect_column_values_to_be_whole_numbers": ExpectColumnValuesToBeWholeNumbers}
+CUSTOM = {
+    "expect_linear_identity": ExpectLinearIdentity,
+    "expect_column_values_to_be_whole_numbers": ExpectColumnValuesToBeWholeNumbers,
+}

@@ -56,8 +56,11 @@ def run_suites(frames: dict[str, Frame], suites: dict, docs_dir: Path | None = N
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
         result = definition.run(
             batch_parameters={"dataframe": frame.values},
-            result_format={"result_format": "COMPLETE", "partial_unexpected_count": 0,
-                           "return_unexpected_index_query": False},
+            result_format={
+                "result_format": "COMPLETE",
+                "partial_unexpected_count": 0,
+                "return_unexpected_index_query": False,
+            },
         )
         for item in result.results:
             config = item.expectation_config

@@ -13,7 +13,16 @@ from ogi.validation import frames as F
 from ogi.validation.gx_run import ExpectationOutcome
 
 VIOLATION_COLUMNS = [
-    "report_id", "rule", "scope", "lhs", "rhs", "residual", "cells", "zero_cells", "severity", "message_zh",
+    "report_id",
+    "rule",
+    "scope",
+    "lhs",
+    "rhs",
+    "residual",
+    "cells",
+    "zero_cells",
+    "severity",
+    "message_zh",
     "message_en",
 ]
 NOT_ASSESSABLE_COLUMNS = ["report_id", "rule", "scope", "unknown_cells"]
@@ -80,8 +89,9 @@ def violations(rules: Rules, frames: dict[str, F.Frame], outcomes: list[Expectat
     rows = []
     for outcome in outcomes:
         if outcome.exception:
-            raise RuntimeError(f"GX could not evaluate {outcome.type} {outcome.kwargs} on {outcome.frame}: "
-                               f"{outcome.exception}")
+            raise RuntimeError(
+                f"GX could not evaluate {outcome.type} {outcome.kwargs} on {outcome.frame}: {outcome.exception}"
+            )
         if not outcome.failed_rows:
             continue
         frame = frames[outcome.frame]
@@ -104,9 +114,17 @@ def violations(rules: Rules, frames: dict[str, F.Frame], outcomes: list[Expectat
             zh, en = _messages(rules, rule, scope, lhs, rhs, residual, zero, extra)
             rows.append(
                 {
-                    "report_id": key[0], "rule": rule, "scope": scope, "lhs": float(lhs), "rhs": float(rhs),
-                    "residual": None if residual is None else float(residual), "cells": used, "zero_cells": zero,
-                    "severity": rules.rule(rule).severity, "message_zh": zh, "message_en": en,
+                    "report_id": key[0],
+                    "rule": rule,
+                    "scope": scope,
+                    "lhs": float(lhs),
+                    "rhs": float(rhs),
+                    "residual": None if residual is None else float(residual),
+                    "cells": used,
+                    "zero_cells": zero,
+                    "severity": rules.rule(rule).severity,
+                    "message_zh": zh,
+                    "message_en": en,
                 }
             )
     return pd.DataFrame(rows, columns=VIOLATION_COLUMNS)
@@ -130,6 +148,12 @@ def not_assessable(frames: dict[str, F.Frame], outcomes: list[ExpectationOutcome
         table = _Rows(frame, columns)
         for row in skipped:
             key = table.keys[row]
-            rows.append({"report_id": key[0], "rule": outcome.meta["rule"],
-                         "scope": _scope(outcome, frame, key, ""), "unknown_cells": table.describe(row)[2]})
+            rows.append(
+                {
+                    "report_id": key[0],
+                    "rule": outcome.meta["rule"],
+                    "scope": _scope(outcome, frame, key, ""),
+                    "unknown_cells": table.describe(row)[2],
+                }
+            )
     return pd.DataFrame(rows, columns=NOT_ASSESSABLE_COLUMNS)

@@ -51,8 +51,14 @@ def _domain(spec: Spec, table: str, columns: dict, scope: str) -> list[dict]:
                 kind, kwargs = "expect_column_values_to_be_whole_numbers", {"column": name}
             else:
                 continue
-            out.append({"type": kind, "kwargs": kwargs, "meta": {"rule": rule.code, "scope": scope},
-                        "severity": GX_SEVERITY[rule.severity]})
+            out.append(
+                {
+                    "type": kind,
+                    "kwargs": kwargs,
+                    "meta": {"rule": rule.code, "scope": scope},
+                    "severity": GX_SEVERITY[rule.severity],
+                }
+            )
     return out
 
 
@@ -92,8 +98,9 @@ def build_suites(spec: Spec) -> dict[str, dict]:
             expectations["cross_year"].append(_identity([*lhs, *rhs], lhs, rule.code, rule.severity, check.scope))
 
     n1 = spec.rules.narrative
-    expectations["narrative"].append(_identity(["stated", "table"], ["stated"], n1.code, n1.severity,
-                                               "narrative.{figure}"))
+    expectations["narrative"].append(
+        _identity(["stated", "table"], ["stated"], n1.code, n1.severity, "narrative.{figure}")
+    )
     for rule in spec.rules.consolidation.values():
         expectations["consolidation"].append(
             _identity(["consolidated", "members"], ["consolidated"], rule.code, rule.severity, "{table}.{row}.{col}")
@@ -102,8 +109,11 @@ def build_suites(spec: Spec) -> dict[str, dict]:
         name: {
             "name": f"ogi.{name}",
             "expectations": items,
-            "meta": {"generated_by": "ogi expectations build", "source": "include/ogi/spec/rules.yaml",
-                     "frame_keys": FRAME_KEYS[name]},
+            "meta": {
+                "generated_by": "ogi expectations build",
+                "source": "include/ogi/spec/rules.yaml",
+                "frame_keys": FRAME_KEYS[name],
+            },
             "notes": None,
         }
         for name, items in expectations.items()
@@ -123,8 +133,11 @@ def drift(spec: Spec, directory: Path) -> list[str]:
     """The suite files under `directory` that differ from what the spec generates, or are missing or extra."""
     wanted = {path.name: text for path, text in suite_files(spec, directory).items()}
     present = {p.name for p in directory.glob("*.json")} if directory.is_dir() else set()
-    differing = [name for name, text in wanted.items()
-                 if name not in present or (directory / name).read_text(encoding="utf-8") != text]
+    differing = [
+        name
+        for name, text in wanted.items()
+        if name not in present or (directory / name).read_text(encoding="utf-8") != text
+    ]
     return sorted(differing + sorted(present - set(wanted)))
 
 

@@ -61,7 +61,9 @@ def quality(reports: pd.DataFrame, found: pd.DataFrame, skipped: pd.DataFrame) -
 
 
 def normalise_members(members: dict[str, list[str]] | None) -> dict[str, list[str]]:
-    return {F.agency_key(parent, None): [F.agency_key(m, None) for m in kids] for parent, kids in (members or {}).items()}
+    return {
+        F.agency_key(parent, None): [F.agency_key(m, None) for m in kids] for parent, kids in (members or {}).items()
+    }
 
 
 def validate(

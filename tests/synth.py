@@ -47,9 +47,16 @@ def _skewed(rng: random.Random, scale: int) -> int:
     return 0 if rng.random() < 0.6 else int(rng.expovariate(1 / max(scale, 1))) + 1
 
 
-def make_report(seed: int, t2_layout: str = "2021", t3_layout: str = "2021", year: int | None = None,
-                agency: str | None = None, break_identity: str | None = None,
-                previous: SyntheticReport | None = None, quirks: str = "") -> SyntheticReport:
+def make_report(
+    seed: int,
+    t2_layout: str = "2021",
+    t3_layout: str = "2021",
+    year: int | None = None,
+    agency: str | None = None,
+    break_identity: str | None = None,
+    previous: SyntheticReport | None = None,
+    quirks: str = "",
+) -> SyntheticReport:
     """A report whose values keep every identity (but `break_identity`); given last year's report of the
     same agency, it also carries over what that one carried forward and continues its stock of documents.
     `quirks`: "rows" (a department report's missing 规章 row, one in three), "zeros" (some zeros printed as
@@ -183,8 +190,13 @@ def table_rows(report: SyntheticReport) -> dict[str, list[tuple[str, list[str]]]
     for table in ("t2", "t3"):
         layout = report.layout(table)
         out[table] = [
-            (_label(row), [report.printed.get((table, row.code, c), _fmt(report.values[table][row.code][c]))
-                           for c in row.columns])
+            (
+                _label(row),
+                [
+                    report.printed.get((table, row.code, c), _fmt(report.values[table][row.code][c]))
+                    for c in row.columns
+                ],
+            )
             for row in layout.rows
             if f"{table}.{row.code}" not in report.omitted
         ]
@@ -199,7 +211,13 @@ def _t2_header(report: SyntheticReport) -> list[str]:
 
 
 _T3_HEADER = ["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
-_T4_HEADER = ["行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"] + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
+_T4_HEADER = ["行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"] + [
+    "结果维持",
+    "结果纠正",
+    "其他结果",
+    "尚未审结",
+    "总计",
+] * 3
 _SECTIONS = {
     "t2": "二、主动公开政府信息情况",
     "t3": "三、收到和处理政府信息公开申请情况",
@@ -277,8 +295,10 @@ def render_html(report: SyntheticReport, word: bool = False) -> str:
         tr([cell(h) for h in _t2_header(report)]),
         *(tr([cell(label), *(cell(c) for c in cells)]) for label, cells in rows["t2"]),
         f"</table><p>{_SECTIONS['t3']}</p><table border=1>",
-        tr([cell("(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)", " colspan=3 rowspan=2")]
-           + [cell(h) for h in _T3_HEADER[1:]]),
+        tr(
+            [cell("(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)", " colspan=3 rowspan=2")]
+            + [cell(h) for h in _T3_HEADER[1:]]
+        ),
         tr([]),
     ]
     t3 = report.layout("t3")
@@ -293,8 +313,12 @@ def render_html(report: SyntheticReport, word: bool = False) -> str:
         body.append(tr(lead + [cell(_row_text(row), colspan)] + [cell(c) for c in cells]))
     body.append(f"</table><p>{_SECTIONS['t4']}</p><table border=1>")
     body.append(tr([cell("行政复议", " colspan=5"), cell("行政诉讼", " colspan=10")]))
-    body.append(tr([cell(h, " rowspan=2") for h in _T4_HEADER[4:9]]
-                   + [cell("未经复议直接起诉", " colspan=5"), cell("复议后起诉", " colspan=5")]))
+    body.append(
+        tr(
+            [cell(h, " rowspan=2") for h in _T4_HEADER[4:9]]
+            + [cell("未经复议直接起诉", " colspan=5"), cell("复议后起诉", " colspan=5")]
+        )
+    )
     body.append(tr([cell(h) for h in _T4_HEADER[4:9] * 2]))
     body.append(tr([cell(c) for c in rows["t4"][0][1]]))
     body.append("</table><p>五、存在的主要问题及改进情况</p><p>无。</p>")
