@@ -230,6 +230,9 @@ class TableResult:
 
 
 def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> TableResult:
+    if match.error is not None:
+        keys, _columns = match.layout.cells
+        return TableResult(match.layout, {key: C.absent() for key in keys}, [f"{match.table.code}: {match.error}"], [])
     checks = table_checks(spec, match.layout)
     runs = _runs_for(match)
     errors = []
@@ -243,6 +246,9 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> Tabl
     cells: dict[CellKey, C.Cell] = {}
     for run in good:
         cells.update(_cells(run, match.paged))
+    for key, cell in cells.items():
+        if key[1] in match.units:
+            cells[key] = C.in_header_unit(cell, match.layout.columns[key[1]], match.units[key[1]])
     missing = [row.code for row in match.layout.rows if match.run is None and match.rows.get(row.code) is None]
     keys, _columns = match.layout.cells
     if len(cells) < len(keys):

@@ -17,25 +17,27 @@ from itertools import accumulate, chain, compress, repeat
 from operator import add, is_
 from typing import NamedTuple
 
+from ogi import fuzzy, printed
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Tokens
 from ogi.template import Layout, Row, Spec, Table
 
-_GAP = r"\s*"  # \s covers \x1c-\x1f in Python, so cell, row and table breaks too
+# Between two characters of a label: spaces, breaks (\s covers \x1c-\x1f in Python, so cell, row and table ends too)
+# and quotation marks, which reports print in every style around 三安全一稳定 or leave out.
+_QUOTES = "\"'“”‘’「」『』"
+_GAP = rf"[\s{_QUOTES}]*"
 
-# One value as printed: a number (with thousands separators, decimals, a unit), a dash, a slash or 无.
-VALUE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[—–\-−]+|/|无")
+VALUE, _GLUED = printed.VALUE, printed.GLUED
 _DIGIT = re.compile(r"[-−]?\d")
-# In free text a run of digits may hold several glued values, negative ones among them (本年增/减).
-_GLUED = re.compile(r"[-−]?\d[\d,.\-−]*(?:万元|元)?|[—–\-−]+|/|无")
 _CHUNK = re.compile(r"\S+")
 _DISTINCT = 4  # a label this long is specific enough to tell that the row before it is missing
 
 
 def tolerant(text: str) -> str:
-    """A regex for `text` that allows breaks between any two characters and reads 、 . , alike."""
+    """A regex for `text` that allows breaks and quotation marks between any two characters and reads 、 . ,
+    alike."""
     parts = []
     for ch in text:
-        if ch.isspace():
+        if ch.isspace() or ch in _QUOTES:
             continue
         parts.append("[.、,]" if ch in ".、," else re.escape(ch))
     return _GAP.join(parts)
@@ -50,13 +52,30 @@ def row_pattern(row: Row) -> re.Pattern:
     are in the order the optional parts would be tried: with the heading and number, then without.
     """
     labels = sorted({row.label, *row.variants}, key=len, reverse=True)
-    groups = [tolerant(row.group) + _GAP] if row.group else []
-    numbers = [tolerant(row.number) + _GAP] if row.number else []
-    heads = [g + n for g in [*groups, ""] for n in [*numbers, ""]]
-    pattern = "(?:" + "|".join(head + tolerant(label) for head in heads for label in labels) + ")"
+    pattern = "(?:" + "|".join(head + tolerant(label) for head in _heads(row) for label in labels) + ")"
     if row.tail:
         pattern += f"(?:{_GAP}{tolerant(row.tail)})?"
     return re.compile(pattern)
+
+
+def _heads(row: Row) -> list[str]:
+    """What may stand before a row's label: its group heading and its number, each optional."""
+    groups = [tolerant(row.group) + _GAP] if row.group else []
+    numbers = [number_pattern(row.number) + _GAP] if row.number else []
+    return [g + n for g in [*groups, ""] for n in [*numbers, ""]]
+
+
+_NUMBER_CORE = re.compile(r"[(]?([0-9]+|[一二三四五六七八九十]+)[)]?[.、,]?")
+
+
+def number_pattern(number: str) -> str:
+    """An item number as reports print it in any style: (一) 一、 一. for 一, and 3. 3、 (3) 3) for 3. The
+    punctuation is required, so that a number is never read out of a value glued before the label."""
+    core = _NUMBER_CORE.fullmatch(number)
+    if core is None:
+        return tolerant(number)
+    digits = re.escape(core.group(1))
+    return rf"(?:\({_GAP}{digits}{_GAP}\)|{digits}{_GAP}[.、,)])"
 
 
 @cache
@@ -65,11 +84,13 @@ def words_pattern(words: tuple[str, ...]) -> re.Pattern:
 
 
 class Piece(NamedTuple):
-    """A value as found: a table cell (one value) or a run from free text that may hold glued values."""
+    """A value as found: a table cell (one value) or a run from free text that may hold glued values; an
+    optional piece is an empty line, which may be a blank cell or only a gap between lines."""
 
     text: str
     splittable: bool
     page: int | None = None
+    optional: bool = False
 
 
 # Fast paths of `Stream.values`, each matching what the token-by-token walk would take, many tokens at a time:
@@ -78,14 +99,13 @@ class Piece(NamedTuple):
 # across line breaks only into another line, never into a cell, row or table end).
 _SPACE = r"[^\S\x1c-\x1f\n]"
 _CELL_RUN = re.compile(rf"(?:(?:{VALUE.pattern})?\x1f)+")
-_LINE_RUN = re.compile(rf"(?:(?:{_SPACE}|\n(?=[^\x1c-\x1f\n]*\n))*(?:{_GLUED.pattern})(?={_SPACE}|\n|$))+")
+_LINE_RUN = re.compile(rf"(?:(?:{_SPACE}|\n(?=[^\x1c-\x1f\n]+\n))*(?:{_GLUED.pattern})(?={_SPACE}|\n|$))+")
 _VALUE_IN_RUN = re.compile(r"\S+")
-_NO_DIGIT_LINES = re.compile(r"(?:[^\d\x1c-\x1f\n]*\n)+")
 
 
 def _pieces(texts: Iterable[str], splittable: bool, pages: Iterable[int | None]) -> Iterator[Piece]:
     """Pieces made without a Python call each (the runs of a table are thousands of pieces per second)."""
-    return map(tuple.__new__, repeat(Piece), zip(texts, repeat(splittable), pages))
+    return map(tuple.__new__, repeat(Piece), zip(texts, repeat(splittable), pages, repeat(False)))
 
 
 class Stream:
@@ -117,12 +137,14 @@ class Stream:
     def search(self, pattern: re.Pattern, start: int, end: int | None = None) -> re.Match | None:
         return pattern.search(self.text, start, len(self.text) if end is None else end)
 
-    def values(self, start: int, end: int, *, skip_to_values: bool = False) -> tuple[list[Piece], int]:
+    def values(self, start: int, end: int, *, fast: bool = True) -> tuple[list[Piece], int]:
         """The run of values that starts at `start` (after a label), and the offset where it stops.
 
-        Text of the label's own cell or line is passed over. The run stops at the first text that is not a
-        value, at a table's end, and at a row's end once it holds a value. With `skip_to_values`, text
-        before the run is passed over (a header), and in tables the run starts with a row of values only.
+        Text of the label's own cell or line is passed over, and lines before the first value (a label's
+        tail). The run stops at the first text that is not a value, at a table's end, and at a row's end
+        once it holds a value. An empty line is an optional piece: a blank cell, or only a gap
+        (`settle_blank_lines` decides). `fast=False` walks token by token: the reference the fast paths
+        (runs of cells and of lines taken by one regex) must agree with.
         """
         pieces: list[Piece] = []
         kinds, texts, starts, text = self.kinds, self.texts, self.starts, self.text
@@ -131,6 +153,7 @@ class Stream:
         if index < len(kinds) and kinds[index] is CELL and starts[index] < start >= starts[index] + len(texts[index]):
             index += 1  # the label filled its cell: nothing of the cell is left to read
             pos = self._start(index)
+        lines_fast = fast and self._lines_fast
         while index < len(kinds):
             token_start = starts[index]
             if token_start >= end:
@@ -138,16 +161,17 @@ class Stream:
             kind = kinds[index]
             if kind is ROW_END and pieces:
                 return pieces, token_start
-            if kind is CELL and index != first and (pieces or not skip_to_values):
+            if fast and kind is CELL and index != first:
                 run = _CELL_RUN.match(text, token_start, end)
                 if run is not None:
                     index = self._take_cells(index, run.group(), pieces)
                     continue
-            elif kind is CELL and index != first and not self._row_of_values(index):
-                index = self._row_end(index)  # a header row, passed over whole: none of its cells starts the run
+            elif kind is LINE and not texts[index]:
+                pieces.append(Piece("", False, self.pages[index], optional=True))
+                index += 1
                 pos = self._start(index)
                 continue
-            elif kind is LINE and (pieces or not skip_to_values) and self._lines_fast:
+            elif lines_fast and kind is LINE:
                 run = _LINE_RUN.match(text, pos, end)
                 if run is not None:
                     self._take_lines(run, pieces)
@@ -157,25 +181,20 @@ class Stream:
                         index += 1
                         pos = self._start(index)
                     continue
-            elif kind is LINE and self._lines_fast:  # before the run: lines without a digit hold no value
-                skipped = _NO_DIGIT_LINES.match(text, pos, end)
-                if skipped is not None:
-                    pos = skipped.end()
-                    index = self.token_index(pos)
-                    continue
             token_text = texts[index]
             lo = max(pos, token_start) - token_start
             hi = min(end, token_start + len(token_text)) - token_start
             fragment = token_text[lo:hi] if hi > lo else ""
             if kind is TABLE_END:
-                stop = bool(pieces) or not skip_to_values
+                stop = True
             elif kind is ROW_END:
                 stop = bool(pieces)
             elif kind is CELL:
-                label_cell = index == first and start > token_start
-                stop = self._take_cell(index, fragment.strip(), pieces, label_cell, index == first, skip_to_values)
+                stop = self._take_cell(
+                    index, fragment.strip(), pieces, index == first and start > token_start, index == first
+                )
             else:
-                stopped_at = _take_line(fragment, token_start + lo, self.pages[index], pieces, skip_to_values)
+                stopped_at = _take_line(fragment, token_start + lo, self.pages[index], pieces)
                 if stopped_at is not None:
                     return pieces, stopped_at
                 stop = False
@@ -201,54 +220,50 @@ class Stream:
             pages = (self.page_at(offset + m.start()) for m in found)
             pieces.extend(_pieces((m.group() for m in found), True, pages))
 
-    def _take_cell(
-        self, index: int, text: str, pieces: list[Piece], label_cell: bool, first: bool, skip_to_values: bool
-    ) -> bool:
+    def _take_cell(self, index: int, text: str, pieces: list[Piece], label_cell: bool, first: bool) -> bool:
         """Add a table cell to the run; whether the run stops before it."""
-        page = self.pages[index]
         if label_cell:  # the rest of the label's own cell
             if text and VALUE.fullmatch(text):
-                pieces.append(Piece(text, False, page))
+                pieces.append(Piece(text, False, self.pages[index]))
             return False
         if not text or VALUE.fullmatch(text):
-            if pieces or not skip_to_values or self._row_of_values(index):
-                pieces.append(Piece(text, False, page))
+            pieces.append(Piece(text, False, self.pages[index]))
             return False
-        return bool(pieces) or not (first or skip_to_values)
-
-    def _row_end(self, index: int) -> int:
-        """The index of the first token after the table row holding token `index`."""
-        kinds = self.kinds
-        while index < len(kinds) and kinds[index] is CELL:
-            index += 1
-        return index
-
-    def _row_of_values(self, index: int) -> bool:
-        """Whether the table row holding token `index` has only value cells, at least one of them printed."""
-        lo = index
-        while lo > 0 and self.kinds[lo - 1] is CELL:
-            lo -= 1
-        texts = [t.strip() for t in self.texts[lo : self._row_end(index)]]
-        return any(texts) and all(not t or VALUE.fullmatch(t) for t in texts)
+        return bool(pieces) or not first
 
 
-def _take_line(fragment: str, offset: int, page: int | None, pieces: list[Piece], skip_to_values: bool) -> int | None:
+def _take_line(fragment: str, offset: int, page: int | None, pieces: list[Piece]) -> int | None:
     """Add the values of a line of free text to the run; the offset where the run stops, if it does."""
     for chunk_match in _CHUNK.finditer(fragment):
         chunk, chunk_start = chunk_match.group(), offset + chunk_match.start()
-        if not pieces and not (VALUE.fullmatch(chunk) and not skip_to_values):
+        if not pieces and not VALUE.fullmatch(chunk):
             digit = _DIGIT.search(chunk)  # text before the first value: a label's tail, a header
             if digit is None:
                 continue
             chunk, chunk_start = chunk[digit.start() :], chunk_start + digit.start()
-        value = _GLUED.match(chunk)
-        if value:
-            pieces.append(Piece(value.group(), True, page))
-            if value.end() < len(chunk):
+        while chunk:
+            value = _GLUED.match(chunk)
+            if value is None or printed.ITEM_NUMBER.match(chunk):  # text, or the number of a label after
+                if pieces:
+                    return chunk_start
+                break
+            counted = printed.COUNTED.fullmatch(value.group()) is not None  # its unit ends the cell
+            pieces.append(Piece(value.group(), not counted, page))
+            if value.end() < len(chunk) and not counted:
                 return chunk_start + value.end()
-        elif pieces:
-            return chunk_start
+            chunk, chunk_start = chunk[value.end() :], chunk_start + value.end()
     return None
+
+
+def settle_blank_lines(pieces: list[Piece], cells: int) -> list[Piece]:
+    """The pieces of a row whose empty lines are either its blank cells or only gaps: blank cells when that
+    makes the row's count, gaps otherwise (then the values must fill the cells without them)."""
+    if not any(piece.optional for piece in pieces):
+        return pieces
+    printed = [piece for piece in pieces if not piece.optional]
+    if len(printed) < cells == len(pieces):
+        return pieces
+    return printed
 
 
 @dataclass
@@ -270,6 +285,8 @@ class TableMatch:
     # t4 (and any table printed as one run of values after its header): the pieces of the whole run
     run: list[Piece] | None = None
     paged: bool = False  # whether the document's tokens lie on several pages (else each piece's page is the same)
+    error: str | None = None  # the table is there but cannot be read, and why
+    units: dict[str, str] = field(default_factory=dict)  # money column → the unit its header prints
 
 
 def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[dict[str, RowMatch | None], int]:
@@ -293,12 +310,51 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[di
             continue
         found[row.code] = RowMatch(row, match.start(), match.end())
         pos = match.end()
+    _misspelt_rows(stream, layout, found, start, end)
     matched = [m for m in found.values() if m]
+    unprinted = []
     for current, following in zip(matched, matched[1:] + [None]):
         stop = following.label_start if following else end
-        current.pieces, current.values_end = stream.values(current.label_end, stop)
+        pieces, current.values_end = stream.values(current.label_end, stop)
+        current.pieces = settle_blank_lines(pieces, len(current.row.columns))
+        if not pieces and following is not None and not stream.text[current.label_end : stop].strip():
+            unprinted.append(current)
+    # A label followed at once by the next one printed its cells empty (crawler text drops empty cells), unless
+    # most labels are: then the values are printed apart from their labels, and no row is read as blank.
+    if len(unprinted) * 2 < len(matched):
+        for current in unprinted:
+            blank = Piece("", False, stream.page_at(current.label_end))
+            current.pieces = [blank] * len(current.row.columns)
     last_end = matched[-1].values_end if matched else start
     return found, last_end
+
+
+def _misspelt_rows(stream: Stream, layout: Layout, found: dict[str, RowMatch | None], start: int, end: int) -> None:
+    """Rows whose label is not printed as the template spells it, found between the rows around them where the
+    label fits with few edits in exactly one place and no other row's label fits that place as well."""
+    rows = layout.rows
+    for i, row in enumerate(rows):
+        if found[row.code] is not None:
+            continue
+        before = [found[r.code] for r in rows[:i] if found[r.code] is not None]
+        after = [found[r.code] for r in rows[i + 1 :] if found[r.code] is not None]
+        lo = before[-1].label_end if before else start
+        hi = after[0].label_start if after else end
+        rivals = tuple(label for other in rows if other is not row for label in (other.label, *other.variants))
+        for label in (row.label, *row.variants):
+            place = fuzzy.find_unique(label, stream.text[lo:hi], rivals)
+            if place is not None:
+                label_start = lo + place.start
+                head = _head_before(row).search(stream.text, max(lo, label_start - 40), label_start)
+                found[row.code] = RowMatch(row, head.start() if head else label_start, lo + place.end)
+                break
+
+
+@cache
+def _head_before(row: Row) -> re.Pattern:
+    """A row's group heading and number, ending where its label begins."""
+    heads = [head for head in _heads(row) if head]
+    return re.compile("(?:" + "|".join(heads) + ")$") if heads else re.compile(r"(?!)")
 
 
 def detect_layout(stream: Stream, table: Table, start: int, end: int, default: str) -> Layout:
@@ -338,22 +394,94 @@ def find_t2(stream: Stream, spec: Spec, end: int, default_layout: str) -> TableM
     rows, values_end = match_rows(stream, layout, anchor.start(), end)
     if not any(rows.values()):
         return None
-    return TableMatch(table, layout, anchor.start(), values_end, rows, paged=stream.paged)
+    units = header_units(stream, layout, anchor.start(), values_end)
+    return TableMatch(table, layout, anchor.start(), values_end, rows, paged=stream.paged, units=units)
 
 
-_T4_HEADING = re.compile(tolerant("行政") + _GAP + "(?:法" + _GAP + ")?" + tolerant("复议"))
+_UNIT_NOTE = rf"{_GAP}\(?{_GAP}(?:单位{_GAP}[:：]?{_GAP})?({'|'.join(printed.MONEY_UNITS)})"
+
+
+@cache
+def _unit_patterns(layout: Layout) -> tuple[tuple[str, re.Pattern], ...]:
+    """Per money column: its label (without the unit the template prints in it) followed by a unit."""
+    return tuple(
+        (code, re.compile(tolerant(re.sub(r"\(.*\)$", "", column.label)) + _UNIT_NOTE))
+        for code, column in layout.columns.items()
+        if column.dtype == "decimal"
+    )
+
+
+_TABLE_UNIT_NOTE = re.compile(rf"\({_GAP}单位{_GAP}[:：]?{_GAP}({'|'.join(printed.MONEY_UNITS)}){_GAP}\)")
+
+
+def header_units(stream: Stream, layout: Layout, start: int, end: int) -> dict[str, str]:
+    """The money unit the table's header prints for each money column (采购总金额（万元）, or a note
+    （单位：万元） where the layout has one money column), where it prints one."""
+    units = {}
+    for code, pattern in _unit_patterns(layout):
+        found = stream.search(pattern, start, end)
+        if found is not None:
+            units[code] = found.group(1)
+    money = _unit_patterns(layout)
+    if not units and len(money) == 1:
+        note = stream.search(_TABLE_UNIT_NOTE, start, end)
+        if note is not None:
+            units[money[0][0]] = note.group(1)
+    return units
+
+
+_UNKNOWN_WORD = rf"[^\d\s。;/{re.escape(printed.DASH_CHARS)}]{{1,8}}"
+
+
+class T4Vocabulary(NamedTuple):
+    """What 表四's header prints, as patterns: where it begins, all of it, and its results and blocks."""
+
+    anchor: re.Pattern
+    header: re.Pattern
+    results: re.Pattern
+    blocks: re.Pattern
+
+
+@cache
+def t4_vocabulary(table: Table, layout: Layout) -> T4Vocabulary:
+    results = tuple(column.label for column in layout.columns.values())
+    blocks = tuple(label for row in layout.rows for label in (row.label, *row.variants))
+    words = rf"\(?(?:{words_pattern((table.title, *table.anchors, *table.header_words, *results, *blocks)).pattern})\)?"
+    return T4Vocabulary(
+        anchor=words_pattern((table.title, *table.anchors)),
+        # known words, with a few unknown characters between two of them (a misspelt word: 行政诉情况)
+        header=re.compile(rf"{_GAP}(?:{words})(?:{_GAP}[、,]?{_GAP}(?:{_UNKNOWN_WORD}{_GAP})?(?:{words}))*"),
+        results=words_pattern(results),
+        blocks=words_pattern(blocks),
+    )
 
 
 def find_t4(stream: Stream, spec: Spec, start: int) -> TableMatch | None:
+    """表四 after its header, in the orientation the header shows: the template's own (every block's results
+    printed across, one run of 15 values after them) or blocks as rows (the results printed once, then each
+    block's label and its values). A header printed any other way is reported, never read by a guess."""
     table = spec.tables["t4"]
-    heading = stream.search(_T4_HEADING, start)
+    layout = next(iter(table.layouts.values()))
+    vocabulary = t4_vocabulary(table, layout)
+    heading = stream.search(vocabulary.anchor, start)
     if heading is None:
         return None
-    header = stream.search(words_pattern(table.header_words), heading.start())
-    if header is None:
-        return None
-    pieces, end = stream.values(heading.end(), len(stream.text), skip_to_values=True)
-    if not pieces:
-        return None
-    layout = next(iter(table.layouts.values()))
-    return TableMatch(table, layout, heading.start(), end, {}, run=pieces, paged=stream.paged)
+    header_end = vocabulary.header.match(stream.text, heading.start()).end()
+    results = list(vocabulary.results.finditer(stream.text, heading.start(), header_end))
+    after_results = stream.text[results[-1].end() : header_end] if results else ""
+    if len(results) == 3 * len(layout.columns) and not after_results.strip():
+        pieces, end = stream.values(header_end, len(stream.text))
+        run = settle_blank_lines(pieces, len(layout.cells[0]))
+        return TableMatch(table, layout, heading.start(), end, {}, run=run, paged=stream.paged)
+    if len(results) == len(layout.columns) and vocabulary.blocks.search(after_results):
+        rows, end = match_rows(stream, layout, results[-1].end(), len(stream.text))
+        return TableMatch(table, layout, heading.start(), end, rows, paged=stream.paged)
+    printed = " ".join(stream.text[heading.start() : header_end].split()) or stream.text[heading.start() :][:20]
+    return TableMatch(
+        table,
+        layout,
+        heading.start(),
+        header_end,
+        {},
+        error=f"the header is printed in a way not known ({len(results)} result headings: {printed[:120]})",
+    )

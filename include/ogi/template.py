@@ -37,7 +37,7 @@ class Row:
     result: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per layout of the loaded spec: hashed by identity
 class Layout:
     table: str
     code: str
@@ -69,7 +69,7 @@ class Layout:
         return keys, tuple(col for row in self.rows for col in self.row_cells[row.code][1])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per table of the loaded spec: hashed by identity
 class Table:
     code: str
     title: str

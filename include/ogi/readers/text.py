@@ -29,10 +29,8 @@ def text_tokens(text: str) -> Tokens:
             kinds.append(TABLE_END)
             texts.append("")
             in_table = False
-        line = line.strip()
-        if line:
-            kinds.append(LINE)
-            texts.append(line)
+        kinds.append(LINE)  # an empty line too: in one-cell-per-line text it is a blank cell
+        texts.append(line.strip())
     if in_table:
         kinds.append(TABLE_END)
         texts.append("")
