@@ -258,3 +258,72 @@ def test_fast_paths_take_what_the_token_by_token_walk_takes(name, data):
     starts = [m.end() for m in re.finditer(r"[\u4e00-\u9fff)]", stream.text)]  # after every label-like char
     for start in starts[:: max(1, len(starts) // 400)]:
         assert stream.values(start, len(stream.text)) == stream.values(start, len(stream.text), fast=False), start
+
+
+def _converter_markdown(report, style: str) -> str:
+    """The report as a document converter writes Markdown: merged cells repeated in every column and row they
+    span (Docling) or left empty (markitdown), as a pandoc grid table, or as HTML tables (MinerU)."""
+    rows = table_rows(report)
+    t3 = report.layout("t3")
+    header_t4 = [["行政复议"] * 5 + ["行政诉讼"] * 10, T4_RESULTS + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5]
+    header_t4.append(T4_RESULTS * 3)
+    fill = style == "repeat"
+    t2 = [["信息内容", *(t2_header := [c for c in report.layout("t2").columns.values()][:3])]]
+    t2 = [["信息内容"] + [c.label for c in t2_header]]
+    for label, cells in rows["t2"]:
+        t2.append([label, *cells, *([cells[-1] if fill else ""] * (3 - len(cells)))])
+    t3_rows = [
+        ["申请人情况", "申请人情况" if fill else "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构"]
+    ]
+    t3_rows[0] += ["其他", "总计"]
+    group = ""
+    for row, (_, cells) in zip(t3.rows, rows["t3"]):
+        if row.group and row.code != "granted":
+            group = row.group
+        elif not row.number[:1].isdigit():
+            group = ""
+        number_label = row.number + row.label + row.tail
+        lead = (
+            [group if (fill or row.group) else "", number_label]
+            if group
+            else [number_label, number_label if fill else ""]
+        )
+        t3_rows.append(lead + cells)
+    t4 = [*header_t4, rows["t4"][0][1]]
+    sections = [("t2", t2), ("t3", t3_rows), ("t4", t4)]
+    out = [f"# {report.title}", "", f"发布日期：{report.year + 1}-01-20", "", report.narrative, ""]
+    for code, table in sections:
+        out += [
+            {"t2": "二、主动公开政府信息情况", "t3": "三、收到和处理政府信息公开申请情况", "t4": T4_SECTION}[code],
+            "",
+        ]
+        if style == "html":
+            out.append(
+                "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in table) + "</table>"
+            )
+        elif style == "grid":
+            rule = "+" + "+".join("-" * 4 for _ in table[0]) + "+"
+            out.append(rule)
+            for r in table:  # every label wrapped over two lines, as pandoc wraps long cells
+                out.append("| " + " | ".join(c[: len(c) // 2] if not c[:1].isdigit() else c for c in r) + " |")
+                out.append("| " + " | ".join(c[len(c) // 2 :] if not c[:1].isdigit() else "" for c in r) + " |")
+                out.append(rule)
+        else:
+            out.append("| " + " | ".join(table[0]) + " |")
+            out.append("|" + "---|" * len(table[0]))
+            out += [
+                "| " + " | ".join(f"**{c}**" if style == "emphasis" and c and not c[:1].isdigit() else c for c in r) + " |"
+                for r in table[1:]
+            ]
+        out.append("")
+    out += ["五、存在的主要问题及改进情况", "", "无。"]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("style", ["repeat", "empty", "grid", "html", "emphasis"])
+@pytest.mark.parametrize("seed", [20, 21])
+def test_markdown_as_converters_write_it(style, seed):
+    report = make_report(seed)
+    extracted = _read(_converter_markdown(report, style), "converted.md")
+    assert extracted.status == "ok", extracted.errors
+    assert wrong(extracted, report) == []

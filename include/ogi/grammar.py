@@ -55,6 +55,8 @@ def row_pattern(row: Row) -> re.Pattern:
     pattern = "(?:" + "|".join(head + tolerant(label) for head in _heads(row) for label in labels) + ")"
     if row.tail:
         pattern += f"(?:{_GAP}{tolerant(row.tail)})?"
+    if len(row.label) < _DISTINCT:  # a short label (其他, 规章) is a label only where a word does not go on
+        pattern += r"(?![\u4e00-\u9fff])"
     return re.compile(pattern)
 
 
@@ -229,6 +231,8 @@ class Stream:
         if not text or VALUE.fullmatch(text):
             pieces.append(Piece(text, False, self.pages[index]))
             return False
+        if not pieces and text == self.texts[index - 1].strip():  # the label's merged cell, written again
+            return False
         return bool(pieces) or not first
 
 
@@ -253,6 +257,16 @@ def _take_line(fragment: str, offset: int, page: int | None, pieces: list[Piece]
                 return chunk_start + value.end()
             chunk, chunk_start = chunk[value.end() :], chunk_start + value.end()
     return None
+
+
+def collapse_repeats(pieces: list[Piece], cells: int) -> list[Piece]:
+    """A row of more table cells than the template has, where a cell merged over several columns was written
+    into each of them (document converters do: `| 行政许可 | 35 | 35 | 35 |`): each run of equal cells is one,
+    when that makes the row's count exactly."""
+    if len(pieces) <= cells or any(piece.splittable or not piece.text for piece in pieces):
+        return pieces
+    collapsed = [piece for i, piece in enumerate(pieces) if i == 0 or piece.text != pieces[i - 1].text]
+    return collapsed if len(collapsed) == cells else pieces
 
 
 def settle_blank_lines(pieces: list[Piece], cells: int) -> list[Piece]:
@@ -316,7 +330,9 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[di
     for current, following in zip(matched, matched[1:] + [None]):
         stop = following.label_start if following else end
         pieces, current.values_end = stream.values(current.label_end, stop)
-        current.pieces = settle_blank_lines(pieces, len(current.row.columns))
+        current.pieces = collapse_repeats(
+            settle_blank_lines(pieces, len(current.row.columns)), len(current.row.columns)
+        )
         if not pieces and following is not None and not stream.text[current.label_end : stop].strip():
             unprinted.append(current)
     # A label followed at once by the next one printed its cells empty (crawler text drops empty cells), unless
@@ -469,7 +485,7 @@ def find_t4(stream: Stream, spec: Spec, start: int) -> TableMatch | None:
     header_end = vocabulary.header.match(stream.text, heading.start()).end()
     results = list(vocabulary.results.finditer(stream.text, heading.start(), header_end))
     after_results = stream.text[results[-1].end() : header_end] if results else ""
-    if len(results) == 3 * len(layout.columns) and not after_results.strip():
+    if len(results) >= 3 * len(layout.columns) and not after_results.strip():  # more: merged cells written twice
         pieces, end = stream.values(header_end, len(stream.text))
         run = settle_blank_lines(pieces, len(layout.cells[0]))
         return TableMatch(table, layout, heading.start(), end, {}, run=run, paged=stream.paged)
