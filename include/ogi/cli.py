@@ -11,8 +11,9 @@ from ogi import __version__
 
 
 def _extract(args: argparse.Namespace) -> int:
+    import json
+
     from ogi.extract import extract_path
-    from ogi.tables_io import to_jsonl, write_parquet
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
@@ -23,10 +24,12 @@ def _extract(args: argparse.Namespace) -> int:
         report = extract_path(file)
         reports.append(report)
         if args.jsonl:
-            print(to_jsonl(report), flush=True)
+            print(json.dumps(report.as_json(), ensure_ascii=False), flush=True)
         elif not args.parquet:
             print(f"{report.status:<12} {file}" + (f"  — {report.error}" if report.error else ""))
     if args.parquet:
+        from ogi.tables_io import write_parquet  # pyarrow: only for Parquet output
+
         paths = write_parquet(reports, args.parquet)
         if not args.jsonl:
             counts: dict[str, int] = {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -286,13 +285,13 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
     report.warnings.extend(doc.notes)
 
     t3 = find_t3(stream, spec)
-    t2 = find_t2(stream, spec, t3.start if t3 else len(stream.text), _default_t2(metadata))
+    t2 = find_t2(stream, spec, t3.start if t3 else len(stream.text), spec.template_for(metadata.report_year))
     after = t3.end if t3 else (t2.end if t2 else None)
     copy = find_t3(stream, spec, t3.end) if t3 else None
     t4 = find_t4(stream, spec, copy.end if copy else after) if after is not None else None
 
     if not (t2 or t3 or t4):
-        return _no_tables(report, stream.text)
+        return _no_tables(report, stream.text, spec)
 
     report.stated = stated_figures(spec, stream.text[: (t2 or t3 or t4).start])
     results: dict[str, TableResult] = {}
@@ -327,20 +326,13 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
     return report
 
 
-def _default_t2(metadata: Metadata) -> str:
-    return "2019" if metadata.report_year in (2019, 2020) else "2021"
-
-
-_LEGACY_TABLE = re.compile(r"统计表|指标名称|计量单位")
-
-
-def _no_tables(report: Report, text: str) -> Report:
+def _no_tables(report: Report, text: str, spec: Spec) -> Report:
     year = report.metadata.report_year
-    if year is not None and year < 2019:
+    if year is not None and year < spec.legacy_before:
         report.status = "unsupported"
         reason = f"pre-2019 report (year {year}): free-form statistics, not the 2019 or 2021 template; not extracted"
     elif "信息公开" in text and ("年度报告" in text or "年报" in text):
-        if _LEGACY_TABLE.search(text) and year is None:
+        if any(word in text for word in spec.legacy_words) and year is None:
             report.status = "unsupported"
             reason = "free-form statistics table (pre-2019 style), not the 2019 or 2021 template"
         else:

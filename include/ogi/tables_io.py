@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -108,7 +107,3 @@ def write_parquet(reports: list[Report], directory: str | Path) -> dict[str, Pat
     pq.write_table(reports_table(reports), paths["reports"])
     pq.write_table(cells_table(reports), paths["cells"])
     return paths
-
-
-def to_jsonl(report: Report) -> str:
-    return json.dumps(report.as_json(), ensure_ascii=False)
