@@ -3,6 +3,7 @@ cells and empty lines, misspelt and differently punctuated labels, units in head
 is read exactly, or reported; never read by a guess."""
 
 import re
+from unittest.mock import ANY
 
 import pytest
 from ogi import fuzzy
@@ -312,7 +313,9 @@ def _converter_markdown(report, style: str) -> str:
             out.append("| " + " | ".join(table[0]) + " |")
             out.append("|" + "---|" * len(table[0]))
             out += [
-                "| " + " | ".join(f"**{c}**" if style == "emphasis" and c and not c[:1].isdigit() else c for c in r) + " |"
+                "| "
+                + " | ".join(f"**{c}**" if style == "emphasis" and c and not c[:1].isdigit() else c for c in r)
+                + " |"
                 for r in table[1:]
             ]
         out.append("")
@@ -327,3 +330,21 @@ def test_markdown_as_converters_write_it(style, seed):
     extracted = _read(_converter_markdown(report, style), "converted.md")
     assert extracted.status == "ok", extracted.errors
     assert wrong(extracted, report) == []
+
+
+def test_an_empty_line_setting_rows_apart_never_fills_a_dropped_cell():
+    report = make_report(22)
+    rows = table_rows(report)["t3"]
+    text = render_text(report)
+    for label, _cells in rows[1:]:
+        text = text.replace("\n" + label + "\n", "\n\n" + label + "\n", 1)  # every row set apart by an empty line
+    label, cells = rows[3]
+    dropped = "\n".join([label, *cells[:2], *cells[3:]])  # a middle cell not printed at all
+    text = text.replace("\n".join([label, *cells]), dropped, 1)
+    extracted = _read(text, "dropped.txt")
+    assert extracted.status == "partial"
+    assert any(error.startswith(f"t3.{report.layout('t3').rows[3].code}") for error in extracted.errors)
+    assert wrong(extracted, report) == [
+        ("t3", report.layout("t3").rows[3].code, c, report.values["t3"][report.layout("t3").rows[3].code][c], ANY)
+        for c in report.layout("t3").rows[3].columns
+    ]

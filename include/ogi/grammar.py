@@ -269,15 +269,36 @@ def collapse_repeats(pieces: list[Piece], cells: int) -> list[Piece]:
     return collapsed if len(collapsed) == cells else pieces
 
 
-def settle_blank_lines(pieces: list[Piece], cells: int) -> list[Piece]:
+class BlankLines(NamedTuple):
+    """Where a table's rows keep empty lines that cannot be cells: rows with every value printed show it."""
+
+    leading_gap: bool  # an empty line between a label and its first value is only spacing
+    trailing_gap: bool  # an empty line after a row's last value is only spacing (rows set apart)
+
+    @classmethod
+    def of(cls, rows: list[tuple[list[Piece], int]]) -> BlankLines:
+        full = [pieces for pieces, cells in rows if sum(not p.optional for p in pieces) == cells]
+        leading = sum(bool(pieces) and pieces[0].optional for pieces in full)
+        trailing = sum(bool(pieces) and pieces[-1].optional for pieces in full)
+        return cls(leading * 2 > len(full), trailing * 2 > len(full))
+
+
+def settle_blank_lines(pieces: list[Piece], cells: int, gaps: BlankLines | None = None) -> list[Piece]:
     """The pieces of a row whose empty lines are either its blank cells or only gaps: blank cells when that
-    makes the row's count, gaps otherwise (then the values must fill the cells without them)."""
+    makes the row's count, gaps otherwise (then the values must fill the cells without them). Empty lines
+    before the first or after the last value are gaps where the table's full rows show they are."""
     if not any(piece.optional for piece in pieces):
         return pieces
-    printed = [piece for piece in pieces if not piece.optional]
-    if len(printed) < cells == len(pieces):
-        return pieces
-    return printed
+    gaps = gaps or BlankLines(False, False)
+    printed = [i for i, piece in enumerate(pieces) if not piece.optional]
+    if not printed:
+        kept = [] if gaps.leading_gap or gaps.trailing_gap else pieces
+    else:
+        first, last = printed[0], printed[-1]
+        kept = pieces[first if gaps.leading_gap else 0 : last + 1 if gaps.trailing_gap else len(pieces)]
+    if len(printed) < cells == len(kept):
+        return kept
+    return [piece for piece in pieces if not piece.optional]
 
 
 @dataclass
@@ -329,12 +350,13 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[di
     unprinted = []
     for current, following in zip(matched, matched[1:] + [None]):
         stop = following.label_start if following else end
-        pieces, current.values_end = stream.values(current.label_end, stop)
-        current.pieces = collapse_repeats(
-            settle_blank_lines(pieces, len(current.row.columns)), len(current.row.columns)
-        )
-        if not pieces and following is not None and not stream.text[current.label_end : stop].strip():
+        current.pieces, current.values_end = stream.values(current.label_end, stop)
+        if not current.pieces and following is not None and not stream.text[current.label_end : stop].strip():
             unprinted.append(current)
+    gaps = BlankLines.of([(m.pieces, len(m.row.columns)) for m in matched])
+    for current in matched:
+        cells = len(current.row.columns)
+        current.pieces = collapse_repeats(settle_blank_lines(current.pieces, cells, gaps), cells)
     # A label followed at once by the next one printed its cells empty (crawler text drops empty cells), unless
     # most labels are: then the values are printed apart from their labels, and no row is read as blank.
     if len(unprinted) * 2 < len(matched):
