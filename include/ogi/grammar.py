@@ -357,6 +357,8 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[di
     for current in matched:
         cells = len(current.row.columns)
         current.pieces = collapse_repeats(settle_blank_lines(current.pieces, cells, gaps), cells)
+    _align_empty_cells(matched)
+    _keep_separated_values_whole(matched)
     # A label followed at once by the next one printed its cells empty (crawler text drops empty cells), unless
     # most labels are: then the values are printed apart from their labels, and no row is read as blank.
     if len(unprinted) * 2 < len(matched):
@@ -365,6 +367,43 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[di
             current.pieces = [blank] * len(current.row.columns)
     last_end = matched[-1].values_end if matched else start
     return found, last_end
+
+
+def _align_empty_cells(matched: list[RowMatch]) -> None:
+    """Rows with more table cells than values, their extra cells empty at either end: the rest of a label
+    merged over two columns (before the values) or of a value merged over several (after them), as Markdown
+    writes merged cells. Which end holds the rests is the table's habit, seen in its rows with empty cells at
+    one end only; a row with empty cells at both ends is cut at the end the habit names."""
+    before = after = 0
+    for current in matched:
+        pieces = current.pieces
+        if len(pieces) > len(current.row.columns) and all(not p.splittable for p in pieces):
+            first_empty, last_empty = not pieces[0].text, not pieces[-1].text
+            before += first_empty and not last_empty
+            after += last_empty and not first_empty
+    if before == after:
+        return
+    for current in matched:
+        pieces, cells = current.pieces, len(current.row.columns)
+        if len(pieces) <= cells or any(p.splittable for p in pieces):
+            continue
+        while len(pieces) > cells and not pieces[0 if before > after else -1].text:
+            pieces = pieces[1:] if before > after else pieces[:-1]
+        current.pieces = pieces
+
+
+def _keep_separated_values_whole(matched: list[RowMatch]) -> None:
+    """In a table whose rows print their values apart (one a line, or spaced), a row with fewer values than
+    cells lost its empty cells: its numbers are not cut apart to fill the row, which would read 105 as 1|0|5.
+    Glued text, where a row's values run together, is what cutting is for."""
+    with_values = [m for m in matched if m.pieces]
+    evidence = [m for m in with_values if len(m.row.columns) > 1]  # a row of one cell shows nothing either way
+    apart = sum(len(m.pieces) == len(m.row.columns) for m in evidence)
+    if apart * 2 <= len(evidence):
+        return
+    for current in with_values:
+        if len(current.pieces) < len(current.row.columns):
+            current.pieces = [piece._replace(splittable=False) for piece in current.pieces]
 
 
 def _misspelt_rows(stream: Stream, layout: Layout, found: dict[str, RowMatch | None], start: int, end: int) -> None:
