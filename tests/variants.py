@@ -60,7 +60,7 @@ DIMENSIONS: dict[str, tuple] = {
     "money_unit": ("template", "paren_wan", "unit_cn", "unit_ascii", "cell_wan", "cell_yuan", "header_yuan"),
     "counters": ("none", "counts"),
     "omitted": ("none", "regulations"),
-    "md_spans": ("repeat", "empty", "markdownify", "html"),
+    "md_spans": ("empty", "repeat", "markdownify", "html"),  # pandoc, Docling, markitdown, MinerU
     "text_sep": ("lines", "lines_dropblank", "tabs", "spaces"),
     "glue_spaces": ("none", "some"),
     "script": ("simplified", "traditional"),
@@ -98,7 +98,7 @@ class Variant:
     money_unit: str = "template"
     counters: str = "none"
     omitted: str = "none"
-    md_spans: str = "repeat"
+    md_spans: str = "empty"
     text_sep: str = "lines"
     glue_spaces: str = "none"
     script: str = "simplified"
@@ -821,33 +821,64 @@ def render_html(doc: Document, variant: Variant) -> str:
     return f"<html><head>{head}<title>{title}</title></head><body><h1>{title}</h1>{content}</body></html>"
 
 
+def _docx_paragraph(text: str, runs_per_char: bool) -> str:
+    esc = html_lib.escape
+    runs = [text] if not runs_per_char else list(text)  # numbers split over runs, as Word saves edited cells
+    body = "".join(f'<w:r><w:t xml:space="preserve">{esc(run)}</w:t></w:r>' for run in runs if run)
+    return f"<w:p>{body}</w:p>"
+
+
+def _docx_table(grid: Grid) -> str:
+    """A table's WordprocessingML: merged cells as gridSpan and vMerge, as Word writes them (python-docx's own
+    merge re-lays the grid out on every call: a hundred times slower)."""
+    cells, height, width = placed(grid)
+    origin = {(r, c): cell for r, c, cell in cells}
+    below: dict[tuple[int, int], int] = {}  # positions a rowspan covers below its origin → the span's width
+    for r, c, cell in cells:
+        for dr in range(1, cell.rowspan):
+            below[(r + dr, c)] = cell.colspan
+    rows = []
+    for r in range(height):
+        tcs, c = [], 0
+        while c < width:
+            cell = origin.get((r, c))
+            if cell is not None:
+                props = (f'<w:gridSpan w:val="{cell.colspan}"/>' if cell.colspan > 1 else "") + (
+                    '<w:vMerge w:val="restart"/>' if cell.rowspan > 1 else ""
+                )
+                paragraphs = "".join(_docx_paragraph(part, cell.role == "value") for part in cell.text.split("\n"))
+                tcs.append(f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs}</w:tc>")
+                c += cell.colspan
+            elif (r, c) in below:
+                span = below[(r, c)]
+                grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+                tcs.append(f"<w:tc><w:tcPr>{grid_span}<w:vMerge/></w:tcPr><w:p/></w:tc>")
+                c += span
+            else:  # a row shorter than the grid: an empty cell
+                tcs.append("<w:tc><w:tcPr/><w:p/></w:tc>")
+                c += 1
+        rows.append("<w:tr>" + "".join(tcs) + "</w:tr>")
+    columns = "".join('<w:gridCol w:w="900"/>' for _ in range(width))
+    return (
+        '<w:tbl %s><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/></w:tblPr>'
+        f"<w:tblGrid>{columns}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
+
+
 def render_docx(doc: Document) -> bytes:
     import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
 
     document = docx.Document()
     document.core_properties.title = doc.title
+    body = document.element.body
     for kind, block in doc.blocks:
         if kind == "line":
             document.add_paragraph(block)
-            continue
-        cells, height, width = placed(block)
-        table = document.add_table(rows=height, cols=width)
-        table.style = "Table Grid"
-        for r, c, cell in cells:
-            target = table.cell(r, c)
-            if cell.rowspan > 1 or cell.colspan > 1:
-                target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-                for extra in target.paragraphs[1:]:
-                    extra._element.getparent().remove(extra._element)
-            parts = cell.text.split("\n")
-            first = target.paragraphs[0]
-            for i, part in enumerate(parts):
-                paragraph = first if i == 0 else target.add_paragraph()
-                if cell.role == "value":  # numbers split over runs, as Word saves edited cells
-                    for ch in part:
-                        paragraph.add_run(ch)
-                else:
-                    paragraph.add_run(part)
+        else:
+            body.insert(len(body) - 1, parse_xml(_docx_table(block) % nsdecls("w")))  # before the sectPr
+            document.add_paragraph()  # Word keeps a paragraph between two tables
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -1008,19 +1039,33 @@ def extract_and_judge(variant: Variant) -> Judgement:
     return judge(case, extract_bytes(case.data, case.source))
 
 
-def sweep(
-    forms=FORMS, seed: int = 0, pdf_dimensions: tuple[str, ...] = ("t4_orientation", "zeros_t4")
-) -> list[Variant]:
-    """One variant per (form, dimension, value) the form has, every other dimension at its baseline: each value
-    of each dimension in every form it applies to, one at a time (PDF: only `pdf_dimensions`, being slow)."""
-    out = []
+# Dimensions whose values mean something different under another dimension's values: the sweep covers each
+# such pair whole (money units differ between the 2019 and 2021 表二; group rows with each label column count).
+SWEEP_PAIRS = (
+    ("money_unit", "t2_layout"),
+    ("group_rows", "label_columns"),
+    ("t4_orientation", "header_depth"),
+    ("t4_orientation", "group_rows"),
+    ("zeros_t3", "t3_layout"),
+)
+PDF_DIMENSIONS = ("t4_orientation", "zeros_t4", "label_columns", "header_depth")
+
+
+def sweep(forms=FORMS, seed: int = 0) -> list[Variant]:
+    """Variants covering every value of every dimension in every form it applies to: one dimension at a time,
+    the others at their baseline, and every pair in `SWEEP_PAIRS` whole (PDF, being slow: `PDF_DIMENSIONS`)."""
+    out: dict[Variant, None] = {}
     for form in forms:
-        out.append(Variant(form, seed))
+        out[Variant(form, seed)] = None
         for name, values in DIMENSIONS.items():
-            if not applies(name, form) or (form == "pdf" and name not in pdf_dimensions):
-                continue
-            out += [Variant(form, seed, **{name: value}) for value in values[1:]]
-    return out
+            if applies(name, form) and (form != "pdf" or name in PDF_DIMENSIONS):
+                out.update((Variant(form, seed, **{name: value}), None) for value in values[1:])
+        if form == "pdf":
+            continue
+        for a, b in SWEEP_PAIRS:
+            for x in DIMENSIONS[a]:
+                out.update((Variant(form, seed, **{a: x, b: y}), None) for y in DIMENSIONS[b])
+    return list(out)
 
 
 def as_dict(variant: Variant) -> dict:
