@@ -19,10 +19,10 @@ import html as html_lib
 import io
 import random
 import re
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from functools import cache
 
-from ogi.template import Layout, Row, load_spec
+from ogi.template import Layout, Row
 
 from tests import synth
 
@@ -240,7 +240,6 @@ def make_truth(variant: Variant) -> Truth:
     if variant.omitted == "regulations":
         synthetic.omitted.add("t2.regulations")
     truth = Truth(variant, synthetic)
-    spec = load_spec()
     for table, style in (("t2", variant.zeros_t2), ("t3", variant.zeros_t3), ("t4", variant.zeros_t4)):
         layout = synthetic.layout(table)
         blank_rows = _zero_rows(rng, synthetic.values[table], table, layout, style)
@@ -279,7 +278,6 @@ def make_truth(variant: Variant) -> Truth:
                         text += rng.choice("件项个")
                 synthetic.values[table][row.code][col] = value
                 truth.cells[key] = Expected("number", value, text)
-    del spec
     return truth
 
 
@@ -461,7 +459,6 @@ def _t3_groups(layout: Layout) -> list[tuple[str, list[Row]]]:
 def t3_grid(truth: Truth, rng: random.Random) -> Grid:
     v, layout = truth.variant, truth.synthetic.layout("t3")
     lc = v.label_columns
-    width = lc + 7
     grid: Grid = []
     if v.header_depth == 1:
         grid.append([_head("申请人情况", colspan=lc), *(_head(n) for n in _T3_NAMES)])
@@ -519,7 +516,6 @@ def t3_grid(truth: Truth, rng: random.Random) -> Grid:
         body[first][0].text = group_label(v, _OUTER) + body[first][0].text
     else:
         body.insert(first, own_row(group_label(v, _OUTER), lc))
-    del width
     return grid + body
 
 
@@ -1068,24 +1064,3 @@ def sweep(forms=FORMS, seed: int = 0) -> list[Variant]:
             for x in DIMENSIONS[a]:
                 out.update((Variant(form, seed, **{a: x, b: y}), None) for y in DIMENSIONS[b])
     return list(out)
-
-
-def as_dict(variant: Variant) -> dict:
-    return asdict(variant)
-
-
-__all__ = [
-    "DIMENSIONS",
-    "FORMS",
-    "Case",
-    "Expected",
-    "Judgement",
-    "Variant",
-    "applies",
-    "draw",
-    "extract_and_judge",
-    "judge",
-    "render",
-    "replace",
-    "sweep",
-]
