@@ -53,92 +53,45 @@ MONEY_2021 = (
     "2021 表二 fees: amount_wan_yuan has no unit in templates.yaml and a header's unit is never read, so 246900元 "
     "in the cell, or 246900 under 本年收费金额（单位：元）, is read as 246,900 万元 (should be 24.69)"
 )
-MONEY_2019 = (
-    "a unit in the money column's header is never read: 395.66 under 采购总金额（万元） / （单位：万元） / "
-    "(单位:万元) is read as 395.66 元 (should be 3,956,600)"
-)
-TEXT_BLANK_LINES = (
-    "text, one cell per line: blank cells (empty or &nbsp; lines) are dropped by the text reader, so a row's "
-    "other lines are cut as glued digits to fill it (规章 / 426 / '' / '' read as 4 | 2 | 6) or the row has "
-    "'no values printed' (a blank row comes out partial)"
-)
 GLUED_ZEROS = (
     "glued text: dashes, slashes and blanks printed for zeros are dropped (a dash run before the first digit is "
     "skipped, one after digits ends the run) and the digits are cut to fill the row: 规章426——行政规范性文件——109 "
     "reads 4|2|6 and 1|0|9; in 表三 a run of dashes (———————) is one piece for 7 cells"
 )
-COUNTERS = (
-    "a counter after a value (35件, 1个, 246900元) is not part of a printed value: in cells the row has no values "
-    "(partial), in free text the digits before it are cut to fill the row (规章426个00 reads 4|2|6)"
+T4_SPLIT = (
+    "表四 printed as two tables (行政复议: 5 cells under its header; 行政诉讼: 10 cells under 未经复议直接起诉 / 复议后起诉) "
+    "is reported as 'the header is printed in a way not known' (partial) rather than read"
 )
-HOMOPHONE = (
-    "the label 属于三类内部事物信息 (homophone of 事务) is not matched: row not found, and in glued text its digits "
-    "and its number '5.' go to the row before (cut candidates without the printed value, '.' as a text cell)"
+PDF_T4_HEADER = (
+    "PDF (LibreOffice from DOCX): 表四's 15-cell row under the template's 2- or 3-level header comes out "
+    "'t4: no values printed' since d2e589b (exact before it); with one header row it is read"
 )
-QUOTES = '危及"三安全一稳定" / ‘…’ / 「…」 (quotes other than “”) not matched: row not found, partial'
-T4_GRID = (
-    "表四 printed as a 3×5 grid (blocks as rows), with 行政诉讼 as a merged label, or as two tables (行政复议 5 cells, "
-    "行政诉讼 10) is never read: 't4: 1 values where 15 are expected (2024)', the year of the next paragraph"
-)
-T4_BLANK = (
-    "an all-blank 表四 (every cell empty or &nbsp;) is passed over as a header row and the next number on the page "
-    "(the year 2024 in 五、) is taken as its run: partial instead of 15 blank cells"
-)
-T4_TEXT = (
-    "text: 表四's values before its first digit are dropped (lines without a digit are passed over before the run) "
-    "and blank lines are dropped: 't4: 12 values where 15 are expected (1 1 — — …)'"
-)
-T4_PDF_DOUBLE_DASH = "PDF: 表四's 15 narrow cells holding —— are not read as a row of values (the year 2024 is taken)"
-MARKDOWN_REPEAT = (
-    "Markdown with a merged cell's text repeated in every column it spans (Docling): | 行政许可 | 35 | 35 | 35 | "
-    "gives '3 values where 1 are expected'"
+GLUED_COUNTERS = (
+    "glued text with counters (件/项/个) after some values: a counter is taken as the end of a value wherever it "
+    "falls, so digits of neighbouring cells join (partially_granted 122 | 2项 … read as 12202项 | 0 | 1 …)"
 )
 KNOWN_INVARIANT: list[Known] = [
     ("*", {"t2_layout": "2021", "money_unit": ("cell_yuan", "header_yuan")}, MONEY_2021),
-    ("*", {"t2_layout": "2019", "money_unit": ("paren_wan", "unit_cn", "unit_ascii")}, MONEY_2019),
-    (("text",), {"text_sep": "lines", "zeros_t2": ("blank", "nbsp", "mixed")}, TEXT_BLANK_LINES),
-    (("text",), {"text_sep": "lines", "zeros_t3": ("blank", "nbsp", "mixed")}, TEXT_BLANK_LINES),
-    (("text", "glued"), {"counters": "counts"}, COUNTERS),
-    (("glued",), {"zeros_t2": _ALL_ZEROS}, GLUED_ZEROS),
+    (("glued",), {"zeros_t2": (*_ALL_ZEROS, "all_blank")}, GLUED_ZEROS),
     (("glued",), {"zeros_t3": ("blank", "nbsp", "all_blank")}, GLUED_ZEROS),
     (("glued",), {"t3_layout": "2021", "zeros_t3": _ALL_ZEROS[:-1]}, GLUED_ZEROS),
-    (("glued",), {"typos": "homophone"}, HOMOPHONE),
+    (("glued",), {"counters": "counts"}, GLUED_COUNTERS),
 ]
-GLUED_UNMATCHED_LABEL = (
-    'glued text: a row whose label is not matched (危及"三安全一稳定", 内部事物信息) leaves its number and digits to '
-    "the row before, cut into candidates without the printed value ('3.' read as a text cell)"
-)
-# Bugs that show with some seeds only (so not as strict xfails of the seed-0 sweep): left out of the property
-# tests' draws, like the values above.
-MARKDOWN_SHIFT = (
-    "Markdown (a merged label's rest written as an empty cell): a row whose last cell is not a value (384件) "
-    "stops one cell short, and the empty cell after the label is taken as the first value: every value of the "
-    "row shifts one column right, as numbers (| 一、本年新收… | | 340 | 5 | 9 | 10 | 7 | 13 | 384件 | reads "
-    "natural_person blank, commercial_enterprise 340, …)"
-)
 MARKDOWN_EMPTY_SPAN = (
     "Markdown with a merged cell's rest written as empty cells (pandoc, markitdown): an empty cell is taken for a "
     "blank value, or a blank value is trimmed as a span's rest. 2019 表二 | 行政事业性收费 |  | -4 |  | (上一年项目数量 "
     "blank, 本年增/减 -4, the 3rd cell the rest of a colspan=2) reads prev_items -4, change blank, status ok"
 )
+# Bugs that show with some seeds only (so not as strict xfails of the seed-0 sweep): left out of the property
+# tests' draws, like the values above.
 KNOWN_BY_SEED: list[Known] = [
-    (("markdown",), {"counters": "counts"}, MARKDOWN_SHIFT),
     (("markdown",), {"md_spans": ("empty", "markdownify"), "zeros_t2": _BLANKS}, MARKDOWN_EMPTY_SPAN),
     (("glued",), {"zeros_t3": ZERO_STYLES[1:]}, GLUED_ZEROS),
-    (("glued",), {"quotes": ("ascii", "single", "corner")}, GLUED_UNMATCHED_LABEL),
 ]
 KNOWN_INEXACT: list[Known] = [
     *KNOWN_INVARIANT,
-    ("*", {"t4_orientation": ("grid", "grid_split", "split_tables")}, T4_GRID),
-    ("*", {"zeros_t4": ("all_blank", "blank_rows")}, T4_BLANK),
-    (("text",), {"text_sep": "lines", "zeros_t4": _ALL_ZEROS}, T4_TEXT),
-    (("text",), {"text_sep": "lines", "zeros_t2": ("all_blank", "blank_rows")}, TEXT_BLANK_LINES),
-    (("text",), {"text_sep": "lines", "zeros_t3": ("all_blank", "blank_rows")}, TEXT_BLANK_LINES),
-    (("pdf",), {"zeros_t4": "dash_double"}, T4_PDF_DOUBLE_DASH),
-    ("*", {"quotes": ("ascii", "single", "corner")}, QUOTES),
-    ("*", {"typos": "homophone"}, HOMOPHONE),
-    ("*", {"counters": "counts"}, COUNTERS),
-    (("markdown",), {"md_spans": "repeat"}, MARKDOWN_REPEAT),
+    ("*", {"t4_orientation": "split_tables"}, T4_SPLIT),
+    (("pdf",), {"header_depth": (2, 3), "label_columns": 2, "t4_orientation": "row15"}, PDF_T4_HEADER),
 ]
 
 
