@@ -15,6 +15,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 LEVELS = ("national", "province", "city", "county", "township", "department")
 FETCH_DEFAULTS = {"timeout_s": 20.0, "retries": 3, "backoff_s": 1.0, "max_bytes": 50_000_000, "user_agent": "ogi"}
+EXTRACT_DEFAULTS = {"timeout_s": 30.0, "memory_mb": 1024}  # the budget of one document (ogi.workers)
+EXTRACT_LEAST = {"timeout_s": 1.0, "memory_mb": 256}  # a reader needs this much to read anything
 
 
 class SourcesError(ValueError):
@@ -48,11 +50,18 @@ class FetchOptions:
 
 
 @dataclass(frozen=True)
+class ExtractOptions:
+    timeout_s: float = EXTRACT_DEFAULTS["timeout_s"]
+    memory_mb: int = EXTRACT_DEFAULTS["memory_mb"]
+
+
+@dataclass(frozen=True)
 class Sources:
     path: Path
     agencies: tuple[Agency, ...]
     local_roots: tuple[Path, ...] = ()
     fetch: FetchOptions = field(default_factory=FetchOptions)
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
 
     def members(self) -> dict[str, list[str]]:
         """Consolidating agency → the agencies that name it as their parent."""
@@ -158,7 +167,7 @@ def parse_sources(text: str, path: Path) -> Sources:
         raise SourcesError([f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
     if root is None:
         raise SourcesError([f"{path}: empty sources file"])
-    top = check.mapping(root, "top level", {"agencies", "local_roots", "fetch"})
+    top = check.mapping(root, "top level", {"agencies", "local_roots", "fetch", "extract"})
     base = path.parent.resolve()
     roots = tuple(
         (base / r).resolve()
@@ -172,6 +181,13 @@ def parse_sources(text: str, path: Path) -> Sources:
             value = check.text(node, f"fetch.{key}") if kind is str else check.number(node, f"fetch.{key}", kind)
             if value is not None:
                 options[key] = value
+    budget = dict(EXTRACT_DEFAULTS)
+    for key, node in check.mapping(top["extract"], "extract", set(budget)).items() if "extract" in top else ():
+        value = check.number(node, f"extract.{key}", type(budget[key]))
+        if value is not None and value < EXTRACT_LEAST[key]:
+            check.problem(node, f"extract.{key}", f"must be at least {EXTRACT_LEAST[key]}")
+        elif value is not None:
+            budget[key] = value
     agencies = []
     names: dict[str, int] = {}
     if "agencies" not in top:
@@ -224,7 +240,7 @@ def parse_sources(text: str, path: Path) -> Sources:
             )
     if check.problems:
         raise SourcesError(check.problems)
-    return Sources(path, tuple(agencies), roots, FetchOptions(**options))
+    return Sources(path, tuple(agencies), roots, FetchOptions(**options), ExtractOptions(**budget))
 
 
 def load_sources(path: str | Path) -> Sources:
