@@ -111,6 +111,13 @@ def fetch_batch(config: PipelineConfig, batch_key: str, force: bool = False) -> 
     archive.write_log(key, f"fetch-{batch['batch']}", log)
     out = f"runs/{key}/fetched/{batch['batch']}.json"
     store.write_json(
-        out, {"run_id": batch["run_id"], "batch": batch["batch"], "year": batch["year"], "documents": documents}
+        out,
+        {
+            "run_id": batch["run_id"],
+            "batch": batch["batch"],
+            "year": batch["year"],
+            "extract": batch.get("extract"),
+            "documents": documents,
+        },
     )
     return out

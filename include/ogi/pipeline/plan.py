@@ -65,7 +65,14 @@ def discover(config: PipelineConfig, run_id: str, agencies: list[str] | None = N
         batch_key = f"runs/{key}/batches/{number:04d}.json"
         store.write_json(
             batch_key,
-            {"run_id": run_id, "batch": f"{number:04d}", "year": year, "items": batch, "fetch": asdict(sources.fetch)},
+            {
+                "run_id": run_id,
+                "batch": f"{number:04d}",
+                "year": year,
+                "items": batch,
+                "fetch": asdict(sources.fetch),
+                "extract": asdict(sources.extract),
+            },
         )
         keys.append(batch_key)
     return {"batches": keys, "items": len(unique), "listing_problems": problems}
