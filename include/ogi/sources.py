@@ -14,7 +14,14 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 LEVELS = ("national", "province", "city", "county", "township", "department")
-FETCH_DEFAULTS = {"timeout_s": 20.0, "retries": 3, "backoff_s": 1.0, "max_bytes": 50_000_000, "user_agent": "ogi"}
+FETCH_DEFAULTS = {
+    "timeout_s": 20.0,  # each connect or read
+    "deadline_s": 120.0,  # each attempt, whole
+    "retries": 3,
+    "backoff_s": 1.0,
+    "max_bytes": 50_000_000,
+    "user_agent": "ogi",
+}
 EXTRACT_DEFAULTS = {"timeout_s": 30.0, "memory_mb": 1024}  # the budget of one document (ogi.workers)
 EXTRACT_LEAST = {"timeout_s": 1.0, "memory_mb": 256}  # a reader needs this much to read anything
 
@@ -43,6 +50,7 @@ class Agency:
 @dataclass(frozen=True)
 class FetchOptions:
     timeout_s: float = FETCH_DEFAULTS["timeout_s"]
+    deadline_s: float = FETCH_DEFAULTS["deadline_s"]
     retries: int = FETCH_DEFAULTS["retries"]
     backoff_s: float = FETCH_DEFAULTS["backoff_s"]
     max_bytes: int = FETCH_DEFAULTS["max_bytes"]
