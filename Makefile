@@ -75,6 +75,7 @@ bench: setup
 	$(PY) -m bench.validation
 	$(PY) -m bench.pipeline
 	$(PY) -m bench.variety
+	$(PY) -m bench.workers
 	$(PY) -m bench.report
 
 clean:

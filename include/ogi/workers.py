@@ -188,8 +188,8 @@ class ReaderPool:
     def _free_worker(self, size: int) -> _Worker | None:
         """A worker to send a job of `size` pickled bytes to now, or None."""
         for worker in list(self._live):
-            if not worker.sent and worker.answered >= self.jobs_per_worker:
-                self._live.remove(worker)
+            if not worker.sent and (worker.answered >= self.jobs_per_worker or worker.process.poll() is not None):
+                self._live.remove(worker)  # done its share, or died idle (the OOM killer): not given a job to lose
                 worker.stop()
         idle = [w for w in self._live if not w.sent]
         if idle:
