@@ -25,12 +25,40 @@ CORPUS = ROOT / "tests" / "data" / "corpus" / "real"
 MAX_LEN = {"pdf": 120_000, "docx": 60_000, "grammar": 4_000}  # bytes per input; 100,000 for the others
 
 
+def ruled_pdf() -> bytes:
+    """A one-page PDF of a small ruled table of numbers, written out by hand (a few hundred bytes)."""
+    lines = "".join(f"72 {700 - 20 * i} m 272 {700 - 20 * i} l S " for i in range(4))
+    lines += "".join(f"{72 + 100 * i} 700 m {72 + 100 * i} 640 l S " for i in range(3))
+    cells = "".join(
+        f"BT /F1 10 Tf {80 + 100 * c} {686 - 20 * r} Td ({1000 + r * 2 + c}) Tj ET " for r in range(3) for c in range(2)
+    )
+    title = "BT /F1 12 Tf 72 720 Td (Government information disclosure annual report 2023) Tj ET "
+    content = (lines + title + cells).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 def seeds(target: str) -> list[bytes]:
-    from tests.synth import make_report, render
+    from tests.synth import make_report, render, render_pdf
 
     reports = [make_report(seed, *layouts) for seed, layouts in enumerate([("2021", "2021"), ("2019", "2019")])]
-    if target == "pdf":
-        return [p.read_bytes() for p in sorted(CORPUS.glob("*.pdf"))]
+    if target == "pdf":  # whole small PDFs, with text and ruling lines; the real ones are cut at -max_len
+        rendered = [render_pdf(reports[0])] if shutil.which("soffice") else []
+        return [ruled_pdf(), *rendered, *(p.read_bytes() for p in sorted(CORPUS.glob("*.pdf")))]
     if target == "docx":
         return [render(r, "docx") for r in reports]
     if target == "grammar":
