@@ -61,13 +61,12 @@ def _serve(jobs: Connection, answers: Connection, memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
     while True:
         try:
-            job = jobs.recv()
+            job = jobs.recv()  # a job larger than the budget runs out of memory here already
+            if job is None:
+                return
+            answer = ("report", _read(job))
         except EOFError:
             return
-        if job is None:
-            return
-        try:
-            answer = ("report", _read(job))
         except MemoryError:
             answer = None
         if answer is None:  # over the budget: say so, and leave the pool to start a fresh worker
