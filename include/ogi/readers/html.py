@@ -161,9 +161,9 @@ class _Walker:
                 rowspan = min(_span(attributes, "rowspan"), extent[0] - r)
                 colspan = min(_span(attributes, "colspan"), extent[1])
                 places += rowspan * colspan
-                if places > max(_SPAN_PLACES, _SPAN_PLACES_PER_CELL * len(rows_and_cells)):
+                if places > (most := max(_SPAN_PLACES, _SPAN_PLACES_PER_CELL * len(rows_and_cells))):
                     raise ReadError(
-                        f"a table whose rowspan/colspan claim more than {places:,} grid places for its "
+                        f"a table whose rowspan/colspan claim more than {most:,} grid places for its "
                         f"{len(rows_and_cells):,} rows and cells: not a table of values; not read"
                     )
                 for dr in range(rowspan):
