@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from ogi.extract import extract_bytes
+from ogi.extract import extract_bytes, extract_path
 from ogi.fetch.archive import Archive
 from ogi.pipeline import curated
 from ogi.pipeline.config import PipelineConfig
@@ -19,7 +19,7 @@ from ogi.pipeline.run import run_all
 from ogi.readers import read_document
 from ogi.readers.nesting import nesting_work
 from ogi.sources import ExtractOptions, SourcesError, parse_sources
-from ogi.workers import MEMORY, TIMEOUT, Job, ReaderPool
+from ogi.workers import MEMORY, TIMEOUT, Job, ReaderPool, path_job
 
 from fuzz.targets import FINDINGS
 from tests import hostile, synth
@@ -194,3 +194,10 @@ def test_the_pipeline_quarantines_hostile_documents_with_their_bytes_and_the_run
         assert archive.get(row.sha256) == path.read_bytes()  # the raw bytes are kept
     assert quarantine.loc[(reports / "glued-digit-runs.txt").as_uri()].status == TIMEOUT
     assert list(curated.read_dataset(store, version, "reports")["source"]) == [(reports / "good.html").as_uri()]
+
+
+def test_two_workers_answer_as_this_process_would_in_the_order_of_the_files():
+    files = corpus_files()
+    with ReaderPool(ExtractOptions(), workers=2, jobs_per_worker=4) as pool:  # workers replaced along the way
+        pooled = [report.as_json() for report in pool.map(map(path_job, files))]
+    assert pooled == [extract_path(f).as_json() for f in files]
