@@ -432,9 +432,10 @@ def _align_to_grid(stream: Stream, layout: Layout, matched: list[RowMatch]) -> N
 
 
 def _row_width(stream: Stream, offset: int) -> tuple[int, int]:
-    """(cells in the table row holding `offset`, the index of the cell holding it); (0, 0) outside a table."""
+    """(cells in the table row holding `offset`, the index of the last cell of the label there: the cell holding
+    it, or the same label written again after it); (0, 0) outside a table."""
     index = stream.token_index(offset)
-    kinds = stream.kinds
+    kinds, texts = stream.kinds, stream.texts
     if kinds[index] is not CELL:
         return 0, 0
     start = end = index
@@ -442,6 +443,8 @@ def _row_width(stream: Stream, offset: int) -> tuple[int, int]:
         start -= 1
     while end < len(kinds) and kinds[end] is CELL:
         end += 1
+    while index + 1 < end and texts[index + 1] and texts[index + 1] == texts[index]:
+        index += 1
     return end - start, index - start
 
 
@@ -580,6 +583,7 @@ def header_units(stream: Stream, layout: Layout, start: int, end: int) -> dict[s
     return units
 
 
+_BLANK_ROW = re.compile(r"[\x1d\x1e]\x1f+\x1e")  # a table row whose cells are all empty
 _UNKNOWN_WORD = rf"[^\d\s。;/{re.escape(printed.DASH_CHARS)}]{{1,8}}"
 
 
@@ -625,6 +629,9 @@ def find_t4(stream: Stream, spec: Spec, start: int, apart: bool | None = None) -
     position = heading.start()
     while True:
         header_end = vocabulary.header.match(text, position).end()
+        blank_row = _BLANK_ROW.search(text, position, header_end)
+        if blank_row is not None:  # a row of empty cells is a row of blank values, never part of a header
+            header_end = vocabulary.header.match(text, position, blank_row.start() + 1).end()
         results = list(vocabulary.results.finditer(text, position, header_end))
         after_results = text[results[-1].end() : header_end] if results else ""
         if not run and len(results) == per_block and vocabulary.blocks.search(after_results):
