@@ -198,13 +198,19 @@ def _ensure_tables(store: Store) -> None:
 def _check_schema(store: Store, dataset: str, table) -> None:
     from deltalake import Schema
 
-    stored = pa.schema(table.schema().to_arrow())
-    wanted = pa.schema(Schema.from_arrow(storage_schema(dataset)).to_arrow())
-    if not stored.equals(wanted):
+    stored = {f.name: f.type for f in pa.schema(table.schema().to_arrow())}
+    wanted = {f.name: f.type for f in pa.schema(Schema.from_arrow(storage_schema(dataset)).to_arrow())}
+    if stored != wanted:
+        differences = [f"{n} {stored[n]} not in this ogi's schema" for n in stored.keys() - wanted.keys()]
+        differences += [f"{n} {wanted[n]} missing" for n in wanted.keys() - stored.keys()]
+        differences += [
+            f"{n} stored as {stored[n]}, written as {wanted[n]}"
+            for n in stored.keys() & wanted.keys()
+            if stored[n] != wanted[n]
+        ]
         raise SchemaMismatch(
-            f"{store.uri(table_key(dataset))}: stored as ({stored.to_string(show_schema_metadata=False)}), "
-            f"this ogi writes ({wanted.to_string(show_schema_metadata=False)}); a schema change is a migration "
-            "(`ogi migrate`)"
+            f"{store.uri(table_key(dataset))}: stored with another schema ({'; '.join(sorted(differences))}); "
+            "a schema change is a migration (`ogi migrate`)"
         )
 
 

@@ -52,6 +52,7 @@ def publish_lock(store: Store, run_id: str, stale_after_s: float = STALE_AFTER_S
                 f"{held.get('since')}, pid {held.get('pid')} on {held.get('host')}); run {run_id} stops without "
                 "publishing. If that publisher is dead, delete the lock file and run again."
             ) from None
+    log.info("publish lock taken by run %s", run_id)
     try:
         yield mine
     finally:

@@ -5,6 +5,8 @@ run once: the same summary, the same version."""
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 
@@ -16,6 +18,7 @@ from ogi.pipeline.parquet_io import read_frame
 from ogi.pipeline.records import FATES, RunSummary
 
 VALIDATION = ("violations", "not_assessable", "quality")
+log = logging.getLogger("ogi.publish")
 
 
 def _new_quarantine(version, quarantine: pd.DataFrame, store) -> pd.DataFrame:
@@ -77,6 +80,8 @@ def publish(config: PipelineConfig, run_id: str, staged_keys: list[str], validat
     version = curated.current(store)
     if version is not None:
         summary["duckdb"] = build_catalog(config, version)
+        log.info("DuckDB catalog built over version %d", version.number)
     summary["curated"] = store.uri(curated.CURRENT)
     store.write_json(f"runs/{run_key(run_id)}/summary.json", summary)
+    log.info("run summary written")
     return summary
