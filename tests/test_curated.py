@@ -279,3 +279,24 @@ def test_a_version_made_by_someone_else_stops_the_publisher(store):
         with pytest.raises(curated.ConcurrentPublish, match="another publisher made version 2 first"):
             publisher.commit({"t3": (t3(["a"], 2022, [2]), {"a"})})
     assert curated.current(store).number == 1
+
+
+def test_a_new_column_is_a_migration(store, monkeypatch):
+    """Schema 2 adds a column to t3: publishing stops until `ogi migrate` adds it; rows written before read it
+    as NULL, time travel to schema 1's versions still works."""
+    from ogi.pipeline import migrate as migrations
+    from ogi.pipeline import schemas
+
+    publish(store, "one", {"t3": (t3(["a"], 2022, [5]), set())})
+    monkeypatch.setitem(schemas.SCHEMAS, "t3", SCHEMAS["t3"].append(pa.field("note", pa.string())))
+    for module in (curated, migrations):
+        monkeypatch.setattr(module, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(migrations.MIGRATIONS, 1, migrations.add_new_columns)
+    with pytest.raises(curated.NeedsMigration, match="schema 1, this ogi writes schema 2; run `ogi migrate`"):
+        publish(store, "two", {"t3": (t3(["b"], 2022, [6]), set())})
+    assert migrate(store) == ["schema 1 → 2 (version 2): added t3.note"]
+    publish(store, "three", {"t3": (t3(["b"], 2022, [6]).assign(note="printed twice"), set())})
+    now = curated.read_dataset(store, curated.current(store), "t3").set_index("report_id")
+    assert now.loc["b", "note"] == "printed twice" and pd.isna(now.loc["a", "note"])
+    before = curated.read_dataset(store, curated.at(store, 1), "t3")
+    assert before["new_received"].tolist() == [5] and before["note"].isna().all()

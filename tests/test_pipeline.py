@@ -86,6 +86,31 @@ def test_curated_values_are_the_reports_values(first_run, portal):
         ), path
 
 
+def test_duckdb_views_hold_the_delta_tables_rows(first_run):
+    """Each view has the rows `deltalake` alone reads from its table at the version CURRENT.json names, and
+    counts are integers in both."""
+    from deltalake import DeltaTable
+
+    config, _ = first_run
+    store = config.store()
+    version = curated.current(store)
+    with duckdb.connect(config.data_root + "/ogi.duckdb", read_only=True) as db:
+        for dataset, table_version in version.tables.items():
+            delta = DeltaTable(store.uri(f"curated/{dataset}"), version=table_version).to_pandas()
+            view = db.sql(f"select * from {dataset}").df()
+            assert len(view) == len(delta) == version.manifest["rows"][dataset], dataset
+            key = "source" if dataset == "quarantine" else "report_id"
+            assert sorted(view[key]) == sorted(delta[key]), dataset
+        t3 = DeltaTable(store.uri("curated/t3"), version=version.tables["t3"]).to_pyarrow_table()
+        assert str(t3.schema.field("new_received").type) == "int64"
+        types = dict(db.sql("select column_name, column_type from (describe t3)").fetchall())
+        assert types["new_received"] == "BIGINT" and types["report_year"] == "INTEGER"
+        assert (
+            db.sql("select sum(new_received) from t3").fetchall()[0][0]
+            == pd.Series(t3.column("new_received").to_pylist(), dtype="Int64").sum()
+        )
+
+
 def test_quarantine_says_why(first_run):
     config, _ = first_run
     store = config.store()

@@ -91,10 +91,10 @@ def _checked(store: Store, manifest: dict) -> Version:
             f"{store.uri(CURRENT)}: the curated data is in ogi's earlier hand-made format; run `ogi migrate` "
             "to convert it to Delta tables"
         )
-    if manifest["schema"] != SCHEMA_VERSION:
+    if manifest["schema"] > SCHEMA_VERSION:
         raise NeedsMigration(
-            f"{store.uri(CURRENT)}: the curated data has schema {manifest['schema']}, this ogi writes schema "
-            f"{SCHEMA_VERSION}; run `ogi migrate`"
+            f"{store.uri(CURRENT)}: the curated data has schema {manifest['schema']}, newer than this ogi's "
+            f"{SCHEMA_VERSION}: upgrade ogi"
         )
     return Version(manifest["version"], manifest)
 
@@ -139,9 +139,13 @@ def _year_filter(years: Iterable) -> pc.Expression:
 
 
 def _in_schema(table: pa.Table, dataset: str, columns: list[str] | None) -> pa.Table:
+    """In this ogi's schema; a column added since the version was written is NULL."""
     schema = SCHEMAS[dataset]
     wanted = pa.schema([schema.field(c) for c in (columns or schema.names)])
-    return table.select(wanted.names).cast(wanted)
+    arrays = [
+        table.column(f.name) if f.name in table.column_names else pa.nulls(table.num_rows, f.type) for f in wanted
+    ]
+    return pa.Table.from_arrays(arrays, names=wanted.names).cast(wanted)
 
 
 def read_table(
@@ -151,7 +155,8 @@ def read_table(
         return _in_schema(SCHEMAS[dataset].empty_table(), dataset, columns)
     data = _table(store, dataset, version.tables[dataset]).to_pyarrow_dataset()
     selected = None if partitions is None else _year_filter(list(partitions))
-    return _in_schema(data.to_table(columns=columns, filter=selected), dataset, columns)
+    present = None if columns is None else [c for c in columns if c in data.schema.names]
+    return _in_schema(data.to_table(columns=present, filter=selected), dataset, columns)
 
 
 def read_dataset(
@@ -168,13 +173,11 @@ def parquet_files(store: Store, version: Version, dataset: str) -> dict[int | No
         return {}
     table = _table(store, dataset, version.tables[dataset])
     actions = pa.table(table.get_add_actions(flatten=True)).to_pydict()
-    uris = table.file_uris()
+    years = actions.get(f"partition.{PARTITION}", [None] * len(actions["path"]))
+    year_of = {path.rsplit("/", 1)[-1]: year for path, year in zip(actions["path"], years)}  # file names are unique
     out: dict[int | None, list[str]] = {}
-    column = f"partition.{PARTITION}"
-    years = actions.get(column, [None] * len(uris))
-    by_path = dict(zip(actions["path"], years))
-    for uri in uris:
-        year = next((y for path, y in by_path.items() if uri.endswith(path)), None)
+    for uri in table.file_uris():
+        year = year_of[uri.rsplit("/", 1)[-1]]
         out.setdefault(None if year is None else int(year), []).append(uri)
     return out
 
@@ -276,9 +279,14 @@ class Publisher:
             self.base = at(store, pointer.manifest["previous"]) if pointer.manifest["previous"] else None
             log.info("run %s already published version %d: nothing to publish again", self.run_id, pointer.number)
             return
+        if pointer is not None and pointer.manifest["schema"] != SCHEMA_VERSION:
+            raise NeedsMigration(
+                f"{store.uri(CURRENT)}: the curated data has schema {pointer.manifest['schema']}, this ogi writes "
+                f"schema {SCHEMA_VERSION}; run `ogi migrate`"
+            )
         self.base = pointer
         _ensure_tables(store)
-        named = dict(pointer.tables) if pointer else dict.fromkeys(DATASETS, 0)
+        named = {**dict.fromkeys(DATASETS, 0), **(pointer.tables if pointer else {})}
         latest = {dataset: _table(store, dataset).version() for dataset in DATASETS}
         pending_key = _version_key((pointer.number if pointer else 0) + 1)
         try:
@@ -293,21 +301,21 @@ class Publisher:
         if pending is not None:
             store.delete(pending_key)
         for dataset in DATASETS:
-            if latest[dataset] != named.get(dataset, 0):
+            if latest[dataset] != named[dataset]:
                 log.warning(
                     "%s: version %d was never made current; restoring version %d",
                     dataset,
                     latest[dataset],
-                    named.get(dataset, 0),
+                    named[dataset],
                 )
-                _table(store, dataset).restore(named.get(dataset, 0))
+                _table(store, dataset).restore(named[dataset])
 
     def commit(self, changes: dict[str, tuple[pd.DataFrame | None, set]], keep: int = KEEP_VERSIONS) -> Version:
         """`changes`: dataset → (new rows, the keys whose rows they replace). Rows are keyed by report_id
         (quarantine: by source)."""
         store, base = self.store, self.base
         number = (base.number if base else 0) + 1
-        tables = dict(base.tables) if base else dict.fromkeys(DATASETS, 0)
+        tables = {**dict.fromkeys(DATASETS, 0), **(base.tables if base else {})}  # a new dataset starts empty
         old_years = self._years_of(set().union(*(keys for _, keys in changes.values())) if changes else set())
         for dataset, (rows, replaced) in changes.items():
             years = {old_years.get(k) for k in replaced if k in old_years} if dataset in PARTITIONED else set()
@@ -369,7 +377,7 @@ def expire(store: Store, keep: int = KEEP_VERSIONS) -> list[int]:
         return []
     manifests = [store.read_json(_version_key(n)) for n in keep_numbers]
     for dataset in DATASETS:
-        needed = sorted({m["tables"][dataset] for m in manifests})
+        needed = sorted({m["tables"].get(dataset, 0) for m in manifests})
         _table(store, dataset).vacuum(
             retention_hours=0, enforce_retention_duration=False, dry_run=False, keep_versions=needed, full=True
         )

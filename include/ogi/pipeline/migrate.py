@@ -77,6 +77,41 @@ def _from_hand_made_layout(store: Store) -> str:
     )
 
 
+def add_new_columns(store: Store) -> str:
+    """The additive change, for a step of its own to use: a new dataset gets its (empty) table, a new column is
+    added to its table (NULL in rows written before). A column dropped or retyped needs a step that rewrites."""
+    from deltalake import Schema
+
+    pointer = store.read_json(curated.CURRENT)
+    curated._ensure_tables(store)
+    added, tables = [], {}
+    for dataset in SCHEMAS:
+        table = curated._table(store, dataset)
+        stored = set(pa.schema(table.schema().to_arrow()).names)
+        new = [f for f in Schema.from_arrow(storage_schema(dataset)).fields if f.name not in stored]
+        if new:
+            table.alter.add_columns(new)
+            added += [f"{dataset}.{f.name}" for f in new]
+        curated._check_schema(store, dataset, curated._table(store, dataset))
+        tables[dataset] = curated._table(store, dataset).version()
+    number = pointer["version"] + 1
+    manifest = {
+        **pointer,
+        "version": number,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_id": f"migration to schema {pointer['schema'] + 1}",
+        "previous": pointer["version"],
+        "schema": pointer["schema"] + 1,
+        "tables": tables,
+        "rows": curated._rows(store, tables),
+    }
+    store.write_bytes(f"{curated.VERSIONS}/{number:06d}.json", json.dumps(manifest, indent=1).encode("utf-8"))
+    store.write_json(curated.CURRENT, manifest, atomic=True)
+    return (
+        f"schema {pointer['schema']} → {manifest['schema']} (version {number}): added {', '.join(added) or 'nothing'}"
+    )
+
+
 MIGRATIONS: dict[int, Callable[[Store], str]] = {0: _from_hand_made_layout}
 
 
