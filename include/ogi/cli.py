@@ -50,7 +50,6 @@ def _files(paths: list[str]) -> list[Path]:
 def _validate(args: argparse.Namespace) -> int:
     import json
 
-    import pandas as pd
     import yaml
 
     from ogi.validation.validate import validate
@@ -65,14 +64,19 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"ogi validate: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
     if args.parquet:
-        reports = pd.read_parquet(Path(args.parquet) / "reports.parquet")
-        cells = pd.read_parquet(Path(args.parquet) / "cells.parquet")
+        import pyarrow.parquet as pq
+
+        from ogi.pipeline.schemas import to_frame
+
+        reports = to_frame(pq.read_table(Path(args.parquet) / "reports.parquet"))
+        cells = to_frame(pq.read_table(Path(args.parquet) / "cells.parquet"))
     else:
         from ogi.extract import extract_path
+        from ogi.pipeline.schemas import to_frame
         from ogi.tables_io import cells_table, reports_table
 
         extracted = [extract_path(file) for file in _files(args.paths)]
-        reports, cells = reports_table(extracted).to_pandas(), cells_table(extracted).to_pandas()
+        reports, cells = to_frame(reports_table(extracted)), to_frame(cells_table(extracted))
     members = yaml.safe_load(Path(args.members).read_text(encoding="utf-8")) if args.members else None
     result = validate(reports, cells, members=members, docs_dir=Path(args.docs).resolve() if args.docs else None)
     for v in result.violations.itertuples():

@@ -12,7 +12,7 @@ from ogi.fetch.archive import Archive
 from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.pipeline.parquet_io import write_frame
 from ogi.pipeline.records import FATES, Document, Fate, FetchedBatch, StageSummary
-from ogi.pipeline.schemas import SCHEMAS
+from ogi.pipeline.schemas import SCHEMAS, to_frame
 from ogi.pipeline.wide import wide
 from ogi.tables_io import cells_table, report_row, source_id
 from ogi.validation.validate import VALIDATED
@@ -80,7 +80,7 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
             quarantine_rows.append(_quarantine_row(document, "extract", report.status, report.error, run_id))
             fates.append(Fate.QUARANTINED)
     report_frame = _frame(report_rows, "reports")
-    cells = cells_table(reports).to_pandas()
+    cells = to_frame(cells_table(reports))
     staged = f"runs/{run_key(run_id)}/staging/{fetched['batch']}"
     outputs = {
         "reports": report_frame,

@@ -160,5 +160,9 @@ _NULLABLE_INTS = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
 
 
 def to_frame(table: pa.Table) -> pd.DataFrame:
-    """An Arrow table in a dataset's schema as pandas: integers stay integers (nullable), codes categorical."""
-    return table.to_pandas(types_mapper=_NULLABLE_INTS.get)
+    """An Arrow table in a dataset's schema as pandas: integers stay integers (nullable); codes are plain strings
+    there (dictionary-encoded in Arrow and Parquet, where it saves space, not in frames code edits)."""
+    decoded = pa.schema(
+        [pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in table.schema]
+    )
+    return table.cast(decoded).to_pandas(types_mapper=_NULLABLE_INTS.get)
