@@ -30,6 +30,7 @@ _GAP = rf"[\s{_QUOTES}]*"
 VALUE, _GLUED = printed.VALUE, printed.GLUED
 _DIGIT = re.compile(r"[-−]?\d")
 _CHUNK = re.compile(r"\S+")
+_SPACED = re.compile(r"\S[^\S\n\x1c-\x1f]{2,}(?=[\d\-—–/])")
 _SECTION = re.compile(r"\s*[一二三四五六七八九十]+、")  # a section's heading (四、政府信息公开行政复议…)
 _DISTINCT = 4  # a label this long is specific enough to tell that the row before it is missing
 
@@ -450,12 +451,15 @@ def _row_width(stream: Stream, offset: int) -> tuple[int, int]:
 
 def values_apart(stream: Stream, matched: list[RowMatch]) -> bool | None:
     """Whether a table prints its values apart (one a line, or spaced), not glued: True where most of its rows
-    show all their values apart, or where short lines holding one value each are as many as its rows (one cell
-    a line, empty cells dropped); None where it does not show."""
+    show all their values apart, where short lines holding one value each are as many as its rows (one cell
+    a line, empty cells dropped), or where values set apart by several spaces are; None where it does not
+    show."""
     evidence = [m for m in matched if m.pieces and len(m.row.columns) > 1]  # a row of one cell shows nothing
     apart = sum(len(m.pieces) == len(m.row.columns) for m in evidence)
     if apart * 2 > len(evidence) > 0 or _one_value_lines(stream, matched) >= len(matched) > 0:
         return True
+    if matched and len(_SPACED.findall(stream.text, matched[0].label_start, matched[-1].values_end)) >= len(matched):
+        return True  # values set apart by several spaces, as a text dump laid out in columns prints them
     return None
 
 
