@@ -159,7 +159,7 @@ def test_budget_in_the_sources_file(tmp_path):
     with pytest.raises(SourcesError) as caught:
         parse_sources("extract: {timeout_s: 0, memory_mb: 10, cpu: 1}\nagencies: []\n", tmp_path / "s.yaml")
     problems = caught.value.problems
-    assert any(":1: extract.timeout_s: must be at least 1.0" in p for p in problems)
+    assert any(":1: extract.timeout_s: must be at least 1" in p for p in problems)
     assert any(":1: extract.memory_mb: must be at least 256" in p for p in problems)
     assert any("extract: unknown key 'cpu'" in p for p in problems)
 

@@ -194,7 +194,7 @@ def test_a_row_found_by_its_misspelt_label_keeps_its_number_out_of_the_row_befor
     text = render_text(make_report(12)).replace("5.属于三类内部事务信息", "5.属于三类内部事物信息")
     stream = Stream(read_document(text.encode(), "x.txt").tokens)
     t3 = find_t3(stream, spec)
-    rows, _end = match_rows(stream, spec.layout("t3", "2021"), t3.start, len(stream.text))
+    rows, _end, _apart = match_rows(stream, spec.layout("t3", "2021"), t3.start, len(stream.text))
     found = rows["denied_internal_affairs"]
     assert stream.text[found.label_start : found.label_end] == "5.属于三类内部事物信息"
     assert len(rows["denied_third_party"].pieces) == 7

@@ -98,9 +98,12 @@ def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int
         return
     try:
         split = [(p.text, p.splittable) for p in pieces]
-        # cuts that keep the run's own identities; when none does (the report breaks them as printed),
-        # every valid cut stays a candidate
-        run.candidates = cuts(split, run.columns, _prefix_test(run, checks)) or cuts(split, run.columns)
+        # cuts that keep the run's own identities; when none does (the report breaks them as printed), every
+        # valid cut of one glued run stays a candidate. Values printed apart but too few (empty cells lost)
+        # are cut only where the identities say how: else 122 124 would read 1|2|2|1|2|4.
+        run.candidates = cuts(split, run.columns, _prefix_test(run, checks))
+        if not run.candidates and len(pieces) == 1:
+            run.candidates = cuts(split, run.columns)
     except TooManyCandidates:
         run.error = f"{label}: '{shown}' has too many ways to cut into {n} cells"
         return
@@ -285,10 +288,11 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
     report.warnings.extend(doc.notes)
 
     t3 = find_t3(stream, spec)
-    t2 = find_t2(stream, spec, t3.start if t3 else len(stream.text), spec.template_for(metadata.report_year))
+    apart = t3.values_apart if t3 else None  # 表三's many rows show best whether values are glued
+    t2 = find_t2(stream, spec, t3.start if t3 else len(stream.text), spec.template_for(metadata.report_year), apart)
     after = t3.end if t3 else (t2.end if t2 else None)
     copy = find_t3(stream, spec, t3.end) if t3 else None
-    t4 = find_t4(stream, spec, copy.end if copy else after) if after is not None else None
+    t4 = find_t4(stream, spec, copy.end if copy else after, apart) if after is not None else None
 
     if not (t2 or t3 or t4):
         return _no_tables(report, stream.text, spec)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -29,6 +30,8 @@ _GAP = rf"[\s{_QUOTES}]*"
 VALUE, _GLUED = printed.VALUE, printed.GLUED
 _DIGIT = re.compile(r"[-−]?\d")
 _CHUNK = re.compile(r"\S+")
+_SPACED = re.compile(r"\S[^\S\n\x1c-\x1f]{2,}(?=[\d\-—–/])")
+_SECTION = re.compile(r"\s*[一二三四五六七八九十]+、")  # a section's heading (四、政府信息公开行政复议…)
 _DISTINCT = 4  # a label this long is specific enough to tell that the row before it is missing
 
 
@@ -176,7 +179,7 @@ class Stream:
             elif lines_fast and kind is LINE:
                 run = _LINE_RUN.match(text, pos, end)
                 if run is not None:
-                    self._take_lines(run, pieces)
+                    self._take_lines(run, pieces, index != first and pos == token_start)
                     pos = run.end()
                     index = self.token_index(pos)
                     if pos == starts[index] + len(texts[index]):  # the run took its last line to the end
@@ -187,8 +190,8 @@ class Stream:
             lo = max(pos, token_start) - token_start
             hi = min(end, token_start + len(token_text)) - token_start
             fragment = token_text[lo:hi] if hi > lo else ""
-            if kind is TABLE_END:
-                stop = True
+            if kind is TABLE_END:  # the values go on only into a table right after (one continued on a new page)
+                stop = bool(pieces) or index + 1 >= len(kinds) or kinds[index + 1] is not CELL
             elif kind is ROW_END:
                 stop = bool(pieces)
             elif kind is CELL:
@@ -196,7 +199,8 @@ class Stream:
                     index, fragment.strip(), pieces, index == first and start > token_start, index == first
                 )
             else:
-                stopped_at = _take_line(fragment, token_start + lo, self.pages[index], pieces)
+                whole_line = index != first and lo == 0
+                stopped_at = _take_line(fragment, token_start + lo, self.pages[index], pieces, whole_line)
                 if stopped_at is not None:
                     return pieces, stopped_at
                 stop = False
@@ -213,14 +217,24 @@ class Stream:
         pieces.extend(_pieces(texts, False, pages))
         return index + len(texts)
 
-    def _take_lines(self, run: re.Match, pieces: list[Piece]) -> None:
-        if not self.paged:
-            pieces.extend(_pieces(run.group().split(), True, repeat(self._page)))
-        else:
-            offset = run.start()
-            found = list(_VALUE_IN_RUN.finditer(run.group()))
-            pages = (self.page_at(offset + m.start()) for m in found)
-            pieces.extend(_pieces((m.group() for m in found), True, pages))
+    def _take_lines(self, run: re.Match, pieces: list[Piece], starts_line: bool) -> None:
+        """Add the values of a run of free lines. A value alone on a line of its own is one cell (flattened
+        text prints a cell a line); values sharing a line with their label or with each other may be glued.
+        `starts_line`: the run begins at a line's start, not after a label on the same line."""
+        text = self.text
+        lines = run.group().split("\n")
+        ends_line = run.end() >= len(text) or text[run.end()] == "\n"
+        offset = run.start()
+        for i, line in enumerate(lines):
+            chunks = line.split()
+            whole = len(chunks) == 1 and (i > 0 or starts_line) and (i < len(lines) - 1 or ends_line)
+            if not self.paged:
+                pieces.extend(_pieces(chunks, not whole, repeat(self._page)))
+            else:
+                found = list(_VALUE_IN_RUN.finditer(line))
+                pages = (self.page_at(offset + m.start()) for m in found)
+                pieces.extend(_pieces((m.group() for m in found), not whole, pages))
+            offset += len(line) + 1
 
     def _take_cell(self, index: int, text: str, pieces: list[Piece], label_cell: bool, first: bool) -> bool:
         """Add a table cell to the run; whether the run stops before it."""
@@ -236,8 +250,14 @@ class Stream:
         return bool(pieces) or not first
 
 
-def _take_line(fragment: str, offset: int, page: int | None, pieces: list[Piece]) -> int | None:
-    """Add the values of a line of free text to the run; the offset where the run stops, if it does."""
+def _take_line(fragment: str, offset: int, page: int | None, pieces: list[Piece], whole_line: bool) -> int | None:
+    """Add the values of a line of free text to the run; the offset where the run stops, if it does. A value
+    that is a whole line by itself is one cell, never cut as glued digits."""
+    if whole_line and VALUE.fullmatch(fragment.strip()):
+        pieces.append(Piece(fragment.strip(), False, page))
+        return None
+    if whole_line and not pieces and (_DIGIT.search(fragment) or _SECTION.match(fragment)):
+        return offset  # prose or the next section before any value: the row printed none here
     for chunk_match in _CHUNK.finditer(fragment):
         chunk, chunk_start = chunk_match.group(), offset + chunk_match.start()
         if not pieces and not VALUE.fullmatch(chunk):
@@ -260,13 +280,16 @@ def _take_line(fragment: str, offset: int, page: int | None, pieces: list[Piece]
 
 
 def collapse_repeats(pieces: list[Piece], cells: int) -> list[Piece]:
-    """A row of more table cells than the template has, where a cell merged over several columns was written
-    into each of them (document converters do: `| 行政许可 | 35 | 35 | 35 |`): each run of equal cells is one,
-    when that makes the row's count exactly."""
-    if len(pieces) <= cells or any(piece.splittable or not piece.text for piece in pieces):
-        return pieces
-    collapsed = [piece for i, piece in enumerate(pieces) if i == 0 or piece.text != pieces[i - 1].text]
-    return collapsed if len(collapsed) == cells else pieces
+    """A row of more table cells than the template has, where a value merged over the row's last columns was
+    written into each of them (document converters do: `| 行政许可 | 35 | 35 | 35 |`): the row's trailing run of
+    equal values is shortened by as many cells as the row has too many."""
+    extra = len(pieces) - cells
+    if extra <= 0 or any(piece.splittable for piece in pieces) or not pieces[0].text or not pieces[-1].text:
+        return pieces  # an empty cell first is the rest of a label merged over two columns
+    run = 1
+    while run < len(pieces) and pieces[-run - 1].text == pieces[-1].text:
+        run += 1
+    return pieces[:-extra] if run > extra else pieces
 
 
 class BlankLines(NamedTuple):
@@ -322,10 +345,19 @@ class TableMatch:
     paged: bool = False  # whether the document's tokens lie on several pages (else each piece's page is the same)
     error: str | None = None  # the table is there but cannot be read, and why
     units: dict[str, str] = field(default_factory=dict)  # money column → the unit its header prints
+    values_apart: bool | None = None  # whether the table prints its values apart (`values_apart`)
 
 
-def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[dict[str, RowMatch | None], int]:
-    """Find each row's label in order; a row whose label is missing, or comes after the next row's, is None."""
+class RowsFound(NamedTuple):
+    rows: dict[str, RowMatch | None]
+    end: int
+    values_apart: bool | None  # whether the table prints its values apart (`values_apart`)
+
+
+def match_rows(stream: Stream, layout: Layout, start: int, end: int, apart: bool | None = None) -> RowsFound:
+    """Find each row's label in order; a row whose label is missing, or comes after the next row's, is None.
+    `apart`: whether the document prints values apart, as another of its tables shows, where this one does
+    not show it."""
     found: dict[str, RowMatch | None] = {}
     pos = start
     rows = layout.rows
@@ -355,10 +387,14 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[di
             unprinted.append(current)
     gaps = BlankLines.of([(m.pieces, len(m.row.columns)) for m in matched])
     for current in matched:
-        cells = len(current.row.columns)
-        current.pieces = collapse_repeats(settle_blank_lines(current.pieces, cells, gaps), cells)
-    _align_empty_cells(matched)
-    _keep_separated_values_whole(matched)
+        current.pieces = settle_blank_lines(current.pieces, len(current.row.columns), gaps)
+    _align_to_grid(stream, layout, matched)
+    for current in matched:
+        current.pieces = collapse_repeats(current.pieces, len(current.row.columns))
+    shown = values_apart(stream, matched)
+    if shown or apart:
+        for current in matched:
+            current.pieces = keep_values_whole(current.pieces, len(current.row.columns))
     # A label followed at once by the next one printed its cells empty (crawler text drops empty cells), unless
     # most labels are: then the values are printed apart from their labels, and no row is read as blank.
     if len(unprinted) * 2 < len(matched):
@@ -366,44 +402,86 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[di
             blank = Piece("", False, stream.page_at(current.label_end))
             current.pieces = [blank] * len(current.row.columns)
     last_end = matched[-1].values_end if matched else start
-    return found, last_end
+    return RowsFound(found, last_end, shown if shown is not None else apart)
 
 
-def _align_empty_cells(matched: list[RowMatch]) -> None:
-    """Rows with more table cells than values, their extra cells empty at either end: the rest of a label
-    merged over two columns (before the values) or of a value merged over several (after them), as Markdown
-    writes merged cells. Which end holds the rests is the table's habit, seen in its rows with empty cells at
-    one end only; a row with empty cells at both ends is cut at the end the habit names."""
-    before = after = 0
-    for current in matched:
-        pieces = current.pieces
-        if len(pieces) > len(current.row.columns) and all(not p.splittable for p in pieces):
-            first_empty, last_empty = not pieces[0].text, not pieces[-1].text
-            before += first_empty and not last_empty
-            after += last_empty and not first_empty
-    if before == after:
+def _align_to_grid(stream: Stream, layout: Layout, matched: list[RowMatch]) -> None:
+    """Rows of a table written as a full grid, every row as many cells wide (Markdown writes the rest of a merged
+    cell as empty cells): a row's values are in the value columns, which begin where the widest row's values
+    do, after the label columns. Empty cells before them are the rest of a label merged over two columns,
+    empty cells after a row's values the rest of a value merged over several: neither is a blank value."""
+    rows = [m for m in matched if m.pieces and all(not p.splittable and not p.optional for p in m.pieces)]
+    widths = {id(m): _row_width(stream, m.label_end) for m in rows}
+    common = Counter(w for w, _position in widths.values() if w).most_common(1)
+    if not common or common[0][1] * 5 < len(rows) * 4:  # not a full grid: its merged cells were written once
         return
-    for current in matched:
-        pieces, cells = current.pieces, len(current.row.columns)
-        if len(pieces) <= cells or any(p.splittable for p in pieces):
+    width = common[0][0]
+    label_columns = width - max(len(row.columns) for row in layout.rows)
+    for current in rows:
+        row_width, position = widths[id(current)]
+        cells = len(current.row.columns)
+        skip = label_columns - position - 1  # value columns not yet reached after the label's cell
+        pieces = current.pieces
+        if row_width != width or skip < 0 or any(p.text for p in pieces[:skip]):
             continue
-        while len(pieces) > cells and not pieces[0 if before > after else -1].text:
-            pieces = pieces[1:] if before > after else pieces[:-1]
+        pieces = pieces[skip:]
+        extra = pieces[cells:]
+        # after the values, only the rest of the last one merged over the row's last columns: empty, or written again
+        if extra and all(not p.text or p.text == pieces[cells - 1].text for p in extra):
+            pieces = pieces[:cells]
         current.pieces = pieces
 
 
-def _keep_separated_values_whole(matched: list[RowMatch]) -> None:
-    """In a table whose rows print their values apart (one a line, or spaced), a row with fewer values than
-    cells lost its empty cells: its numbers are not cut apart to fill the row, which would read 105 as 1|0|5.
-    Glued text, where a row's values run together, is what cutting is for."""
-    with_values = [m for m in matched if m.pieces]
-    evidence = [m for m in with_values if len(m.row.columns) > 1]  # a row of one cell shows nothing either way
+def _row_width(stream: Stream, offset: int) -> tuple[int, int]:
+    """(cells in the table row holding `offset`, the index of the last cell of the label there: the cell holding
+    it, or the same label written again after it); (0, 0) outside a table."""
+    index = stream.token_index(offset)
+    kinds, texts = stream.kinds, stream.texts
+    if kinds[index] is not CELL:
+        return 0, 0
+    start = end = index
+    while start > 0 and kinds[start - 1] is CELL:
+        start -= 1
+    while end < len(kinds) and kinds[end] is CELL:
+        end += 1
+    while index + 1 < end and texts[index + 1] and texts[index + 1] == texts[index]:
+        index += 1
+    return end - start, index - start
+
+
+def values_apart(stream: Stream, matched: list[RowMatch]) -> bool | None:
+    """Whether a table prints its values apart (one a line, or spaced), not glued: True where most of its rows
+    show all their values apart, where short lines holding one value each are as many as its rows (one cell
+    a line, empty cells dropped), or where values set apart by several spaces are; None where it does not
+    show."""
+    evidence = [m for m in matched if m.pieces and len(m.row.columns) > 1]  # a row of one cell shows nothing
     apart = sum(len(m.pieces) == len(m.row.columns) for m in evidence)
-    if apart * 2 <= len(evidence):
-        return
-    for current in with_values:
-        if len(current.pieces) < len(current.row.columns):
-            current.pieces = [piece._replace(splittable=False) for piece in current.pieces]
+    if apart * 2 > len(evidence) > 0 or _one_value_lines(stream, matched) >= len(matched) > 0:
+        return True
+    if matched and len(_SPACED.findall(stream.text, matched[0].label_start, matched[-1].values_end)) >= len(matched):
+        return True  # values set apart by several spaces, as a text dump laid out in columns prints them
+    return None
+
+
+def keep_values_whole(pieces: list[Piece], cells: int) -> list[Piece]:
+    """A row of a document that prints values apart, with fewer values than cells: it lost its empty cells, and
+    its numbers are not cut apart to fill it (105 read as 1|0|5). Glued text is what cutting is for."""
+    if len(pieces) >= cells:
+        return pieces
+    return [piece._replace(splittable=False) for piece in pieces]
+
+
+def _one_value_lines(stream: Stream, matched: list[RowMatch]) -> int:
+    """How many lines of the rows' values hold one value and nothing else."""
+    if not matched:
+        return 0
+    first = stream.token_index(matched[0].label_start)
+    last = stream.token_index(max(m.values_end for m in matched))
+    kinds, texts = stream.kinds, stream.texts
+    # short ones: a line of glued digits (801000081) is one row's values, not one value
+    return sum(
+        1 for i in range(first, last + 1) if kinds[i] is LINE and len(texts[i]) <= 6 and VALUE.fullmatch(texts[i])
+    )
 
 
 def _misspelt_rows(stream: Stream, layout: Layout, found: dict[str, RowMatch | None], start: int, end: int) -> None:
@@ -458,21 +536,23 @@ def find_t3(stream: Stream, spec: Spec, start: int = 0) -> TableMatch | None:
     last = stream.search(row_pattern(last_row), first.end())
     bound = last.end() if last else len(stream.text)
     layout = detect_layout(stream, table, first.start(), bound, "2019")
-    rows, end = match_rows(stream, layout, first.start(), len(stream.text))
-    return TableMatch(table, layout, first.start(), end, rows, paged=stream.paged)
+    rows, end, apart = match_rows(stream, layout, first.start(), len(stream.text))
+    return TableMatch(table, layout, first.start(), end, rows, paged=stream.paged, values_apart=apart)
 
 
-def find_t2(stream: Stream, spec: Spec, end: int, default_layout: str) -> TableMatch | None:
+def find_t2(stream: Stream, spec: Spec, end: int, default_layout: str, apart: bool | None = None) -> TableMatch | None:
     table = spec.tables["t2"]
     anchor = stream.search(words_pattern(table.anchors), 0, end)
     if anchor is None:
         return None
     layout = detect_layout(stream, table, anchor.start(), end, default_layout)
-    rows, values_end = match_rows(stream, layout, anchor.start(), end)
+    rows, values_end, apart = match_rows(stream, layout, anchor.start(), end, apart)
     if not any(rows.values()):
         return None
     units = header_units(stream, layout, anchor.start(), values_end)
-    return TableMatch(table, layout, anchor.start(), values_end, rows, paged=stream.paged, units=units)
+    return TableMatch(
+        table, layout, anchor.start(), values_end, rows, paged=stream.paged, units=units, values_apart=apart
+    )
 
 
 _UNIT_NOTE = rf"{_GAP}\(?{_GAP}(?:单位{_GAP}[:：]?{_GAP})?({'|'.join(printed.MONEY_UNITS)})"
@@ -507,6 +587,7 @@ def header_units(stream: Stream, layout: Layout, start: int, end: int) -> dict[s
     return units
 
 
+_BLANK_ROW = re.compile(r"[\x1d\x1e]\x1f+\x1e")  # a table row whose cells are all empty
 _UNKNOWN_WORD = rf"[^\d\s。;/{re.escape(printed.DASH_CHARS)}]{{1,8}}"
 
 
@@ -515,6 +596,7 @@ class T4Vocabulary(NamedTuple):
 
     anchor: re.Pattern
     header: re.Pattern
+    word: re.Pattern  # any one word of the header
     results: re.Pattern
     blocks: re.Pattern
 
@@ -528,31 +610,50 @@ def t4_vocabulary(table: Table, layout: Layout) -> T4Vocabulary:
         anchor=words_pattern((table.title, *table.anchors)),
         # known words, with a few unknown characters between two of them (a misspelt word: 行政诉情况)
         header=re.compile(rf"{_GAP}(?:{words})(?:{_GAP}[、,]?{_GAP}(?:{_UNKNOWN_WORD}{_GAP})?(?:{words}))*"),
+        word=re.compile(words),
         results=words_pattern(results),
         blocks=words_pattern(blocks),
     )
 
 
-def find_t4(stream: Stream, spec: Spec, start: int) -> TableMatch | None:
+def find_t4(stream: Stream, spec: Spec, start: int, apart: bool | None = None) -> TableMatch | None:
     """表四 after its header, in the orientation the header shows: the template's own (every block's results
-    printed across, one run of 15 values after them) or blocks as rows (the results printed once, then each
-    block's label and its values). A header printed any other way is reported, never read by a guess."""
+    printed across, one run of 15 values after them; or one table per block or two, each a header and its
+    run), or blocks as rows (the results printed once, then each block's label and its values). A header
+    printed any other way is reported, never read by a guess. `apart`: whether the document prints values
+    apart (`values_apart`)."""
     table = spec.tables["t4"]
     layout = next(iter(table.layouts.values()))
     vocabulary = t4_vocabulary(table, layout)
     heading = stream.search(vocabulary.anchor, start)
     if heading is None:
         return None
-    header_end = vocabulary.header.match(stream.text, heading.start()).end()
-    results = list(vocabulary.results.finditer(stream.text, heading.start(), header_end))
-    after_results = stream.text[results[-1].end() : header_end] if results else ""
-    if len(results) >= 3 * len(layout.columns) and not after_results.strip():  # more: merged cells written twice
-        pieces, end = stream.values(header_end, len(stream.text))
-        run = settle_blank_lines(pieces, len(layout.cells[0]))
-        return TableMatch(table, layout, heading.start(), end, {}, run=run, paged=stream.paged)
-    if len(results) == len(layout.columns) and vocabulary.blocks.search(after_results):
-        rows, end = match_rows(stream, layout, results[-1].end(), len(stream.text))
-        return TableMatch(table, layout, heading.start(), end, rows, paged=stream.paged)
+    text, per_block, cells = stream.text, len(layout.columns), len(layout.cells[0])
+    run: list[Piece] = []
+    position = heading.start()
+    while True:
+        header_end = vocabulary.header.match(text, position).end()
+        blank_row = _BLANK_ROW.search(text, position, header_end)
+        if blank_row is not None:  # a row of empty cells is a row of blank values, never part of a header
+            header_end = vocabulary.header.match(text, position, blank_row.start() + 1).end()
+        results = list(vocabulary.results.finditer(text, position, header_end))
+        after_results = text[results[-1].end() : header_end] if results else ""
+        if not run and len(results) == per_block and vocabulary.blocks.search(after_results):
+            rows, end, _apart = match_rows(stream, layout, results[-1].end(), len(text), apart)
+            return TableMatch(table, layout, heading.start(), end, rows, paged=stream.paged)
+        if not results or len(results) % per_block or after_results.strip():
+            break
+        expected = min(len(results), cells - len(run))  # more results: merged header cells written twice
+        pieces, end = stream.values(header_end, len(text))
+        pieces = settle_blank_lines(pieces, expected)
+        if expected < cells and len(pieces) != expected:  # a header for some blocks, and not their values
+            break
+        run += keep_values_whole(pieces, expected) if apart else pieces
+        following = stream.search(vocabulary.word, end)
+        if len(run) >= cells or not pieces or following is None or text[end : following.start()].strip():
+            return TableMatch(table, layout, heading.start(), end, {}, run=run, paged=stream.paged)
+        position = following.start()  # the next block's table: its header, then its values
+    header_end = vocabulary.header.match(text, position).end()
     printed = " ".join(stream.text[heading.start() : header_end].split()) or stream.text[heading.start() :][:20]
     return TableMatch(
         table,

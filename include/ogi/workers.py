@@ -27,6 +27,7 @@ from ogi.extract import Report
 from ogi.sources import ExtractOptions
 
 TIMEOUT, MEMORY = "timeout", "memory"  # statuses of a document over its budget
+_START_S = 120  # for a worker process to import the readers
 _PIPE_ROOM = 48 * 1024  # a job this small waits in the pipe's buffer (64 KiB on Linux) without blocking its sender
 
 
@@ -59,6 +60,7 @@ def _serve(jobs: Connection, answers: Connection, memory_bytes: int) -> None:
 
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+    answers.send(("ready", None))
     while True:
         try:
             job = jobs.recv()  # a job larger than the budget runs out of memory here already
@@ -92,6 +94,16 @@ class _Worker:
         os.close(answer_write)
         self.jobs = Connection(job_write, readable=False)
         self.answers = Connection(answer_read, writable=False)
+        # A document's time starts when a worker can read it, not while Python starts and imports the readers.
+        try:
+            ready = self.answers.poll(_START_S) and self.answers.recv() == ("ready", None)
+        except EOFError:  # it exited at once
+            ready = False
+        if not ready:
+            self.kill()
+            raise RuntimeError(
+                f"a reader process did not start within {_START_S} s (exit status {self.process.poll()})"
+            )
         self.sent: deque[tuple[int, Job]] = deque()
         self.answered = 0
         self.deadline = 0.0  # of the job it is reading

@@ -11,51 +11,30 @@ from ogi.extract import Report
 from ogi.fetch.archive import Archive
 from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.pipeline.parquet_io import write_frame
-from ogi.pipeline.schemas import SCHEMAS
+from ogi.pipeline.records import FATES, Document, Fate, FetchedBatch, StageSummary
+from ogi.pipeline.schemas import SCHEMAS, to_frame
 from ogi.pipeline.wide import wide
 from ogi.sources import ExtractOptions
-from ogi.tables_io import cells_table, report_id, source_id
+from ogi.tables_io import cells_table, report_row, source_id
 from ogi.validation.validate import VALIDATED
 from ogi.workers import MEMORY, TIMEOUT, Job, ReaderPool
 
-# What became of a document in this run (the run summary counts these).
-EXTRACTED, QUARANTINED, CONTAINER, UNCHANGED, OUT_OF_SCOPE = (
-    "extracted",
-    "quarantined",
-    "container",
-    "unchanged",
-    "out_of_scope",
-)
 
-
-def _report_row(report: Report, document: dict, run_id: str) -> dict:
+def _report_row(report: Report, document: Document, run_id: str) -> dict:
     agency = document["agency"]
-    return {
-        "report_id": report_id(report),
-        "report_year": report.metadata.report_year,
-        "source": report.source,
-        "sha256": document["sha256"],
-        "content_type": document["content_type"],
-        "run_id": run_id,
-        "status": report.status,
-        "error": report.error,
-        "format": report.format,
-        "pages": report.pages,
-        "agency": agency["name"],
-        "agency_printed": report.metadata.agency,
-        "region": agency["region"],
-        "level": agency["level"],
-        "parent": agency["parent"],
-        "published": report.metadata.published,
-        "t2_layout": report.layouts.get("t2"),
-        "t3_layout": report.layouts.get("t3"),
-        "warnings": report.warnings,
-        "stated": [s.as_json() for s in report.stated],
-        "quality": None,
-    }
+    return report_row(
+        report,
+        sha256=document["sha256"],
+        content_type=document["content_type"],
+        run_id=run_id,
+        agency=agency["name"],
+        region=agency["region"],
+        level=agency["level"],
+        parent=agency["parent"],
+    )
 
 
-def _quarantine_row(document: dict, stage: str, status: str, reason: str | None, run_id: str) -> dict:
+def _quarantine_row(document: Document, stage: str, status: str, reason: str | None, run_id: str) -> dict:
     return {
         "source": document["source"],
         "report_id": source_id(document["source"]),
@@ -77,10 +56,10 @@ def _frame(rows: list[dict], dataset: str) -> pd.DataFrame:
 def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
     store = config.store()
     archive = Archive(store)
-    fetched = store.read_json(fetched_key)
+    fetched: FetchedBatch = store.read_json(fetched_key)
     run_id, year = fetched["run_id"], fetched["year"]
     reports: list[Report] = []
-    report_rows, quarantine_rows, fates = [], [], []
+    report_rows, quarantine_rows, fates = [], [], []  # one fate per document
     to_read = [d for d in fetched["documents"] if d["sha256"] is not None and d["process"]]
     jobs = (Job(d["source"], data=archive.get(d["sha256"]), content_type=d["content_type"]) for d in to_read)
     # Each document read in a worker process under the run's budget: one that hangs or swells is stopped there.
@@ -89,27 +68,26 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
     for document in fetched["documents"]:
         if document["sha256"] is None:
             quarantine_rows.append(_quarantine_row(document, "fetch", document["outcome"], document["reason"], run_id))
-            fates.append(QUARANTINED)
+            fates.append(Fate.QUARANTINED)
             continue
         if not document["process"]:
-            fates.append(UNCHANGED)
+            fates.append(Fate.UNCHANGED)
             continue
         report = read[id(document)]
         if report.status in VALIDATED:
             if year is not None and report.metadata.report_year not in (None, year):
-                fates.append(OUT_OF_SCOPE)
+                fates.append(Fate.OUT_OF_SCOPE)
                 continue
             reports.append(report)
             report_rows.append(_report_row(report, document, run_id))
-            fates.append(EXTRACTED)
+            fates.append(Fate.EXTRACTED)
         elif document["attachments"] and report.status not in (TIMEOUT, MEMORY):
-            fates.append(CONTAINER)  # a page that links its report as attachments; those are documents too
+            fates.append(Fate.CONTAINER)  # a page that links its report as attachments; those are documents too
         else:
             quarantine_rows.append(_quarantine_row(document, "extract", report.status, report.error, run_id))
-            fates.append(QUARANTINED)
+            fates.append(Fate.QUARANTINED)
     report_frame = _frame(report_rows, "reports")
-    cells = cells_table(reports).to_pandas()
-    cells = cells.merge(report_frame[["report_id", "report_year"]], on="report_id", how="left")
+    cells = to_frame(cells_table(reports))
     staged = f"runs/{run_key(run_id)}/staging/{fetched['batch']}"
     outputs = {
         "reports": report_frame,
@@ -121,6 +99,6 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
     }
     for name, frame in outputs.items():
         write_frame(store, f"{staged}/{name}.parquet", frame, name)
-    counts = {fate: fates.count(fate) for fate in (EXTRACTED, QUARANTINED, CONTAINER, UNCHANGED, OUT_OF_SCOPE)}
-    store.write_json(f"{staged}/summary.json", {"documents": len(fetched["documents"]), **counts})
+    summary: StageSummary = {"documents": len(fetched["documents"]), **{fate: fates.count(fate) for fate in FATES}}
+    store.write_json(f"{staged}/summary.json", summary)
     return staged

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import asdict
 from urllib.parse import urlsplit
 
 from ogi.fetch.archive import Archive
@@ -69,8 +68,8 @@ def discover(config: PipelineConfig, run_id: str, agencies: list[str] | None = N
                 "batch": f"{number:04d}",
                 "year": year,
                 "items": batch,
-                "fetch": asdict(sources.fetch),
-                "extract": asdict(sources.extract),
+                "fetch": sources.fetch.model_dump(),
+                "extract": sources.extract.model_dump(),
             },
         )
         keys.append(batch_key)

@@ -1,4 +1,5 @@
-"""Plain text: flattened page text (one cell per line), crawler text (cells glued), and Markdown as document
+"""Plain text: flattened page text (one cell per line, or a row per line with cells apart by tabs), crawler text
+(cells glued), and Markdown as document
 converters write it (Docling, MinerU, markitdown, pandoc): pipe tables, grid tables whose rows span several
 lines, HTML tables inside the Markdown, and their markup in cells (<br>, emphasis, escapes)."""
 
@@ -67,6 +68,10 @@ def _lines(text: str, kinds: list[TokenKind], texts: list[str]) -> None:
             in_table = True
             if not _PIPE_RULE.match(line):
                 (grid_row.append if in_grid else add_row)(_cells(line))
+            continue
+        if "\t" in line.strip():  # a table's row as a browser copies it (innerText): cells apart by tabs
+            in_table = True
+            add_row([cell.strip() for cell in line.strip("\r\n").split("\t")])
             continue
         add_grid_row()
         if in_table:
