@@ -19,13 +19,11 @@ from operator import add, is_
 from typing import NamedTuple
 
 from ogi import fuzzy, printed
+from ogi.normalize import QUOTES
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Tokens
 from ogi.template import Layout, Row, Spec, Table
 
-# Between two characters of a label: spaces, breaks (\s covers \x1c-\x1f in Python, so cell, row and table ends too)
-# and quotation marks, which reports print in every style around 三安全一稳定 or leave out.
-_QUOTES = "\"'“”‘’「」『』"
-_GAP = rf"[\s{_QUOTES}]*"
+_GAP = r"\s*"  # \s covers \x1c-\x1f in Python, so cell, row and table breaks too
 
 VALUE, _GLUED = printed.VALUE, printed.GLUED
 _DIGIT = re.compile(r"[-−]?\d")
@@ -36,11 +34,11 @@ _DISTINCT = 4  # a label this long is specific enough to tell that the row befor
 
 
 def tolerant(text: str) -> str:
-    """A regex for `text` that allows breaks and quotation marks between any two characters and reads 、 . ,
-    alike."""
+    """A regex for `text` that allows breaks between any two characters and reads 、 . , alike. Quotation marks
+    are left out: normalised text has none (`normalize.QUOTES`)."""
     parts = []
     for ch in text:
-        if ch.isspace() or ch in _QUOTES:
+        if ch.isspace() or ch in QUOTES:
             continue
         parts.append("[.、,]" if ch in ".、," else re.escape(ch))
     return _GAP.join(parts)
