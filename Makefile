@@ -85,6 +85,7 @@ bench: setup
 	$(PY) -m bench.validation
 	$(PY) -m bench.pipeline
 	$(PY) -m bench.variety
+	$(PY) -m bench.quality_views
 	$(PY) -m bench.report
 
 clean:

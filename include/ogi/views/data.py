@@ -4,6 +4,7 @@ root. Read-only. Queries filter, aggregate and page in DuckDB, so a page view ne
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -11,6 +12,7 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 
 from ogi.fetch.archive import Archive
 from ogi.pipeline import catalog
@@ -443,10 +445,9 @@ class QualityData:
         """The members whose sum `agency`'s report must equal (rule H1), as the sources file configures them;
         None when the sources do not mark it as consolidating (or cannot be read here)."""
         try:
-            members = load_sources(self.config.sources).members()
+            return _members(str(self.config.sources), os.stat(self.config.sources).st_mtime_ns).get(agency)
         except (OSError, ValueError):
             return None
-        return members.get(agency)
 
     # --- raw files -----------------------------------------------------------------------------------------
     def raw(self, sha256: str) -> bytes | None:
@@ -461,6 +462,12 @@ class QualityData:
         """The format the pipeline read the archived file as (pdf, html, text, …), if it read it."""
         rows = self._query("SELECT format FROM reports WHERE sha256 = ? LIMIT 1", [sha256])
         return rows[0]["format"] if rows else None
+
+
+@functools.lru_cache(maxsize=4)
+def _members(path: str, modified: int) -> dict[str, list[str]]:
+    """The sources file's consolidation members, read once per version of the file."""
+    return load_sources(Path(path)).members()
 
 
 def _grouped_by(grouping: int, column: str) -> bool:

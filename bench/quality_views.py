@@ -1,0 +1,107 @@
+"""Page views of the quality pages (数据质量 / Report quality) over 10,000 curated reports.
+
+The curated data is built the way the nightly DAG builds it: synthetic reports written as files
+(`bench.pipeline.write_corpus`, one in fifty with a broken identity) and run through the pipeline's steps.
+Each page is then rendered the way the plugin renders it (`ogi.views.pages.Site`, the work of a request minus
+HTTP and the token check), in interleaved rounds so a slow spell of the machine falls on every page alike.
+
+Writes bench/results/quality_views.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = int(os.environ.get("OGI_BENCH_VIEW_REPORTS", 10_000))
+ROUNDS = int(os.environ.get("OGI_BENCH_VIEW_ROUNDS", 15))
+TARGET_MS = 300
+
+
+def build(directory: Path):
+    from ogi.pipeline.config import PipelineConfig
+    from ogi.pipeline.run import run_all
+
+    from bench.pipeline import write_corpus
+
+    sources = write_corpus(directory, REPORTS)
+    config = PipelineConfig(str(directory / "data"), sources, batch_size=500, max_batches=32)
+    start = time.perf_counter()
+    summary = run_all(config, "manual__2026-01-01T02:00:00+00:00")
+    return config, summary, time.perf_counter() - start
+
+
+def pages(site, data) -> dict:
+    """One callable per page a reader opens, with real ids from the data."""
+    from ogi.views.data import Filters
+
+    worst = data.reports(Filters(), 1).rows[0]
+    some = data.reports(Filters(quality="pass"), 1).rows[0]
+    middle = max(1, data.reports(Filters(), 1).pages // 2)
+    return {
+        "overview": lambda: site.overview(Filters()),
+        "overview, filtered by year and rule": lambda: site.overview(Filters(year=2023, rule="I1")),
+        "reports, page 1": lambda: site.reports(Filters(), 1),
+        f"reports, page {middle}": lambda: site.reports(Filters(), middle),
+        "reports, filtered by rule": lambda: site.reports(Filters(rule="I3"), 1),
+        "reports, agency name search": lambda: site.reports(Filters(agency="第12"), 1),
+        "agencies, page 1": lambda: site.agencies(Filters(), 1),
+        "report with violations": lambda: site.report(worst["report_id"]),
+        "report that passes": lambda: site.report(some["report_id"]),
+        "agency (four years)": lambda: site.agency(worst["agency"], worst["region"]),
+        "quarantine": lambda: site.quarantine(None, None, 1),
+    }
+
+
+def main() -> None:
+    from ogi.views.data import Filters, QualityData
+    from ogi.views.pages import Site
+
+    with tempfile.TemporaryDirectory() as directory:
+        config, summary, build_seconds = build(Path(directory))
+        data = QualityData(config)
+        site = Site(data)
+        views = pages(site, data)
+        cold = {}
+        for name, view in views.items():  # the first view of each page after the catalog was opened
+            start = time.perf_counter()
+            assert view(), name
+            cold[name] = (time.perf_counter() - start) * 1000
+        times: dict[str, list[float]] = {name: [] for name in views}
+        for _ in range(ROUNDS):
+            for name, view in views.items():
+                start = time.perf_counter()
+                view()
+                times[name].append((time.perf_counter() - start) * 1000)
+        curated = data.totals(Filters())["reports"]
+    results = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "reports_curated": curated,
+        "violations": summary["violations"],
+        "build_seconds": round(build_seconds, 1),
+        "rounds": ROUNDS,
+        "target_ms": TARGET_MS,
+        "pages": {
+            name: {
+                "median_ms": round(statistics.median(values), 1),
+                "max_ms": round(max(values), 1),
+                "first_ms": round(cold[name], 1),
+            }
+            for name, values in times.items()
+        },
+    }
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "quality_views.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    print(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
