@@ -73,6 +73,7 @@ def main() -> None:
             start = time.perf_counter()
             assert view(), name
             cold[name] = (time.perf_counter() - start) * 1000
+        load_before = os.getloadavg()[0]  # other work on this shared machine, before and after the rounds
         times: dict[str, list[float]] = {name: [] for name in views}
         for _ in range(ROUNDS):
             for name, view in views.items():
@@ -87,6 +88,7 @@ def main() -> None:
         "violations": summary["violations"],
         "build_seconds": round(build_seconds, 1),
         "rounds": ROUNDS,
+        "load_average_1min": [round(x, 1) for x in (load_before, os.getloadavg()[0])],
         "target_ms": TARGET_MS,
         "pages": {
             name: {

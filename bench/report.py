@@ -166,7 +166,10 @@ def quality_views_lines(results: dict) -> list[str]:
         f"Machine: {results['machine']}. Date: {results['date']}. {results['reports_curated']:,} curated reports "
         f"built by the pipeline in {results['build_seconds']} s (one in fifty with a broken identity); each page "
         f"rendered as the plugin renders it (`ogi.views.pages.Site`: queries, page model, HTML; no HTTP), "
-        f"{results['rounds']} interleaved rounds after a first view.",
+        f"{results['rounds']} interleaved rounds after a first view. The machine's 1-minute load average before and "
+        f"after the rounds: {' and '.join(map(str, results.get('load_average_1min', [])))} (2 cores). At about a "
+        "third of a page's time is Python's cyclic garbage collector, which the machine's load slows as much as "
+        "the queries.",
         "",
         "| page | median ms | slowest ms | first view ms |",
         "|---|---|---|---|",

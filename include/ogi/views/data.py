@@ -258,6 +258,10 @@ class QualityData:
         where, params = filters.where()
         total = self._scalar(f"SELECT count(*) FROM reports r WHERE {where}", params) or 0
         page = max(1, min(page, math.ceil(total / size) or 1))
+        return Page(self._report_rows(where, params, size, (page - 1) * size), total, page, size)
+
+    def _report_rows(self, where: str, params: list, limit: int, offset: int) -> list[dict]:
+        """A page of reports as the lists show them, worst first, with the rules each breaks."""
         rows = self._query(
             f"""
             SELECT r.report_id, r.agency, r.region, r.level, r.report_year, r.format, r.quality,
@@ -267,32 +271,18 @@ class QualityData:
             WHERE {where}
             ORDER BY {_QUALITY_RANK}, errors DESC, warnings DESC, r.agency, r.report_year DESC, r.report_id
             LIMIT ? OFFSET ?""",
-            [*params, size, (page - 1) * size],
+            [*params, limit, offset],
         )
         rules = self._rules_of([r["report_id"] for r in rows])
         for row in rows:
             row["rules"] = rules.get(row["report_id"], [])
-        return Page(rows, total, page, size)
+        return rows
 
     def run_reports(self, run_id: str, limit: int) -> Page:
         """Reports a run read that break a rule or could not be fully checked, worst first."""
         where = "r.run_id = ? AND r.quality IN ('fail', 'warn', 'incomplete')"
         total = self._scalar(f"SELECT count(*) FROM reports r WHERE {where}", [run_id]) or 0
-        rows = self._query(
-            f"""
-            SELECT r.report_id, r.agency, r.region, r.level, r.report_year, r.format, r.quality,
-                   coalesce(q.errors, 0) AS errors, coalesce(q.warnings, 0) AS warnings,
-                   coalesce(q.not_assessable, 0) AS not_assessable
-            FROM reports r LEFT JOIN quality q USING (report_id)
-            WHERE {where}
-            ORDER BY {_QUALITY_RANK}, errors DESC, warnings DESC, r.agency, r.report_year DESC, r.report_id
-            LIMIT ?""",
-            [run_id, limit],
-        )
-        rules = self._rules_of([r["report_id"] for r in rows])
-        for row in rows:
-            row["rules"] = rules.get(row["report_id"], [])
-        return Page(rows, total, 1, max(1, limit))
+        return Page(self._report_rows(where, [run_id], limit, 0), total, 1, max(1, limit))
 
     def run_quarantine(self, run_id: str) -> list[dict]:
         return self._query(

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ogi.cells import ABSENT, AMBIGUOUS, NUMBER, ZERO_LIKE
-from ogi.template import Column, Layout
+from ogi.template import Layout
 from ogi.views.labels import CellName, Label, Labels, RowLabel, parse_cell_name
 
 TABLES = ("t2", "t3", "t4")
@@ -176,7 +176,7 @@ class ReportView:
         return list(out.values())
 
 
-def _cell_view(cell: dict | None, column: Column) -> CellView:
+def _cell_view(cell: dict | None) -> CellView:
     if cell is None:
         return CellView("missing", "")
     kind, raw = cell["kind"], cell["raw"]
@@ -207,7 +207,7 @@ def _blocks(layout: Layout, labels: Labels, cells: dict[tuple[str, str], dict]) 
         block = blocks[-1]
         views = []
         for code, _, _ in block.columns:
-            views.append(_cell_view(cells.get((row.code, code)), layout.columns[code]) if code in columns else None)
+            views.append(_cell_view(cells.get((row.code, code))) if code in columns else None)
         section = Label(row.group, row.group_en) if row.group else None
         pages = sorted({v.page for v in views if v is not None and v.page is not None})
         block.rows.append(RowView(row_labels[row.code], views, section, pages))
