@@ -235,3 +235,37 @@ def test_nothing_a_report_contains_is_rendered_unescaped(tmp_path):
         assert not parsed.css("script") and not parsed.css("img")
         assert not [n for n in parsed.css("*") if any(a.startswith("on") for a in n.attributes)]
     assert "&lt;script&gt;" in pages[3]
+
+
+def test_agency_page_compares_a_consolidated_report_with_its_members(tmp_path):
+    """A 市 report configured as consolidating two 局 whose reports do not add up to it: H1 breaks, shown per year."""
+    (tmp_path / "reports").mkdir()
+    texts = {
+        "city.txt": synth.make_report(1, agency="某市人民政府", year=2023),
+        "a.txt": synth.make_report(1, agency="某市甲局", year=2023),  # the same figures as the city's
+        "b.txt": synth.make_report(2, agency="某市乙局", year=2023),
+    }
+    for name, report in texts.items():
+        (tmp_path / "reports" / name).write_bytes(synth.render(report, "text"))
+    (tmp_path / "sources.yaml").write_text(
+        textwrap.dedent("""\
+        local_roots: [reports]
+        agencies:
+          - {name: 某市人民政府, region: 某省某市, level: city, consolidates: true, paths: [reports/city.txt]}
+          - {name: 某市甲局, region: 某省某市, level: department, parent: 某市人民政府, paths: [reports/a.txt]}
+          - {name: 某市乙局, region: 某省某市, level: department, parent: 某市人民政府, paths: [reports/b.txt]}
+        """),
+        encoding="utf-8",
+    )
+    config = PipelineConfig(str(tmp_path / "data"), tmp_path / "sources.yaml")
+    assert run_all(config, "h1")["extracted"] == 3
+    site = Site(QualityData(config))
+    page = LexborHTMLParser(site.agency("某市人民政府", None))
+    row = page.css("table.list")[-1].css_first("tbody tr")
+    cells = [td.text(deep=True).strip() for td in row.css("td")]
+    a, b = (texts[n].values["t3"]["new_received"]["total"] for n in ("a.txt", "b.txt"))
+    assert cells[0] == "2023" and "某市甲局" in cells[1] and "某市乙局" in cells[1]
+    assert (cells[2], cells[3]) == (str(a), str(a + b))
+    assert "不成立" in cells[4] and "表三" in cells[4]
+    member = LexborHTMLParser(site.agency("某市甲局", None))
+    assert "某市人民政府" in member.css_first("p.meta + p.meta").text()

@@ -149,7 +149,7 @@ def build(data, labels: Labels, name: str, region: str | None) -> AgencyView | N
             )
 
     members = data.members(name)
-    configured = data.consolidation_members(name)
+    configured = data.consolidation_members(name) if members else None
     consolidation = []
     if members or configured:
         member_totals = {

@@ -14,10 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+import yaml
+
 from ogi.fetch.archive import Archive
 from ogi.pipeline import catalog
 from ogi.pipeline.config import PipelineConfig
-from ogi.sources import load_sources
+from ogi.sources import Agency, Sources
 from ogi.template import load_spec
 from ogi.views.labels import QUALITY_ORDER
 
@@ -436,7 +438,7 @@ class QualityData:
         None when the sources do not mark it as consolidating (or cannot be read here)."""
         try:
             return _members(str(self.config.sources), os.stat(self.config.sources).st_mtime_ns).get(agency)
-        except (OSError, ValueError):
+        except (OSError, ValueError, yaml.YAMLError):
             return None
 
     # --- raw files -----------------------------------------------------------------------------------------
@@ -456,8 +458,16 @@ class QualityData:
 
 @functools.lru_cache(maxsize=4)
 def _members(path: str, modified: int) -> dict[str, list[str]]:
-    """The sources file's consolidation members, read once per version of the file."""
-    return load_sources(Path(path)).members()
+    """The sources file's consolidation members, read once per version of the file. Only the names, parents and
+    `consolidates` flags are read: validating a sources file of thousands of agencies (`load_sources`) takes
+    seconds, and the pipeline has validated it already."""
+    raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    agencies = tuple(
+        Agency(name=str(a["name"]), parent=a.get("parent"), consolidates=bool(a.get("consolidates", False)))
+        for a in (raw or {}).get("agencies") or ()
+        if isinstance(a, dict) and a.get("name")
+    )
+    return Sources(Path(path), agencies).members()
 
 
 def _grouped_by(grouping: int, column: str) -> bool:
