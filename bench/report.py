@@ -167,9 +167,9 @@ def quality_views_lines(results: dict) -> list[str]:
         f"built by the pipeline in {results['build_seconds']} s (one in fifty with a broken identity); each page "
         f"rendered as the plugin renders it (`ogi.views.pages.Site`: queries, page model, HTML; no HTTP), "
         f"{results['rounds']} interleaved rounds after a first view. The machine's 1-minute load average before and "
-        f"after the rounds: {' and '.join(map(str, results.get('load_average_1min', [])))} (2 cores). At about a "
-        "third of a page's time is Python's cyclic garbage collector, which the machine's load slows as much as "
-        "the queries.",
+        f"after the rounds: {' and '.join(map(str, results.get('load_average_1min', [])))} (2 cores). The slowest "
+        "views are those during which Python's cyclic garbage collector ran a full collection (measured apart: "
+        "with the collector off, the overview took about a quarter of the time).",
         "",
         "| page | median ms | slowest ms | first view ms |",
         "|---|---|---|---|",
@@ -214,10 +214,11 @@ def targets_lines(loaded: dict) -> list[str]:
     q = loaded.get("quality_views")
     if q:
         slowest = max(r["median_ms"] for r in q["pages"].values())
+        worst = max(r["max_ms"] for r in q["pages"].values())
         rows.append(
             (
                 f"a quality page view < {q['target_ms']} ms with {q['reports_curated']:,} reports curated (issue 15)",
-                f"slowest page {slowest} ms (median)",
+                f"slowest page {slowest} ms (median), {worst} ms at worst",
                 slowest < q["target_ms"],
             )
         )
