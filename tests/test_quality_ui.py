@@ -98,6 +98,25 @@ def airflow_ui(sample_run, tmp_path_factory):
         log.close()
 
 
+def test_loading_the_plugin_imports_nothing_heavy(tmp_path):
+    """The scheduler and every task load plugins: the app, FastAPI's security and the views wait for the API server."""
+    code = (
+        "import json, runpy, sys; runpy.run_path(sys.argv[1]); "
+        "print(json.dumps([m for m in ('ogi.views.pages', 'duckdb', 'pandas', "
+        "'airflow.api_fastapi.core_api.security') if m in sys.modules]))"
+    )
+    env = {**os.environ, "AIRFLOW_HOME": str(tmp_path), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "plugins" / "ogi_quality.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
 def token(base: str) -> str:
     answer = httpx.post(f"{base}/auth/token", json={"username": "admin", "password": PASSWORD}, timeout=30)
     assert answer.status_code in (200, 201), answer.text
