@@ -2,8 +2,8 @@
 
 The curated data is built the way the nightly DAG builds it: synthetic reports written as files
 (`bench.pipeline.write_corpus`, one in fifty with a broken identity) and run through the pipeline's steps.
-Each page is then rendered the way the plugin renders it (`ogi.views.pages.Site`, the work of a request minus
-HTTP and the token check), in interleaved rounds so a slow spell of the machine falls on every page alike.
+Each page is then rendered the way the plugin renders it (a connection to the catalog opened and closed, and
+`ogi.views.pages.Site`: the work of a request minus HTTP and the token check), in interleaved rounds so a slow spell of the machine falls on every page alike.
 
 Writes bench/results/quality_views.json.
 """
@@ -37,37 +37,45 @@ def build(directory: Path):
     return config, summary, time.perf_counter() - start
 
 
-def pages(site, data) -> dict:
-    """One callable per page a reader opens, with real ids from the data."""
-    from ogi.views.data import Filters
+def pages(config) -> dict:
+    """One callable per page a reader opens, with real ids from the data; each opens and closes its own
+    connection to the catalog, as the plugin does per request."""
+    from ogi.views.data import Filters, QualityData
+    from ogi.views.pages import Site
 
-    worst = data.reports(Filters(), 1).rows[0]
-    some = data.reports(Filters(quality="pass"), 1).rows[0]
-    middle = max(1, data.reports(Filters(), 1).pages // 2)
+    with QualityData(config) as data:
+        worst = data.reports(Filters(), 1).rows[0]
+        some = data.reports(Filters(quality="pass"), 1).rows[0]
+        middle = max(1, data.reports(Filters(), 1).pages // 2)
+
+    def view(render):
+        def run():
+            with QualityData(config) as data:
+                return render(Site(data))
+
+        return run
+
     return {
-        "overview": lambda: site.overview(Filters()),
-        "overview, filtered by year and rule": lambda: site.overview(Filters(year=2023, rule="I1")),
-        "reports, page 1": lambda: site.reports(Filters(), 1),
-        f"reports, page {middle}": lambda: site.reports(Filters(), middle),
-        "reports, filtered by rule": lambda: site.reports(Filters(rule="I3"), 1),
-        "reports, agency name search": lambda: site.reports(Filters(agency="第12"), 1),
-        "agencies, page 1": lambda: site.agencies(Filters(), 1),
-        "report with violations": lambda: site.report(worst["report_id"]),
-        "report that passes": lambda: site.report(some["report_id"]),
-        "agency (four years)": lambda: site.agency(worst["agency"], worst["region"]),
-        "quarantine": lambda: site.quarantine(None, None, 1),
+        "overview": view(lambda site: site.overview(Filters())),
+        "overview, filtered by year and rule": view(lambda site: site.overview(Filters(year=2023, rule="I1"))),
+        "reports, page 1": view(lambda site: site.reports(Filters(), 1)),
+        f"reports, page {middle}": view(lambda site: site.reports(Filters(), middle)),
+        "reports, filtered by rule": view(lambda site: site.reports(Filters(rule="I3"), 1)),
+        "reports, agency name search": view(lambda site: site.reports(Filters(agency="第12"), 1)),
+        "agencies, page 1": view(lambda site: site.agencies(Filters(), 1)),
+        "report with violations": view(lambda site: site.report(worst["report_id"])),
+        "report that passes": view(lambda site: site.report(some["report_id"])),
+        "agency (four years)": view(lambda site: site.agency(worst["agency"], worst["region"])),
+        "quarantine": view(lambda site: site.quarantine(None, None, 1)),
     }
 
 
 def main() -> None:
     from ogi.views.data import Filters, QualityData
-    from ogi.views.pages import Site
 
     with tempfile.TemporaryDirectory() as directory:
         config, summary, build_seconds = build(Path(directory))
-        data = QualityData(config)
-        site = Site(data)
-        views = pages(site, data)
+        views = pages(config)
         cold = {}
         for name, view in views.items():  # the first view of each page after the catalog was opened
             start = time.perf_counter()
@@ -80,7 +88,8 @@ def main() -> None:
                 start = time.perf_counter()
                 view()
                 times[name].append((time.perf_counter() - start) * 1000)
-        curated = data.totals(Filters())["reports"]
+        with QualityData(config) as data:
+            curated = data.totals(Filters())["reports"]
     results = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "date": time.strftime("%Y-%m-%d"),

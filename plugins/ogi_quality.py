@@ -62,18 +62,17 @@ def create_app():
         openapi_url=None,
     )
 
-    @cache
-    def _site():
+    def _page(render) -> HTMLResponse:
+        """`render(site)` over a connection of this request's own (closed after it: see QualityData)."""
         from ogi.views.data import QualityData
+        from ogi.views.labels import Label
         from ogi.views.pages import Site
 
-        return Site(QualityData())
-
-    def _page(html: str | None, status: int = 200) -> HTMLResponse:
-        if html is None:
-            from ogi.views.labels import Label
-
-            html, status = _site().message(Label("未找到", "Not found"), "没有这一页 · there is no such page"), 404
+        with QualityData() as data:
+            site = Site(data)
+            html, status = render(site), 200
+            if html is None:
+                html, status = site.message(Label("未找到", "Not found"), "没有这一页 · there is no such page"), 404
         return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
     def _filters(request: Request):
@@ -98,38 +97,46 @@ def create_app():
 
     @app.get("/", response_class=HTMLResponse)
     def overview(request: Request) -> HTMLResponse:
-        return _page(_site().overview(_filters(request)))
+        filters = _filters(request)
+        return _page(lambda site: site.overview(filters))
 
     @app.get("/reports", response_class=HTMLResponse)
     def reports(request: Request) -> HTMLResponse:
-        return _page(_site().reports(_filters(request), _page_number(request)))
+        filters, number = _filters(request), _page_number(request)
+        return _page(lambda site: site.reports(filters, number))
 
     @app.get("/agencies", response_class=HTMLResponse)
     def agencies(request: Request) -> HTMLResponse:
-        return _page(_site().agencies(_filters(request), _page_number(request)))
+        filters, number = _filters(request), _page_number(request)
+        return _page(lambda site: site.agencies(filters, number))
 
     @app.get("/report", response_class=HTMLResponse)
     def report(request: Request) -> HTMLResponse:
         report_id = _text(request, "id")
-        return _page(_site().report(report_id) if report_id else None)
+        return _page(lambda site: site.report(report_id) if report_id else None)
 
     @app.get("/agency", response_class=HTMLResponse)
     def agency(request: Request) -> HTMLResponse:
         name = _text(request, "name")
-        return _page(_site().agency(name, _text(request, "region")) if name else None)
+        region = _text(request, "region")
+        return _page(lambda site: site.agency(name, region) if name else None)
 
     @app.get("/quarantine", response_class=HTMLResponse)
     def quarantine(request: Request) -> HTMLResponse:
-        return _page(_site().quarantine(_text(request, "agency"), _text(request, "stage"), _page_number(request)))
+        agency, stage, number = _text(request, "agency"), _text(request, "stage"), _page_number(request)
+        return _page(lambda site: site.quarantine(agency, stage, number))
 
     @app.get("/raw/{sha256}")
     def raw(sha256: str) -> Response:
         """An archived file as fetched. Never rendered as a page of this origin: a PDF is shown by the browser's
         PDF viewer, anything else is a download."""
-        data = _site().data.raw(sha256)
-        if data is None:
-            raise HTTPException(status_code=404, detail="no archived file with that sha256")
-        form = _site().data.raw_format(sha256) or ""
+        from ogi.views.data import QualityData
+
+        with QualityData() as quality:
+            data = quality.raw(sha256)
+            if data is None:
+                raise HTTPException(status_code=404, detail="no archived file with that sha256")
+            form = quality.raw_format(sha256) or ""
         media = RAW_TYPES.get(form, "application/octet-stream")
         disposition = "inline" if form in RAW_TYPES else "attachment"
         headers = {

@@ -22,7 +22,8 @@ from tests import synth
 @pytest.fixture(scope="module")
 def site(sample_run):
     config, _ = sample_run
-    return Site(QualityData(config))
+    with QualityData(config) as data:
+        yield Site(data)
 
 
 def report_id(config, file_name: str) -> str:
@@ -90,7 +91,7 @@ def test_report_page_highlights_the_cells_of_each_violated_identity(sample_run, 
     assert "hit" not in (row_of(page, "t3", "一、本年新收政府信息公开申请数量").attributes.get("class") or "")
     # the violations list: every one, grouped by rule, with where and the difference
     numbers = [tr.attributes["id"] for tr in page.css("table.violations tbody tr")]
-    found = QualityData(config).violations([shanghai])
+    found = site.data.violations([shanghai])
     assert len(numbers) == len(found) == 16
     assert "表三 (三)不予公开 5.属于三类内部事务信息" in page.css_first("tr#v2").text(deep=True)
     assert page.css_first("tr#v2 td.diff").text() == "−5"
@@ -139,7 +140,11 @@ def test_overview_counts_and_charts(sample_run, site):
 
 def test_filters_and_pagination(sample_run):
     config, _ = sample_run
-    data = QualityData(config)
+    with QualityData(config) as data:
+        check_filters_and_pages(data)
+
+
+def check_filters_and_pages(data):
     assert data.reports(Filters(rule="I3")).total == 1
     assert data.reports(Filters(agency="平潭")).total == 6
     assert data.reports(Filters(level="city", year=2024)).total == 1
@@ -219,22 +224,23 @@ def test_nothing_a_report_contains_is_rendered_unescaped(tmp_path):
     config = PipelineConfig(str(tmp_path / "data"), tmp_path / "sources.yaml")
     summary = run_all(config, "hostile")
     assert summary["extracted"] == 1
-    site = Site(QualityData(config))
-    rid = report_id(config, "r.txt")
-    pages = [
-        site.overview(Filters()),
-        site.reports(Filters(), 1),
-        site.agencies(Filters(), 1),
-        site.report(rid),
-        site.agency(hostile, None),
-        config.store().read_bytes("quality/latest.html").decode("utf-8"),
-    ]
-    for html in pages:
-        assert "<script" not in html and "<img" not in html and "<svg onload" not in html
-        parsed = LexborHTMLParser(html)
-        assert not parsed.css("script") and not parsed.css("img")
-        assert not [n for n in parsed.css("*") if any(a.startswith("on") for a in n.attributes)]
-    assert "&lt;script&gt;" in pages[3]
+    with QualityData(config) as data:
+        site = Site(data)
+        rid = report_id(config, "r.txt")
+        pages = [
+            site.overview(Filters()),
+            site.reports(Filters(), 1),
+            site.agencies(Filters(), 1),
+            site.report(rid),
+            site.agency(hostile, None),
+            config.store().read_bytes("quality/latest.html").decode("utf-8"),
+        ]
+        for html in pages:
+            assert "<script" not in html and "<img" not in html and "<svg onload" not in html
+            parsed = LexborHTMLParser(html)
+            assert not parsed.css("script") and not parsed.css("img")
+            assert not [n for n in parsed.css("*") if any(a.startswith("on") for a in n.attributes)]
+        assert "&lt;script&gt;" in pages[3]
 
 
 def test_agency_page_compares_a_consolidated_report_with_its_members(tmp_path):
@@ -259,13 +265,38 @@ def test_agency_page_compares_a_consolidated_report_with_its_members(tmp_path):
     )
     config = PipelineConfig(str(tmp_path / "data"), tmp_path / "sources.yaml")
     assert run_all(config, "h1")["extracted"] == 3
-    site = Site(QualityData(config))
-    page = LexborHTMLParser(site.agency("某市人民政府", None))
-    row = page.css("table.list")[-1].css_first("tbody tr")
-    cells = [td.text(deep=True).strip() for td in row.css("td")]
-    a, b = (texts[n].values["t3"]["new_received"]["total"] for n in ("a.txt", "b.txt"))
-    assert cells[0] == "2023" and "某市甲局" in cells[1] and "某市乙局" in cells[1]
-    assert (cells[2], cells[3]) == (str(a), str(a + b))
-    assert "不成立" in cells[4] and "表三" in cells[4]
-    member = LexborHTMLParser(site.agency("某市甲局", None))
-    assert "某市人民政府" in member.css_first("p.meta + p.meta").text()
+    with QualityData(config) as data:
+        site = Site(data)
+        page = LexborHTMLParser(site.agency("某市人民政府", None))
+        row = page.css("table.list")[-1].css_first("tbody tr")
+        cells = [td.text(deep=True).strip() for td in row.css("td")]
+        a, b = (texts[n].values["t3"]["new_received"]["total"] for n in ("a.txt", "b.txt"))
+        assert cells[0] == "2023" and "某市甲局" in cells[1] and "某市乙局" in cells[1]
+        assert (cells[2], cells[3]) == (str(a), str(a + b))
+        assert "不成立" in cells[4] and "表三" in cells[4]
+        member = LexborHTMLParser(site.agency("某市甲局", None))
+        assert "某市人民政府" in member.css_first("p.meta + p.meta").text()
+
+
+def test_a_view_does_not_keep_a_replaced_catalog_alive(sample_run, tmp_path):
+    """DuckDB shares an open database among a process's connections: once a view is done, a later connection
+    in the same process (the pipeline's, a test's) sees the catalog the pipeline swapped in since."""
+    import os
+    import shutil
+
+    from ogi.pipeline import catalog
+
+    config, _ = sample_run
+    copy = PipelineConfig(str(tmp_path / "data"), config.sources)
+    shutil.copytree(config.data_root, copy.data_root)
+    path = catalog.catalog_path(copy)
+    with QualityData(copy) as data:
+        assert data.totals(Filters())["reports"] == 11 and data.version()["version"] == 1
+    newer = path.with_name("newer.duckdb")  # another catalog, swapped in as build_catalog does
+    with duckdb.connect(str(newer)) as db:
+        db.execute("CREATE TABLE ogi_version AS SELECT 2 AS version, 'later' AS created")
+    os.replace(newer, path)
+    with duckdb.connect(str(path), read_only=True) as db:
+        assert db.sql("select version from ogi_version").fetchall() == [(2,)]
+    with QualityData(copy) as data:
+        assert data.version()["version"] == 2

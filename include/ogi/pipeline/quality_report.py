@@ -15,7 +15,8 @@ def write_quality_report(config: PipelineConfig, summary: dict) -> dict:
     key = run_key(summary["run_id"])
     docs_key = f"runs/{key}/data_docs/index.html"
     docs = store.uri(docs_key) if store.exists(docs_key) else None
-    page = static_report(QualityData(config), summary, docs).encode("utf-8")
+    with QualityData(config) as data:
+        page = static_report(data, summary, docs).encode("utf-8")
     for name in (key, "latest"):
         store.put_atomic(f"quality/{name}.html", page)
     return {"html": store.uri(f"quality/{key}.html")}

@@ -9,7 +9,6 @@ import json
 import math
 import os
 import re
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -118,53 +117,41 @@ def _records(cursor) -> list[dict]:
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-class _Connections:
-    """One read-only DuckDB connection per catalog file, reopened when the pipeline swaps a new catalog in;
-    each query runs on a cursor of its own, so threads do not share one."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._open: dict[str, tuple[tuple, object]] = {}
-
-    def cursor(self, config: PipelineConfig):
-        path = str(catalog.catalog_path(config))
-        try:
-            stat = os.stat(path)
-        except FileNotFoundError:
-            return None
-        signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        with self._lock:
-            known = self._open.get(path)
-            if known is None or known[0] != signature:
-                self._open[path] = (signature, catalog.connect(config))
-            return self._open[path][1].cursor()
-
-
-_connections = _Connections()
-
-
 class QualityData:
-    """The curated data of one data root, as the views ask for it."""
+    """The curated data of one data root, as the views ask for it: one read-only DuckDB connection, opened at
+    the first query and held until `close()` (use it as a context manager, one per page view or report). It
+    must not outlive the view: DuckDB shares an open database among the connections of a process, so a held
+    connection would keep serving a catalog the pipeline has since replaced, to every later connection too."""
 
     def __init__(self, config: PipelineConfig | None = None):
         self.config = config or PipelineConfig.from_env()
         self.store = self.config.store()
+        self._connection = None
+
+    def __enter__(self) -> QualityData:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def _query(self, sql: str, params: list | None = None) -> list[dict]:
-        cursor = _connections.cursor(self.config)
-        if cursor is None:
-            return []
-        try:
-            return _records(cursor.execute(sql, params or []))
-        finally:
-            cursor.close()
+        if self._connection is None:
+            if not self.available():
+                return []
+            self._connection = catalog.connect(self.config)
+        return _records(self._connection.execute(sql, params or []))
 
     def _scalar(self, sql: str, params: list | None = None):
         rows = self._query(sql, params)
         return next(iter(rows[0].values())) if rows else None
 
     def available(self) -> bool:
-        return _connections.cursor(self.config) is not None
+        return self._connection is not None or os.path.exists(catalog.catalog_path(self.config))
 
     def version(self) -> dict | None:
         rows = self._query("SELECT version, created FROM ogi_version")
