@@ -168,6 +168,12 @@ def forged_tokens(real: str) -> dict[str, str]:
     }
 
 
+def with_cookie(base: str, url: str, value: str) -> httpx.Response:
+    """A GET carrying `value` as the UI's session cookie, as the browser sends it."""
+    with httpx.Client(base_url=base, cookies={"_token": value}, timeout=60) as client:
+        return client.get(url)
+
+
 def test_every_route_requires_a_valid_airflow_token(airflow_ui):
     base, config = airflow_ui
     paths = urls(config)
@@ -181,10 +187,10 @@ def test_every_route_requires_a_valid_airflow_token(airflow_ui):
                 refused = client.get(url, headers={"Authorization": f"Bearer {fake}"})
                 assert refused.status_code in (401, 403), (route, what, refused.status_code)
                 assert refused.status_code == (401 if what == "expired" else 403), (route, what)
-                assert client.get(url, cookies={"_token": fake}).status_code in (401, 403), (route, what)
+                assert with_cookie(base, url, fake).status_code in (401, 403), (route, what)
             served = client.get(url, headers={"Authorization": f"Bearer {real}"})
             assert served.status_code == 200, (route, served.text[:500])
-            assert client.get(url, cookies={"_token": real}).status_code == 200, route
+            assert with_cookie(base, url, real).status_code == 200, route
     assert "数据质量概览" in httpx.get(f"{base}/ogi-quality/", headers={"Authorization": f"Bearer {real}"}).text
 
 

@@ -9,6 +9,7 @@ import json
 import math
 import os
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -117,16 +118,50 @@ def _records(cursor) -> list[dict]:
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
+class _Catalogs:
+    """Per catalog file, one connection with the catalog attached read-only to a database of its own (in
+    memory), reattached when the pipeline swaps a new catalog in. Not `catalog.connect`: a file opened with
+    `duckdb.connect(path)` is shared by every connection of the process that opens that path, so a connection
+    held here would serve the replaced catalog to them all (the pipeline's, a test's)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._open: dict[str, tuple[tuple, object]] = {}
+
+    def cursor(self, config: PipelineConfig):
+        import duckdb
+
+        path = str(catalog.catalog_path(config))
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            return None
+        signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            known = self._open.get(path)
+            if known is None or known[0] != signature:
+                connection = duckdb.connect()
+                store = config.store()
+                if not store.local:  # the views read object storage through the pipeline's fsspec filesystem
+                    connection.register_filesystem(store.fs)
+                connection.execute(f"ATTACH '{path.replace(chr(39), chr(39) * 2)}' AS ogi (READ_ONLY)")
+                self._open[path] = known = (signature, connection)
+            cursor = known[1].cursor()  # one per view: threads never share one
+        cursor.execute("USE ogi")
+        return cursor
+
+
+_catalogs = _Catalogs()
+
+
 class QualityData:
-    """The curated data of one data root, as the views ask for it: one read-only DuckDB connection, opened at
-    the first query and held until `close()` (use it as a context manager, one per page view or report). It
-    must not outlive the view: DuckDB shares an open database among the connections of a process, so a held
-    connection would keep serving a catalog the pipeline has since replaced, to every later connection too."""
+    """The curated data of one data root, as the views ask for it. Use it as a context manager, one per page
+    view or report: its cursor on the catalog is closed after it."""
 
     def __init__(self, config: PipelineConfig | None = None):
         self.config = config or PipelineConfig.from_env()
         self.store = self.config.store()
-        self._connection = None
+        self._cursor = None
 
     def __enter__(self) -> QualityData:
         return self
@@ -135,23 +170,23 @@ class QualityData:
         self.close()
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        if self._cursor is not None:
+            self._cursor.close()
+            self._cursor = None
 
     def _query(self, sql: str, params: list | None = None) -> list[dict]:
-        if self._connection is None:
-            if not self.available():
+        if self._cursor is None:
+            self._cursor = _catalogs.cursor(self.config)
+            if self._cursor is None:
                 return []
-            self._connection = catalog.connect(self.config)
-        return _records(self._connection.execute(sql, params or []))
+        return _records(self._cursor.execute(sql, params or []))
 
     def _scalar(self, sql: str, params: list | None = None):
         rows = self._query(sql, params)
         return next(iter(rows[0].values())) if rows else None
 
     def available(self) -> bool:
-        return self._connection is not None or os.path.exists(catalog.catalog_path(self.config))
+        return self._cursor is not None or os.path.exists(catalog.catalog_path(self.config))
 
     def version(self) -> dict | None:
         rows = self._query("SELECT version, created FROM ogi_version")
