@@ -485,11 +485,11 @@ def _members(path: str, modified: int) -> dict[str, list[str]]:
     seconds, and the pipeline has validated it already."""
     raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     agencies = tuple(
-        Agency(name=str(a["name"]), parent=a.get("parent"), consolidates=bool(a.get("consolidates", False)))
+        Agency.model_construct(name=str(a["name"]), parent=a.get("parent"), consolidates=a.get("consolidates") is True)
         for a in (raw or {}).get("agencies") or ()
         if isinstance(a, dict) and a.get("name")
     )
-    return Sources(Path(path), agencies).members()
+    return Sources.model_construct(path=Path(path), agencies=agencies).members()
 
 
 def _grouped_by(grouping: int, column: str) -> bool:
