@@ -14,17 +14,33 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(UV) pip install -q --python $(PY) --no-deps -e .
 	touch $@
 
-# LibreOffice converts DOC/WPS/ODT and renders the PDF test fixtures (Debian package; root on these machines).
+# Debian packages, installed when missing (root on these machines): LibreOffice converts DOC/WPS/ODT and renders
+# the PDF test fixtures; Chromium runs the browser test of the quality pages in the Airflow UI.
 system-packages:
-	@command -v soffice >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q libreoffice-writer-nogui; \
-	  else echo "install LibreOffice: sudo apt-get install libreoffice-writer-nogui" >&2; exit 1; fi; }
+	@missing=""; command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q $$missing; \
+	  else echo "install:$$missing (sudo apt-get install$$missing)" >&2; exit 1; fi; fi
 
-setup: $(VENV)/.installed system-packages
+# A CJK font for the browser test's Chromium alone, unpacked into the venv from Debian's package (not installed
+# system-wide: LibreOffice renders the PDF test fixtures with the host's fonts, and a CJK font moves their page breaks).
+BROWSER_FONTS := $(abspath $(VENV))/fonts
+$(BROWSER_FONTS)/fonts.conf:
+	rm -rf $(BROWSER_FONTS).tmp && mkdir -p $(BROWSER_FONTS).tmp
+	cd $(BROWSER_FONTS).tmp && { apt-get download -q fonts-wqy-microhei 2>/dev/null \
+	  || { apt-get update -q && apt-get download -q fonts-wqy-microhei; }; }
+	dpkg-deb -x $(BROWSER_FONTS).tmp/fonts-wqy-microhei_*.deb $(BROWSER_FONTS).tmp/root
+	printf '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n<include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n<dir>%s/root/usr/share/fonts</dir>\n<cachedir>%s/cache</cachedir>\n</fontconfig>\n' \
+	  $(BROWSER_FONTS) $(BROWSER_FONTS) > $(BROWSER_FONTS).tmp/fonts.conf
+	rm -rf $(BROWSER_FONTS) && mv $(BROWSER_FONTS).tmp $(BROWSER_FONTS)
 
-# Airflow on SQLite with the LocalExecutor, the DAGs of this checkout, the API server on 127.0.0.1 only.
+setup: $(VENV)/.installed system-packages $(BROWSER_FONTS)/fonts.conf
+
+# Airflow on SQLite with the LocalExecutor, the DAGs and plugins of this checkout, the API server on 127.0.0.1 only.
 AIRFLOW_HOME ?= $(CURDIR)/airflow_home
 AIRFLOW_ENV := PATH=$(abspath $(VENV))/bin:$$PATH AIRFLOW_HOME=$(AIRFLOW_HOME) AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
+	AIRFLOW__CORE__PLUGINS_FOLDER=$(CURDIR)/plugins \
 	AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__CORE__EXECUTOR=LocalExecutor AIRFLOW__API__HOST=127.0.0.1 \
 	AIRFLOW__CORE__PARALLELISM=4 OGI_DATA=$(abspath $(DATA))
 AIRFLOW := $(AIRFLOW_ENV) $(VENV)/bin/airflow
@@ -76,6 +92,7 @@ bench: setup
 	$(PY) -m bench.pipeline
 	$(PY) -m bench.variety
 	$(PY) -m bench.workers
+	$(PY) -m bench.quality_views
 	$(PY) -m bench.report
 
 clean:

@@ -69,7 +69,7 @@ GLUED_COUNTERS = (
 KNOWN_INVARIANT: list[Known] = [
     (("glued",), {"zeros_t2": (*_ALL_ZEROS, "all_blank")}, GLUED_ZEROS),
     (("glued",), {"t3_layout": "2019", "zeros_t3": ("blank", "all_blank")}, GLUED_ZEROS),
-    (("glued",), {"t3_layout": "2021", "zeros_t3": (*_ALL_ZEROS[:-1], "all_blank")}, GLUED_ZEROS),
+    (("glued",), {"t3_layout": "2021", "zeros_t3": ("blank", *_ALL_ZEROS[2:-1], "all_blank")}, GLUED_ZEROS),
 ]
 MARKDOWN_EMPTY_SPAN = (
     "Markdown with a merged cell's rest written as empty cells (pandoc, markitdown): an empty cell is taken for a "

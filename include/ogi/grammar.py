@@ -19,13 +19,11 @@ from operator import add, is_
 from typing import NamedTuple
 
 from ogi import fuzzy, printed
+from ogi.normalize import QUOTES
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Tokens
 from ogi.template import Layout, Row, Spec, Table
 
-# Between two characters of a label: spaces, breaks (\s covers \x1c-\x1f in Python, so cell, row and table ends too)
-# and quotation marks, which reports print in every style around 三安全一稳定 or leave out.
-_QUOTES = "\"'“”‘’「」『』"
-_GAP = rf"[\s{_QUOTES}]*"
+_GAP = r"\s*"  # \s covers \x1c-\x1f in Python, so cell, row and table breaks too
 
 VALUE, _GLUED = printed.VALUE, printed.GLUED
 _DIGIT = re.compile(r"[-−]?\d")
@@ -36,11 +34,11 @@ _DISTINCT = 4  # a label this long is specific enough to tell that the row befor
 
 
 def tolerant(text: str) -> str:
-    """A regex for `text` that allows breaks and quotation marks between any two characters and reads 、 . ,
-    alike."""
+    """A regex for `text` that allows breaks between any two characters and reads 、 . , alike. Quotation marks
+    are left out: normalised text has none (`normalize.QUOTES`)."""
     parts = []
     for ch in text:
-        if ch.isspace() or ch in _QUOTES:
+        if ch.isspace() or ch in QUOTES:
             continue
         parts.append("[.、,]" if ch in ".、," else re.escape(ch))
     return _GAP.join(parts)
@@ -411,6 +409,8 @@ def _align_to_grid(stream: Stream, layout: Layout, matched: list[RowMatch]) -> N
     do, after the label columns. Empty cells before them are the rest of a label merged over two columns,
     empty cells after a row's values the rest of a value merged over several: neither is a blank value."""
     rows = [m for m in matched if m.pieces and all(not p.splittable and not p.optional for p in m.pieces)]
+    if not any(len(m.pieces) > len(m.row.columns) for m in rows):
+        return  # no row has cells to spare: nothing to align
     widths = {id(m): _row_width(stream, m.label_end) for m in rows}
     common = Counter(w for w, _position in widths.values() if w).most_common(1)
     if not common or common[0][1] * 5 < len(rows) * 4:  # not a full grid: its merged cells were written once
