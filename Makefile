@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 DATA ?= data
 
-.PHONY: setup system-packages distributed-packages airflow-init run ui test test-distributed bench clean
+.PHONY: setup system-packages distributed-packages airflow-init run ui test test-distributed fuzz bench clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -65,6 +65,12 @@ ui: airflow-init
 test: setup
 	$(PY) -m pytest -q
 
+# Coverage-guided fuzzing (atheris) of every reader and the grammar, seeded with the corpus and synthetic reports,
+# for FUZZ_SECONDS in all; a crash is saved under .fuzz/findings/ and fails the target (see fuzz/__main__.py).
+FUZZ_SECONDS ?= 600
+fuzz: setup
+	$(PY) -m fuzz --seconds $(FUZZ_SECONDS)
+
 # Postgres, Redis and docker-compose (to validate the compose file) from Debian; root on these machines.
 distributed-packages:
 	@missing=""; command -v pg_ctlcluster >/dev/null || missing="$$missing postgresql"; \
@@ -85,6 +91,7 @@ bench: setup
 	$(PY) -m bench.validation
 	$(PY) -m bench.pipeline
 	$(PY) -m bench.variety
+	$(PY) -m bench.workers
 	$(PY) -m bench.quality_views
 	$(PY) -m bench.report
 

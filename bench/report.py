@@ -159,6 +159,25 @@ def variety_lines(results: dict) -> list[str]:
     return lines
 
 
+def workers_lines(results: dict) -> list[str]:
+    lines = [
+        "## The budget per document (worker processes)",
+        "",
+        f"Machine: {results['machine']}. Date: {results['date']}. {results['reports']} synthetic reports per form,"
+        " in this process and through `ogi.workers` (one worker, two), interleaved rounds; starting the pools took"
+        f" {results['pools_started_s']} s. CPU per report counts this process and its workers.",
+        "",
+        "| form | way | reports/s (median) | CPU ms per report (median) | CPU overhead |",
+        "|---|---|---|---|---|",
+    ]
+    for form, by_way in results["reports_per_s"].items():
+        for way, rate in by_way.items():
+            cpu = results["cpu_ms_per_report"][form][way]
+            overhead = f"{cpu['overhead_pct']:+g}%" if "overhead_pct" in cpu else ""
+            lines.append(f"| {form} | {way.replace('_', ' ')} | {rate['median']} | {cpu['median']} | {overhead} |")
+    return lines
+
+
 def quality_views_lines(results: dict) -> list[str]:
     lines = [
         "## Quality pages (数据质量 / Report quality)",
@@ -251,9 +270,8 @@ def main() -> None:
         "listed beside its median.",
         "",
     ]
-    loaded = {
-        name: _load(name) for name in ("extraction", "baselines", "validation", "pipeline", "variety", "quality_views")
-    }
+    names = ("extraction", "baselines", "validation", "pipeline", "variety", "quality_views", "workers")
+    loaded = {name: _load(name) for name in names}
     lines += targets_lines({k: v for k, v in loaded.items() if v is not None}) + [""]
     for name, render in (
         ("extraction", extraction_lines),
@@ -262,6 +280,7 @@ def main() -> None:
         ("pipeline", pipeline_lines),
         ("variety", variety_lines),
         ("quality_views", quality_views_lines),
+        ("workers", workers_lines),
     ):
         results = loaded[name]
         if results is not None:

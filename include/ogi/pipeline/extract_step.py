@@ -7,15 +7,17 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from ogi.extract import Report, extract_bytes
+from ogi.extract import Report
 from ogi.fetch.archive import Archive
 from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.pipeline.parquet_io import write_frame
 from ogi.pipeline.records import FATES, Document, Fate, FetchedBatch, StageSummary
 from ogi.pipeline.schemas import SCHEMAS, to_frame
 from ogi.pipeline.wide import wide
+from ogi.sources import ExtractOptions
 from ogi.tables_io import cells_table, report_row, source_id
 from ogi.validation.validate import VALIDATED
+from ogi.workers import MEMORY, TIMEOUT, Job, ReaderPool
 
 
 def _report_row(report: Report, document: Document, run_id: str) -> dict:
@@ -58,6 +60,11 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
     run_id, year = fetched["run_id"], fetched["year"]
     reports: list[Report] = []
     report_rows, quarantine_rows, fates = [], [], []  # one fate per document
+    to_read = [d for d in fetched["documents"] if d["sha256"] is not None and d["process"]]
+    jobs = (Job(d["source"], data=archive.get(d["sha256"]), content_type=d["content_type"]) for d in to_read)
+    # Each document read in a worker process under the run's budget: one that hangs or swells is stopped there.
+    with ReaderPool(ExtractOptions(**(fetched.get("extract") or {}))) as pool:
+        read = dict(zip(map(id, to_read), pool.map(jobs)))
     for document in fetched["documents"]:
         if document["sha256"] is None:
             quarantine_rows.append(_quarantine_row(document, "fetch", document["outcome"], document["reason"], run_id))
@@ -66,7 +73,7 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
         if not document["process"]:
             fates.append(Fate.UNCHANGED)
             continue
-        report = extract_bytes(archive.get(document["sha256"]), document["source"], document["content_type"])
+        report = read[id(document)]
         if report.status in VALIDATED:
             if year is not None and report.metadata.report_year not in (None, year):
                 fates.append(Fate.OUT_OF_SCOPE)
@@ -74,8 +81,8 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
             reports.append(report)
             report_rows.append(_report_row(report, document, run_id))
             fates.append(Fate.EXTRACTED)
-        elif document["attachments"]:  # a page that links its report as attachments; those are documents too
-            fates.append(Fate.CONTAINER)
+        elif document["attachments"] and report.status not in (TIMEOUT, MEMORY):
+            fates.append(Fate.CONTAINER)  # a page that links its report as attachments; those are documents too
         else:
             quarantine_rows.append(_quarantine_row(document, "extract", report.status, report.error, run_id))
             fates.append(Fate.QUARANTINED)

@@ -264,7 +264,10 @@ def read_pdf(data: bytes, source: str) -> Document:
         tokens: list[Token] = []
         chars = 0
         for index in range(pages):
-            page_tokens, page_chars = _page_tokens(pdf[index], index + 1)
+            try:
+                page_tokens, page_chars = _page_tokens(pdf[index], index + 1)
+            except pdfium.PdfiumError as exc:  # the document opened, but this page's objects are damaged
+                raise ReadError(f"corrupt PDF: page {index + 1} of {pages} cannot be read ({exc})") from None
             tokens.extend(_join_split_row(tokens, page_tokens))
             chars += page_chars
         if chars < 20 * pages and chars < 200:
