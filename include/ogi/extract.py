@@ -125,15 +125,13 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> Tabl
         return TableResult(match.layout, {key: C.absent() for key in keys}, [f"{match.table.code}: {match.error}"], [])
     checks = table_checks(spec, match.layout)
     runs = _runs_for(match)
-    errors = []
     budget = Budget()  # the steps cutting this table's glued values may take, whatever it holds
     for run in runs:
         label = f"{match.table.code}.{run.keys[0][0]}" if match.run is None else match.table.code
         cut_run(run, label, checks, hints, budget)
-        if run.error:
-            errors.append(run.error)
+    combine([run for run in runs if not run.error], checks, budget)
+    errors = [run.error for run in runs if run.error]
     good = [run for run in runs if not run.error]
-    combine(good, checks)
     cells: dict[CellKey, C.Cell] = {}
     for run in good:
         cells.update(_cells(run, match.paged))

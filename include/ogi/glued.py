@@ -34,6 +34,11 @@ class Run:
     pieces: list[Piece]
     candidates: list[tuple[str, ...]] = field(default_factory=list)
     error: str | None = None
+    label: str = ""
+    glued: list[Piece] | None = None  # the pieces it was cut from, where they were fewer than its cells
+    sums: Sums = ()  # the identities within the run, by the places of its cells
+    broken: bool = False  # no cut keeps `sums`: the candidates are every cut
+    hints: dict[int, float | int] = field(default_factory=dict)  # values the narrative states, by place
 
     @cached_property
     def units(self) -> list[str | None]:
@@ -46,6 +51,7 @@ def cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]
     `budget`: the steps the table's runs may still take to be cut (shared by them; a budget of its own by default).
     """
     n = len(run.keys)
+    run.label = label
     pieces = run.pieces
     while len(pieces) > n and not pieces[0].splittable and not pieces[0].text:
         pieces = pieces[1:]  # an empty cell between the label and the values (a merged label cell's rest)
@@ -60,7 +66,9 @@ def cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]
     if not pieces:
         run.error = f"{label}: no values printed"
         return
-    sums = _table(checks).sums(run.keys)
+    run.glued = pieces
+    run.sums = _table(checks).sums(run.keys)
+    run.hints = {run.keys.index(key): value for key, value in hints.items() if key in run.keys}
     budget = budget or Budget()
     if budget.left <= 0:
         run.error = f"{label}: '{_shown(pieces)}' not cut into {n} cells: the table's runs took all the steps allowed"
@@ -68,29 +76,27 @@ def cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]
     try:
         # cuts that keep the run's own identities; when none does (the report breaks them as printed),
         # every valid cut stays a candidate
-        run.candidates = (sums and cuts(pieces, run.columns, sums, budget)) or cuts(pieces, run.columns, (), budget)
+        kept = run.sums and cuts(pieces, run.columns, run.sums, budget)
+        run.broken = bool(run.sums) and not kept
+        run.candidates = hinted(kept or cuts(pieces, run.columns, (), budget), run)
     except TooManyWays:
         run.error = f"{label}: '{_shown(pieces)}' has too many ways to cut into {n} cells"
         return
     if not run.candidates:
         run.error = f"{label}: {len(pieces)} values where {n} are expected ({_shown(pieces)})"
-        return
-    if hints:
-        apply_hints(run, hints)
 
 
 def _shown(pieces: Sequence[Piece]) -> str:
     return " ".join(p.text or "∅" for p in pieces)
 
 
-def apply_hints(run: Run, hints: dict[CellKey, int]) -> None:
-    """Keep the cuts that agree with the values the narrative states, if any does."""
-    for key, value in hints.items():
-        if key in run.keys and len(run.candidates) > 1:
-            index = run.keys.index(key)
-            unit = run.units[index]
-            kept = [c for c in run.candidates if number_or_zero(c[index], unit) == value]
-            run.candidates = kept or run.candidates
+def hinted(candidates: list[tuple[str, ...]], run: Run) -> list[tuple[str, ...]]:
+    """The cuts that agree with the values the narrative states, where any does."""
+    for place, value in run.hints.items():
+        if len(candidates) > 1:
+            unit = run.units[place]
+            candidates = [c for c in candidates if number_or_zero(c[place], unit) == value] or candidates
+    return candidates
 
 
 class _TableChecks:
@@ -158,61 +164,219 @@ def _table(checks: list[Check]) -> _TableChecks:
     return known
 
 
-def combine(runs: list[Run], checks: list[Check], steps: int = COMBINE_STEPS) -> None:
-    """Keep only the combinations of the runs' cuts that satisfy every check, where any does.
+class _OutOfSteps(Exception):
+    pass
 
-    Where no combination satisfies them all (the report breaks an identity), or the search runs past its
-    steps, every run keeps its candidates.
+
+class _Steps:
+    """What a table's search for combinations may still take."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, left: int):
+        self.left = left
+
+    def take(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise _OutOfSteps
+
+
+def combine(runs: list[Run], checks: list[Check], budget: Budget | None = None, steps: int = COMBINE_STEPS) -> None:
+    """Keep the combinations of the runs' cuts that the identities allow, across runs.
+
+    Where some combination of cuts keeping every run's own identities satisfies every check, only those stay,
+    as before. Where none does, the report breaks an identity (or a row was not read): the cuts stay that one
+    misprinted cell, wherever it is, would explain (every check that names neither that cell nor an unread one
+    holding; the run holding it may break its own identities), or else two cells. One cell more than the fewest
+    the report needs: a reading that keeps every identity by chance does not hide the one that was printed.
+    Where no one or two cells explain it, or the search runs past its steps, no identity is trusted: every run
+    has all its cuts, and one with too many is partial.
     """
-    open_runs = [run for run in runs if len(run.candidates) > 1]
-    if not open_runs or not checks:
+    if not runs or not checks:
         return
-    if sum(len(run.candidates) * len(run.keys) for run in open_runs) > steps:
-        return
-    table = _table(checks)
-    value: list[float | int] = [0] * len(table.number)  # the fixed cells' values; an open run's cells count 0 here
-    for run in runs:
-        if len(run.candidates) == 1:
-            values = list(map(number_or_zero, run.candidates[0], run.units))
-            for i, cell in table.numbered(run.keys):
-                value[cell] = values[i]
-    get = value.__getitem__
-    constants = [sum(map(get, lhs)) - sum(map(get, rhs)) for lhs, rhs in zip(table.lhs, table.rhs)]
-    # per check, per open run it reaches: what each of the run's cuts adds to it
-    shares: dict[int, dict[int, list[float | int]]] = {}
-    for r, run in enumerate(open_runs):
-        reached, entries = table.terms(run.keys)
-        parts: list[list[float | int]] = [[0] * len(run.candidates) for _ in reached]
-        for c, cut in enumerate(run.candidates):
-            values = list(map(number_or_zero, cut, run.units))
-            for i, p, sign in entries:
-                parts[p][c] += sign * values[i]
-        for k, part in zip(reached, parts):
-            shares.setdefault(k, {})[r] = part
-    domains = [list(range(len(run.candidates))) for run in open_runs]
-    linked: list[_Linked] = []
-    for k, constant in enumerate(constants):
-        by_run = shares.get(k)
-        if by_run is None:
-            if abs(constant) >= 1e-9:
-                return  # fixed cells break it: no combination satisfies every check
-        elif len(by_run) == 1:  # one run's cuts alone decide it
-            ((r, share),) = by_run.items()
-            domains[r] = [c for c in domains[r] if abs(constant + share[c]) < 1e-9]
-            if not domains[r]:
-                return
-        else:
-            linked.append((constant, by_run))
-    searched = sorted({r for _constant, by_run in linked for r in by_run})
-    if searched:
-        solutions = _search([domains[r] for r in searched], [_renumbered(check, searched) for check in linked], steps)
-        if not solutions:
+    problem = _Problem(runs, _table(checks), budget or Budget(), _Steps(steps))
+    try:
+        kept = problem.solve(frozenset(), every_check=True)
+        if kept is not None:
+            problem.keep(kept, in_order=True)
             return
-        for position, r in enumerate(searched):
-            domains[r] = list(dict.fromkeys(solution[position] for solution in solutions))
-    for run, domain in zip(open_runs, domains):
-        if len(domain) < len(run.candidates):
-            run.candidates = [run.candidates[c] for c in domain]
+        if not any(run.glued for run in runs):
+            return  # every cell is printed apart: nothing to read again
+        for count in (1, 2):
+            explained = problem.explain(count)
+            if explained is not None:
+                problem.keep(explained, in_order=False)
+                return
+    except (_OutOfSteps, TooManyWays):
+        pass
+    problem.trust_none()
+
+
+class _Problem:
+    """A table's runs, the checks among them, and the readings each misprinted cell would allow."""
+
+    def __init__(self, runs: list[Run], table: _TableChecks, budget: Budget, steps: _Steps):
+        self.runs, self.table, self.budget, self.steps = runs, table, budget, steps
+        self.owner: dict[int, tuple[int, int]] = {}  # cell number → (run, place in the run)
+        for r, run in enumerate(runs):
+            for i, cell in table.numbered(run.keys):
+                self.owner[cell] = (r, i)
+        # a check that names a cell no run holds (its row was not read) cannot be known to hold or fail
+        self.readable = [all(c in self.owner for c in lhs + rhs) for lhs, rhs in zip(table.lhs, table.rhs)]
+        self._cuts: dict[tuple[int, frozenset[int]], list[tuple[str, ...]]] = {}
+
+    def domain(self, r: int, suspects: frozenset[int]) -> list[tuple[str, ...]]:
+        """Run r's cuts when the cells `suspects` may be misprinted: those keeping its own identities but the ones
+        naming a suspect cell (its candidates where there is none; none where no cut keeps them all)."""
+        run = self.runs[r]
+        dropped = frozenset(
+            k
+            for k, terms in enumerate(run.sums)
+            if any(self.table.number.get(run.keys[i]) in suspects for i, _sign in terms)
+        )
+        if not dropped or not run.glued:
+            return [] if run.broken else run.candidates
+        key = (r, dropped)
+        known = self._cuts.get(key)
+        if known is None:
+            kept_sums = tuple(terms for k, terms in enumerate(run.sums) if k not in dropped)
+            known = self._cuts[key] = hinted(cuts(run.glued, run.columns, kept_sums, self.budget), run)
+        return known
+
+    def solve(self, suspects: frozenset[int], every_check: bool = False) -> list[list[tuple[str, ...]]] | None:
+        """Per run, the cuts of its domain used by some combination satisfying every check that names no suspect
+        cell and no cell left unread (`every_check`: every check, an unread cell counting 0); None when no
+        combination does."""
+        table, runs = self.table, self.runs
+        domains = [self.domain(r, suspects) for r in range(len(runs))]
+        if not all(domains):
+            return None
+        self.steps.take(len(table.lhs) + sum(map(len, domains)))
+        active = [
+            (every_check or self.readable[k]) and not any(c in suspects for c in lhs + rhs)
+            for k, (lhs, rhs) in enumerate(zip(table.lhs, table.rhs))
+        ]
+        value: list[float | int] = [0] * len(table.number)  # the fixed cells' values; an open run's count 0 here
+        open_runs = []
+        for r, (run, domain) in enumerate(zip(runs, domains)):
+            if len(domain) == 1:
+                values = list(map(number_or_zero, domain[0], run.units))
+                for i, cell in table.numbered(run.keys):
+                    value[cell] = values[i]
+            else:
+                open_runs.append(r)
+        get = value.__getitem__
+        # per check, per open run it reaches: what each of the run's cuts adds to it
+        shares: dict[int, dict[int, list[float | int]]] = {}
+        for r in open_runs:
+            run, domain = runs[r], domains[r]
+            reached, entries = table.terms(run.keys)
+            parts: list[list[float | int]] = [[0] * len(domain) for _ in reached]
+            for c, cut in enumerate(domain):
+                values = list(map(number_or_zero, cut, run.units))
+                for i, p, sign in entries:
+                    parts[p][c] += sign * values[i]
+            for k, part in zip(reached, parts):
+                shares.setdefault(k, {})[r] = part
+        choices = {r: list(range(len(domains[r]))) for r in open_runs}
+        linked: list[_Linked] = []
+        for k, (lhs, rhs) in enumerate(zip(table.lhs, table.rhs)):
+            if not active[k]:
+                continue
+            constant = sum(map(get, lhs)) - sum(map(get, rhs))
+            by_run = shares.get(k)
+            if by_run is None:
+                if abs(constant) >= 1e-9:
+                    return None  # fixed cells break it
+            elif len(by_run) == 1:  # one run's cuts alone decide it
+                ((r, share),) = by_run.items()
+                choices[r] = [c for c in choices[r] if abs(constant + share[c]) < 1e-9]
+                if not choices[r]:
+                    return None
+            else:
+                linked.append((constant, by_run))
+        searched = sorted({r for _constant, by_run in linked for r in by_run})
+        if searched:
+            solutions = _search([choices[r] for r in searched], [_renumbered(c, searched) for c in linked], self.steps)
+            if not solutions:
+                return None
+            for position, r in enumerate(searched):
+                choices[r] = list(dict.fromkeys(solution[position] for solution in solutions))
+        kept = [domain for domain in domains]
+        for r, chosen in choices.items():
+            kept[r] = [domains[r][c] for c in chosen]
+        return kept
+
+    def suspects(self, count: int) -> list[frozenset[int]]:
+        """The sets of `count` cells that could be the misprinted ones: each touches every run that no cut reads
+        consistently, and every failing check on cells that cannot be read otherwise."""
+        table, runs = self.table, self.runs
+        needed: list[frozenset[int]] = [
+            frozenset(cell for _i, cell in table.numbered(run.keys)) for run in runs if run.broken
+        ]
+        value: list[float | int] = [0] * len(table.number)
+        fixed = set()
+        for cell, (r, i) in self.owner.items():
+            if not runs[r].glued:
+                fixed.add(cell)
+                value[cell] = number_or_zero(runs[r].candidates[0][i], runs[r].units[i])
+        get = value.__getitem__
+        for k, (lhs, rhs) in enumerate(zip(table.lhs, table.rhs)):
+            if self.readable[k] and fixed.issuperset(lhs + rhs):
+                if abs(sum(map(get, lhs)) - sum(map(get, rhs))) >= 1e-9:
+                    needed.append(frozenset(lhs + rhs))
+        everything = sorted(self.owner)
+        found: dict[frozenset[int], None] = {}
+
+        def extend(chosen: frozenset[int], left: int) -> None:
+            """Add cells to `chosen`, each from the smallest need it does not meet yet (any cell once all are met)."""
+            unmet = [need for need in needed if not chosen & need]
+            if left == 0:
+                if not unmet:
+                    found[chosen] = None
+                return
+            for cell in sorted(min(unmet, key=len)) if unmet else everything:
+                if cell not in chosen:
+                    self.steps.take(1)
+                    extend(chosen | {cell}, left - 1)
+
+        extend(frozenset(), count)
+        return list(found)
+
+    def explain(self, count: int) -> list[list[tuple[str, ...]]] | None:
+        """The union, over every set of `count` cells that could be misprinted, of the cuts that set allows."""
+        union: list[dict[tuple[str, ...], None]] | None = None
+        for suspects in self.suspects(count):
+            kept = self.solve(suspects)
+            if kept is None:
+                continue
+            if union is None:
+                union = [{} for _ in self.runs]
+            for seen, cuts_kept in zip(union, kept):
+                seen.update(dict.fromkeys(cuts_kept))
+        return None if union is None else [list(seen) for seen in union]
+
+    def keep(self, kept: list[list[tuple[str, ...]]], in_order: bool) -> None:
+        for run, cuts_kept in zip(self.runs, kept):
+            if cuts_kept != run.candidates:
+                run.candidates = cuts_kept if in_order else sorted(cuts_kept, key=_lengths)
+
+    def trust_none(self) -> None:
+        """Every glued run gets all its cuts (with steps of their own); one with too many becomes partial."""
+        budget = Budget()
+        for run in self.runs:
+            if run.glued and not run.broken:
+                try:
+                    run.candidates = hinted(cuts(run.glued, run.columns, (), budget), run)
+                except TooManyWays:
+                    run.error = (
+                        f"{run.label}: '{_shown(run.glued)}' has too many ways to cut into {len(run.keys)} cells"
+                    )
+
+
+def _lengths(cut: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(map(len, cut))
 
 
 # A check reaching several runs: its constant (the fixed cells), and per run the part each of its cuts adds.
@@ -224,8 +388,8 @@ def _renumbered(check: _Linked, searched: list[int]) -> _Linked:
     return constant, {searched.index(r): share for r, share in shares.items()}
 
 
-def _search(domains: list[list[int]], linked: list[_Linked], steps: int) -> list[tuple[int, ...]]:
-    """Every choice of one cut per run (by index, runs in order) that satisfies the checks; [] past `steps`.
+def _search(domains: list[list[int]], linked: list[_Linked], steps: _Steps) -> list[tuple[int, ...]]:
+    """Every choice of one cut per run (by index, runs in order) that satisfies the checks.
 
     After each choice every check it reaches is bounded by the least and the most the runs still to choose could
     add, and the branch is dropped when 0 lies outside those bounds.
@@ -245,18 +409,13 @@ def _search(domains: list[list[int]], linked: list[_Linked], steps: int) -> list
     partial = [constant for constant, _ in linked]
     chosen = [0] * count
     solutions: list[tuple[int, ...]] = []
-    left = steps
 
-    def choose(r: int) -> bool:
-        """Whether the search may go on (False once the steps ran out)."""
-        nonlocal left
+    def choose(r: int) -> None:
         if r == count:
             solutions.append(tuple(chosen))
-            return True
+            return
         for c in domains[r]:
-            left -= 1
-            if left < 0:
-                return False
+            steps.take(1)
             fits = True
             for k, share, low, high in reach[r]:
                 total = partial[k] = partial[k] + share[c]
@@ -264,10 +423,9 @@ def _search(domains: list[list[int]], linked: list[_Linked], steps: int) -> list
                     fits = False
             if fits:
                 chosen[r] = c
-                if not choose(r + 1):
-                    return False
+                choose(r + 1)
             for k, share, _low, _high in reach[r]:
                 partial[k] -= share[c]
-        return True
 
-    return solutions if choose(0) else []
+    choose(0)
+    return solutions
