@@ -169,38 +169,76 @@ def _runs(texts: list[str], cols: int) -> list[Run]:
     ]
 
 
-def brute_combine(texts: list[str], cols: int, checks: list[Check]) -> list[list[tuple[str, ...]]]:
-    """The candidates of each run by the rule's definition, from every cut of every run."""
+def brute_combine(texts: list[str], cols: int, checks: list[Check]) -> list[list[tuple[str, ...]] | None]:
+    """The candidates of each run by the rule's definition, from every cut of every run (None: the run is
+    partial)."""
     runs = _runs(texts, cols)
     every = [brute_cuts([(text, True)], [COUNT] * cols) for text in texts]
-    own = [[c for c in run_cuts if _holds(checks[r], r, c)] for r, run_cuts in enumerate(every)]
-    values = lambda cut: [int(x) for x in cut]  # noqa: E731
+    own = [[c for c in run_cuts if _holds(c)] for run_cuts in every]
+    result: list = [None] * len(runs)
 
-    def holds(check, assignment):
-        cell = {key: v for run, cut in zip(runs, assignment) for key, v in zip(run.keys, values(cut))}
+    def holds(check, assignment, read):
+        cell = {key: int(v) for r, cut in zip(read, assignment) for key, v in zip(runs[r].keys, cut)}
+        if not all(key in cell for key in check.cells):
+            return None  # names a cell of a run not read: neither holds nor fails
         return sum(cell[k] for k in check.lhs) == sum(cell[k] for k in check.rhs)
 
+    read = list(range(len(runs)))
     if all(own):
-        kept = [a for a in itertools.product(*own) if all(holds(check, a) for check in checks)]
+        kept = [a for a in itertools.product(*own) if all(holds(check, a, read) for check in checks)]
         if kept:
-            return [list(dict.fromkeys(a[r] for a in kept)) for r in range(len(runs))]
-    all_keys = [key for run in runs for key in run.keys]
-    for count in (1, 2):
-        union: list[set] = [set() for _ in runs]
-        for suspects in itertools.combinations(all_keys, count):
-            touched = [any(key in suspects for key in run.keys) for run in runs]
-            domains = [every[r] if touched[r] else own[r] for r in range(len(runs))]
-            active = [check for check in checks if not any(key in suspects for key in check.cells)]
+            return [list(dict.fromkeys(a[r] for a in kept)) for r in read]
+
+    def alone(r):  # all its cuts, or partial where none keeps its own total
+        result[r] = every[r] if own[r] else None
+
+    def confirmed(read):
+        while True:
+            keys = {key: r for r in read for key in runs[r].keys}
+            named = {
+                key
+                for check in checks
+                if all(k in keys for k in check.cells) and len({keys[k] for k in check.cells}) > 1
+                for key in check.cells
+            }
+            loose = [r for r in read if not set(runs[r].keys) <= named]
+            if not loose:
+                return read
+            for r in loose:
+                alone(r)
+            read = [r for r in read if r not in loose]
+
+    def one_misprint(read):
+        union = {r: set() for r in read}
+        read_keys = {key for r in read for key in runs[r].keys}
+        for suspect in sorted(read_keys):
+            domains = [every[r] if suspect in runs[r].keys else own[r] for r in read]
+            active = [check for check in checks if suspect not in check.cells]
+            named = {key for check in active if set(check.cells) <= read_keys for key in check.cells}
+            home = next(r for r in read if suspect in runs[r].keys)
+            if not set(runs[home].keys) - {suspect} <= named:
+                continue  # the suspect's row would be read on nothing
             for a in itertools.product(*domains):
-                if all(holds(check, a) for check in active):
-                    for r, cut in enumerate(a):
+                if all(holds(check, a, read) is not False for check in active):
+                    for r, cut in zip(read, a):
                         union[r].add(cut)
-        if all(union):
-            return [sorted(u, key=lambda cut: tuple(map(len, cut))) for u in union]
-    return every
+        return union if all(union.values()) else None
+
+    read = confirmed(read)
+    union = one_misprint(read)
+    if union is None and not all(own[r] for r in read):
+        read = confirmed([r for r in read if own[r]])  # the runs no cut reads consistently: partial
+        union = one_misprint(read)
+    if union is None:
+        for r in read:
+            alone(r)
+    else:
+        for r in read:
+            result[r] = sorted(union[r], key=lambda cut: tuple(map(len, cut)))
+    return result
 
 
-def _holds(check: Check, r: int, cut: tuple[str, ...]) -> bool:
+def _holds(cut: tuple[str, ...]) -> bool:
     return int(cut[-1]) == sum(map(int, cut[:-1]))
 
 
@@ -228,9 +266,9 @@ def test_combine_keeps_what_the_rule_defines(grid):
     assert not any(run.error for run in runs)
     combine(runs, checks)
     expected = brute_combine(texts, cols, checks)
-    assert [set(run.candidates) for run in runs] == [set(e) for e in expected]
-    for run, row in zip(runs, grid):  # and so the truth is always there: exact, or among the candidates
-        assert tuple(map(str, row)) in run.candidates
+    assert [None if run.error else set(run.candidates) for run in runs] == [e and set(e) for e in expected]
+    for run, row in zip(runs, grid):  # and so the truth is always there: exact, among the candidates, or partial
+        assert run.error or tuple(map(str, row)) in run.candidates
 
 
 def test_a_misprinted_total_is_not_hidden_by_a_cut_that_keeps_its_row():

@@ -50,9 +50,9 @@ _ALL_ZEROS = ("blank", "nbsp", "dash_em", "dash_hyphen", "dash_fullwidth", "dash
 _ALL_ZEROS += ("slash_fullwidth", "mixed")
 _BLANKS = ("blank", "nbsp", "mixed", "all_blank", "blank_rows")
 GLUED_ZEROS = (
-    "glued text: dashes, slashes and blanks printed for zeros are dropped (a dash run before the first digit is "
+    "glued 表二: dashes, slashes and blanks printed for zeros are dropped (a dash run before the first digit is "
     "skipped, one after digits ends the run) and the digits are cut to fill the row: 规章426——行政规范性文件——109 "
-    "reads 4|2|6 and 1|0|9; in 表三 a run of dashes (———————) is one piece for 7 cells"
+    "reads 4|2|6 and 1|0|9 (表二 has no identity to tell; in 表三 such a row keeps no identity and is partial)"
 )
 PDF_T4_HEADER = (
     "PDF (LibreOffice from DOCX): 表四's three-level header broken by the page break, its cells' second lines "
@@ -64,7 +64,8 @@ PDF_EMPTY_ROW = (
 )
 GLUED_COUNTERS = (
     "glued text with counters (件/项/个) after some values: a counter is taken as the end of a value wherever it "
-    "falls, so digits of neighbouring cells join (partially_granted 122 | 2项 … read as 12202项 | 0 | 1 …)"
+    "falls, so digits of neighbouring cells join (partially_granted 122 | 2项 … read as 12202项 | 0 | 1 …); in 表三 "
+    "such a row keeps no identity and is partial, in 表二 a counter may be read as a cell of text (615件 as 项)"
 )
 KNOWN_INVARIANT: list[Known] = [
     (("glued",), {"zeros_t2": (*_ALL_ZEROS, "all_blank")}, GLUED_ZEROS),
@@ -82,6 +83,12 @@ TEXT_LOST_BLANKS = (
     "text whose blank cells leave no trace (blank lines dropped, cells spaced) or are empty tab fields: a row's values are cut as glued "
     "digits to fill it, as numbers (partially_granted 122 / 124 with 5 blanks dropped reads 1|2|2|…|4)"
 )
+GLUED_LOST_ZEROS = (
+    "glued 表三 with zeros printed as blanks or dashes: a blank cell leaves no trace and a dash run before a row's "
+    "first digit is dropped, so the digits left stand for fewer cells; where an identity still holds under some cut "
+    "and no check across rows can confirm one (another row not read), the row is given every cut of its digits, "
+    "none the printed one (new_received —|12|… read as 1 | 12 | 121 … for natural_person)"
+)
 GLUED_BLANK_ROW = (
     "glued text: a 表二 row printed with all cells blank (规章 then the next label) comes out absent, its row named "
     "nowhere in the errors, while the report's errors name another row"
@@ -89,7 +96,7 @@ GLUED_BLANK_ROW = (
 KNOWN_BY_SEED: list[Known] = [
     (("glued",), {"zeros_t2": "blank_rows"}, GLUED_BLANK_ROW),
     (("glued",), {"counters": "counts"}, GLUED_COUNTERS),
-    (("glued",), {"zeros_t3": ZERO_STYLES[1:]}, GLUED_ZEROS),
+    (("glued",), {"zeros_t3": ZERO_STYLES[1:]}, GLUED_LOST_ZEROS),
 ]
 KNOWN_INEXACT: list[Known] = [
     *KNOWN_INVARIANT,

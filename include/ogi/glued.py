@@ -3,9 +3,10 @@
 A run holds the values read after a row's label (or after a table's header). Printed tables give one value per
 cell; crawler text glues them (`801000081`), and the run is cut into cells (segment.py) keeping the cuts that
 satisfy the identities within it (I3, I4). Figures stated in the narrative settle the cells they name. The
-identities spanning several runs (I1, I2 down each column) then keep only the combinations of the runs' cuts
-that satisfy them all, found by a search with bounds. What is left is reported as candidates: nothing here
-picks one, and every search is bounded by the steps it takes, not by the number of ways it could go.
+identities spanning several runs (I1, I2 down each column) then keep the combinations of the runs' cuts that
+satisfy them all, found by a search with bounds; where none does, the report breaks an identity, and `combine`
+says what is kept then. What is left is reported as candidates, or the run as partial: nothing here picks
+one, and every search is bounded by the steps it takes, not by the number of ways it could go.
 """
 
 from __future__ import annotations
@@ -186,16 +187,21 @@ def combine(runs: list[Run], checks: list[Check], budget: Budget | None = None, 
     """Keep the combinations of the runs' cuts that the identities allow, across runs.
 
     Where some combination of cuts keeping every run's own identities satisfies every check, only those stay,
-    as before. Where none does, the report breaks an identity (or a row was not read): the cuts stay that one
-    misprinted cell, wherever it is, would explain (every check that names neither that cell nor an unread one
-    holding; the run holding it may break its own identities), or else two cells. One cell more than the fewest
-    the report needs: a reading that keeps every identity by chance does not hide the one that was printed.
-    Where no one or two cells explain it, or the search runs past its steps, no identity is trusted: every run
-    has all its cuts, and one with too many is partial.
+    as before. Where none does, the report breaks an identity (or a row was not read), and a run's cut that
+    keeps its own identities is no evidence by itself: a glued run whose cells no check across runs confirms
+    has all its cuts (and is partial where none keeps its own identities: the report may break them, or a
+    blank cell left no trace in the glued text and every value after it stands in the wrong cell). The other
+    runs keep the cuts one misprinted cell, wherever it is, would explain (every check that names neither it
+    nor an unread cell holding, and confirming the rest of its run): one cell more than the fewest the report
+    may need, so that a reading that keeps every identity by chance does not hide the one printed. Where one
+    cell does not explain it, the runs no cut reads consistently are set aside as partial and the rest is read
+    again; where that fails, or the search runs past its steps, no identity is trusted.
     """
     if not runs or not checks:
         return
-    problem = _Problem(runs, _table(checks), budget or Budget(), _Steps(steps))
+    table, budget, counter = _table(checks), budget or Budget(), _Steps(steps)
+    alone = Budget()  # the steps reading runs alone may take: every cut of each, none kept by identities
+    problem = _Problem(runs, table, budget, counter)
     try:
         kept = problem.solve(frozenset(), every_check=True)
         if kept is not None:
@@ -203,14 +209,58 @@ def combine(runs: list[Run], checks: list[Check], budget: Budget | None = None, 
             return
         if not any(run.glued for run in runs):
             return  # every cell is printed apart: nothing to read again
-        for count in (1, 2):
-            explained = problem.explain(count)
-            if explained is not None:
-                problem.keep(explained, in_order=False)
-                return
+        problem = _Problem(_confirmed(runs, table, alone), table, budget, counter)
+        explained = problem.explain(1)
+        if explained is None and any(run.glued and run.broken for run in problem.runs):
+            for run in problem.runs:
+                if run.glued and run.broken:
+                    run.error = f"{run.label}: '{_shown(run.glued)}' keeps its identities under no cut, {_UNEXPLAINED}"
+            left = [run for run in problem.runs if not run.error]
+            problem = _Problem(_confirmed(left, table, alone), table, budget, counter)
+            explained = problem.explain(1)
+        if explained is not None:
+            problem.keep(explained, in_order=False)
+            return
     except (_OutOfSteps, TooManyWays):
-        pass
-    problem.trust_none()
+        problem.trust_none("and the search for a misprinted cell ran out of steps", alone)
+        return
+    problem.trust_none(_UNEXPLAINED, alone)
+
+
+_UNEXPLAINED = "and no misprinted cell explains the table (a blank cell may have left no trace)"
+
+
+def _confirmed(runs: list[Run], table: _TableChecks, budget: Budget) -> list[Run]:
+    """The runs whose every cell a check across runs names (each of its cells held by a run), the others read
+    alone: all their cuts, or partial where none keeps their own identities. Reading one alone leaves its
+    checks unknown, so others may lose their confirmation in turn."""
+    while True:
+        held = {cell: r for r, run in enumerate(runs) for _i, cell in table.numbered(run.keys)}
+        named: set[int] = set()
+        for lhs, rhs in zip(table.lhs, table.rhs):
+            cells = lhs + rhs
+            if all(c in held for c in cells) and len({held[c] for c in cells}) > 1:
+                named.update(cells)
+        alone = [run for run in runs if run.glued and any(cell not in named for _i, cell in table.numbered(run.keys))]
+        if not alone:
+            return runs
+        for run in alone:
+            _read_alone(
+                run, "and no check across rows confirms a reading (a blank cell may have left no trace)", budget
+            )
+        runs = [run for run in runs if not any(run is other for other in alone)]
+
+
+def _read_alone(run: Run, why: str, budget: Budget) -> None:
+    """All the run's cuts (steps of their own), or partial where none keeps its own identities or they are too
+    many."""
+    if run.broken:
+        run.error = f"{run.label}: '{_shown(run.glued or [])}' keeps its identities under no cut, {why}"
+        return
+    try:
+        run.candidates = hinted(cuts(run.glued or [], run.columns, (), budget), run)
+    except TooManyWays:
+        run.error = f"{run.label}: '{_shown(run.glued or [])}' has too many ways to cut into {len(run.keys)} cells"
 
 
 class _Problem:
@@ -247,7 +297,8 @@ class _Problem:
     def solve(self, suspects: frozenset[int], every_check: bool = False) -> list[list[tuple[str, ...]]] | None:
         """Per run, the cuts of its domain used by some combination satisfying every check that names no suspect
         cell and no cell left unread (`every_check`: every check, an unread cell counting 0); None when no
-        combination does."""
+        combination does, or when a run read under a suspect cell has a cell no such check confirms (its
+        reading would rest on nothing)."""
         table, runs = self.table, self.runs
         domains = [self.domain(r, suspects) for r in range(len(runs))]
         if not all(domains):
@@ -257,6 +308,12 @@ class _Problem:
             (every_check or self.readable[k]) and not any(c in suspects for c in lhs + rhs)
             for k, (lhs, rhs) in enumerate(zip(table.lhs, table.rhs))
         ]
+        if suspects:
+            confirmed = {c for k, (lhs, rhs) in enumerate(zip(table.lhs, table.rhs)) if active[k] for c in lhs + rhs}
+            for run in runs:
+                cells = {cell for _i, cell in table.numbered(run.keys)}
+                if run.glued and cells & suspects and not cells - suspects <= confirmed:
+                    return None
         value: list[float | int] = [0] * len(table.number)  # the fixed cells' values; an open run's count 0 here
         open_runs = []
         for r, (run, domain) in enumerate(zip(runs, domains)):
@@ -362,17 +419,11 @@ class _Problem:
             if cuts_kept != run.candidates:
                 run.candidates = cuts_kept if in_order else sorted(cuts_kept, key=_lengths)
 
-    def trust_none(self) -> None:
-        """Every glued run gets all its cuts (with steps of their own); one with too many becomes partial."""
-        budget = Budget()
+    def trust_none(self, why: str, budget: Budget) -> None:
+        """No identity trusted: every glued run read alone."""
         for run in self.runs:
-            if run.glued and not run.broken:
-                try:
-                    run.candidates = hinted(cuts(run.glued, run.columns, (), budget), run)
-                except TooManyWays:
-                    run.error = (
-                        f"{run.label}: '{_shown(run.glued)}' has too many ways to cut into {len(run.keys)} cells"
-                    )
+            if run.glued:
+                _read_alone(run, why, budget)
 
 
 def _lengths(cut: tuple[str, ...]) -> tuple[int, ...]:
