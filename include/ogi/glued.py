@@ -197,8 +197,8 @@ def combine(runs: list[Run], checks: list[Check], budget: Budget | None = None, 
     cell does not explain it, the runs no cut reads consistently are set aside as partial and the rest is read
     again; where that fails, or the search runs past its steps, no identity is trusted.
     """
-    if not runs or not checks:
-        return
+    if not checks or not any(run.glued for run in runs):
+        return  # every cell printed apart: one reading each, nothing to choose or read again
     table, budget, counter = _table(checks), budget or Budget(), _Steps(steps)
     alone = Budget()  # the steps reading runs alone may take: every cut of each, none kept by identities
     problem = _Problem(runs, table, budget, counter)
@@ -207,8 +207,6 @@ def combine(runs: list[Run], checks: list[Check], budget: Budget | None = None, 
         if kept is not None:
             problem.keep(kept, in_order=True)
             return
-        if not any(run.glued for run in runs):
-            return  # every cell is printed apart: nothing to read again
         problem = _Problem(_confirmed(runs, table, alone), table, budget, counter)
         explained = problem.explain(1)
         if explained is None and any(run.glued and run.broken for run in problem.runs):
@@ -268,18 +266,25 @@ class _Problem:
 
     def __init__(self, runs: list[Run], table: _TableChecks, budget: Budget, steps: _Steps):
         self.runs, self.table, self.budget, self.steps = runs, table, budget, steps
-        self.owner: dict[int, tuple[int, int]] = {}  # cell number → (run, place in the run)
-        for r, run in enumerate(runs):
-            for i, cell in table.numbered(run.keys):
-                self.owner[cell] = (r, i)
-        # a check that names a cell no run holds (its row was not read) cannot be known to hold or fail
-        self.readable = [all(c in self.owner for c in lhs + rhs) for lhs, rhs in zip(table.lhs, table.rhs)]
         self._cuts: dict[tuple[int, frozenset[int]], list[tuple[str, ...]]] = {}
+
+    @cached_property
+    def owner(self) -> dict[int, tuple[int, int]]:
+        """Cell number → (run, place in the run), for the cells the runs hold."""
+        return {cell: (r, i) for r, run in enumerate(self.runs) for i, cell in self.table.numbered(run.keys)}
+
+    @cached_property
+    def readable(self) -> list[bool]:
+        """Per check: whether the runs hold all its cells (one naming a row not read neither holds nor fails)."""
+        owner = self.owner
+        return [all(c in owner for c in lhs + rhs) for lhs, rhs in zip(self.table.lhs, self.table.rhs)]
 
     def domain(self, r: int, suspects: frozenset[int]) -> list[tuple[str, ...]]:
         """Run r's cuts when the cells `suspects` may be misprinted: those keeping its own identities but the ones
         naming a suspect cell (its candidates where there is none; none where no cut keeps them all)."""
         run = self.runs[r]
+        if not suspects or not run.glued:
+            return [] if run.broken else run.candidates
         dropped = frozenset(
             k
             for k, terms in enumerate(run.sums)
@@ -304,10 +309,13 @@ class _Problem:
         if not all(domains):
             return None
         self.steps.take(len(table.lhs) + sum(map(len, domains)))
-        active = [
-            (every_check or self.readable[k]) and not any(c in suspects for c in lhs + rhs)
-            for k, (lhs, rhs) in enumerate(zip(table.lhs, table.rhs))
-        ]
+        if every_check and not suspects:
+            active = [True] * len(table.lhs)
+        else:
+            active = [
+                (every_check or self.readable[k]) and suspects.isdisjoint(lhs + rhs)
+                for k, (lhs, rhs) in enumerate(zip(table.lhs, table.rhs))
+            ]
         if suspects:
             confirmed = {c for k, (lhs, rhs) in enumerate(zip(table.lhs, table.rhs)) if active[k] for c in lhs + rhs}
             for run in runs:

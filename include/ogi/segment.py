@@ -78,10 +78,14 @@ def cuts(
         return []
     if any(len(piece[0]) > LONGEST for piece in pieces):
         raise TooManyWays
+    texts = tuple(piece[0] for piece in pieces)
+    digits = all(piece[1] for piece in pieces) and all(map(_DIGITS.fullmatch, texts))
+    if digits and sum(map(len, texts)) == len(columns):  # a digit per cell: one cut, the most common row
+        cut = tuple("".join(texts))
+        return [cut] if all(sum(sign * int(cut[i]) for i, sign in terms) == 0 for terms in sums) else []
     budget = budget or Budget()
     allowed = min(RUN_STEPS, budget.left)
-    texts = tuple(piece[0] for piece in pieces)
-    if all(piece[1] for piece in pieces) and all(map(_DIGITS.fullmatch, texts)):
+    if digits:
         # digits only: every column reads them alike (no leading zero, the value is the integer), and no value is
         # negative, so a sum still open bounds the cells left to it
         walk: _DigitWalk | _TokenWalk = _DigitWalk(texts, len(columns), sums, allowed)
@@ -142,7 +146,7 @@ class _DigitWalk:
     """
 
     def __init__(self, texts: tuple[str, ...], n: int, sums: Sums, steps: int):
-        self.texts, self.n, self.sums, self.steps = texts, n, sums, steps
+        self.texts, self.n, self.steps = texts, n, steps
         self.plan = _reverse_plan(n, sums)
         self.before = [0]  # characters in the pieces before each piece
         for text in texts:
@@ -154,11 +158,7 @@ class _DigitWalk:
 
     def run(self) -> list[tuple[str, ...]]:
         last = len(self.texts) - 1
-        if self.before[-1] == self.n:  # a digit per cell: one cut
-            cut = tuple("".join(self.texts))
-            if all(sum(sign * int(cut[cell]) for cell, sign in terms) == 0 for terms in self.sums):
-                self.found.append(cut)
-        elif len(self.texts) <= self.n < self.before[-1]:
+        if len(self.texts) <= self.n < self.before[-1]:
             self._walk(self.n - 1, last, len(self.texts[last]))
         return self.found
 
