@@ -69,8 +69,6 @@ GLUED_COUNTERS = (
 )
 KNOWN_INVARIANT: list[Known] = [
     (("glued",), {"zeros_t2": (*_ALL_ZEROS, "all_blank")}, GLUED_ZEROS),
-    (("glued",), {"t3_layout": "2019", "zeros_t3": ("blank", "all_blank")}, GLUED_ZEROS),
-    (("glued",), {"t3_layout": "2021", "zeros_t3": ("blank", *_ALL_ZEROS[2:-1], "all_blank")}, GLUED_ZEROS),
 ]
 MARKDOWN_EMPTY_SPAN = (
     "Markdown with a merged cell's rest written as empty cells (pandoc, markitdown): an empty cell is taken for a "
@@ -83,11 +81,10 @@ TEXT_LOST_BLANKS = (
     "text whose blank cells leave no trace (blank lines dropped, cells spaced) or are empty tab fields: a row's values are cut as glued "
     "digits to fill it, as numbers (partially_granted 122 / 124 with 5 blanks dropped reads 1|2|2|…|4)"
 )
-GLUED_LOST_ZEROS = (
-    "glued 表三 with zeros printed as blanks or dashes: a blank cell leaves no trace and a dash run before a row's "
-    "first digit is dropped, so the digits left stand for fewer cells; where an identity still holds under some cut "
-    "and no check across rows can confirm one (another row not read), the row is given every cut of its digits, "
-    "none the printed one (new_received —|12|… read as 1 | 12 | 121 … for natural_person)"
+GLUED_T3_ZERO_ROW = (
+    "glued 表三 with zeros printed as blanks or dashes: a row printed without a digit (all blank, or ———————) is "
+    "followed in the text by the next values, which are read as its own (carried_forward as 0|0|… from the digits "
+    "after it, 表四 then not found)"
 )
 GLUED_BLANK_ROW = (
     "glued text: a 表二 row printed with all cells blank (规章 then the next label) comes out absent, its row named "
@@ -96,7 +93,7 @@ GLUED_BLANK_ROW = (
 KNOWN_BY_SEED: list[Known] = [
     (("glued",), {"zeros_t2": "blank_rows"}, GLUED_BLANK_ROW),
     (("glued",), {"counters": "counts"}, GLUED_COUNTERS),
-    (("glued",), {"zeros_t3": ZERO_STYLES[1:]}, GLUED_LOST_ZEROS),
+    (("glued",), {"zeros_t3": ZERO_STYLES[1:]}, GLUED_T3_ZERO_ROW),
 ]
 KNOWN_INEXACT: list[Known] = [
     *KNOWN_INVARIANT,

@@ -19,7 +19,7 @@ from operator import attrgetter
 from ogi.cells import number_or_zero
 from ogi.grammar import Piece
 from ogi.identities import CellKey, Check
-from ogi.segment import Budget, Sums, TooManyWays, cuts
+from ogi.segment import Budget, Sums, TooManyWays, cuts, fewest_cells
 from ogi.template import Column
 
 COMBINE_STEPS = 100_000  # per table: the combinations of real tables take a few dozen
@@ -36,7 +36,7 @@ class Run:
     candidates: list[tuple[str, ...]] = field(default_factory=list)
     error: str | None = None
     label: str = ""
-    glued: list[Piece] | None = None  # the pieces it was cut from, where they were fewer than its cells
+    glued: list[Piece] | None = None  # the pieces it was cut from, where they could be cut more than one way
     sums: Sums = ()  # the identities within the run, by the places of its cells
     broken: bool = False  # no cut keeps `sums`: the candidates are every cut
     hints: dict[int, float | int] = field(default_factory=dict)  # values the narrative states, by place
@@ -75,16 +75,21 @@ def cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]
         run.error = f"{label}: '{_shown(pieces)}' not cut into {n} cells: the table's runs took all the steps allowed"
         return
     try:
-        # cuts that keep the run's own identities; when none does (the report breaks them as printed),
-        # every valid cut stays a candidate
+        # cuts that keep the run's own identities; when none does (the report breaks them as printed), every
+        # valid cut of one glued run stays a candidate. Values printed apart but too few (empty cells lost)
+        # are cut only where the identities say how: else 122 124 would read 1|2|2|1|2|4.
         kept = run.sums and cuts(pieces, run.columns, run.sums, budget)
         run.broken = bool(run.sums) and not kept
-        run.candidates = hinted(kept or cuts(pieces, run.columns, (), budget), run)
+        if not kept and (not run.sums or len(pieces) == 1):
+            kept = cuts(pieces, run.columns, (), budget)
+        run.candidates = hinted(kept or [], run)
     except TooManyWays:
         run.error = f"{label}: '{_shown(pieces)}' has too many ways to cut into {n} cells"
         return
     if not run.candidates:
         run.error = f"{label}: {len(pieces)} values where {n} are expected ({_shown(pieces)})"
+    elif fewest_cells(pieces) == n:  # its digits stand for no fewer cells: one cut, and no blank lost
+        run.glued, run.broken = None, False
 
 
 def _shown(pieces: Sequence[Piece]) -> str:
@@ -187,15 +192,16 @@ def combine(runs: list[Run], checks: list[Check], budget: Budget | None = None, 
     """Keep the combinations of the runs' cuts that the identities allow, across runs.
 
     Where some combination of cuts keeping every run's own identities satisfies every check, only those stay,
-    as before. Where none does, the report breaks an identity (or a row was not read), and a run's cut that
-    keeps its own identities is no evidence by itself: a glued run whose cells no check across runs confirms
-    has all its cuts (and is partial where none keeps its own identities: the report may break them, or a
-    blank cell left no trace in the glued text and every value after it stands in the wrong cell). The other
-    runs keep the cuts one misprinted cell, wherever it is, would explain (every check that names neither it
-    nor an unread cell holding, and confirming the rest of its run): one cell more than the fewest the report
-    may need, so that a reading that keeps every identity by chance does not hide the one printed. Where one
-    cell does not explain it, the runs no cut reads consistently are set aside as partial and the rest is read
-    again; where that fails, or the search runs past its steps, no identity is trusted.
+    as before. Where none does, the report breaks an identity (or a row was not read):
+    - a glued run whose cells no check across runs can confirm (their checks name a row not read; 表四, which
+      no other table checks) is partial: its own identities are no evidence once the report breaks one, and
+      its cuts may not even hold the printed one (a blank cell leaves no trace in glued text);
+    - the other runs keep the cuts one misprinted cell, wherever it is, would explain: every check that names
+      neither it nor an unread cell holds, and confirms the rest of its run. One cell more than the fewest the
+      report may need, so that a reading that keeps every identity by chance does not hide the one printed;
+    - where one cell does not explain it, the runs no cut reads consistently are set aside as partial and the
+      rest is read again; where that fails, or the search runs past its steps, no identity is trusted: every
+      glued run has all its cuts (partial where they are too many, or where none keeps its identities).
     """
     if not checks or not any(run.glued for run in runs):
         return  # every cell printed apart: one reading each, nothing to choose or read again
@@ -207,14 +213,14 @@ def combine(runs: list[Run], checks: list[Check], budget: Budget | None = None, 
         if kept is not None:
             problem.keep(kept, in_order=True)
             return
-        problem = _Problem(_confirmed(runs, table, alone), table, budget, counter)
+        problem = _Problem(_confirmed(runs, table), table, budget, counter)
         explained = problem.explain(1)
         if explained is None and any(run.glued and run.broken for run in problem.runs):
             for run in problem.runs:
                 if run.glued and run.broken:
                     run.error = f"{run.label}: '{_shown(run.glued)}' keeps its identities under no cut, {_UNEXPLAINED}"
             left = [run for run in problem.runs if not run.error]
-            problem = _Problem(_confirmed(left, table, alone), table, budget, counter)
+            problem = _Problem(_confirmed(left, table), table, budget, counter)
             explained = problem.explain(1)
         if explained is not None:
             problem.keep(explained, in_order=False)
@@ -228,10 +234,11 @@ def combine(runs: list[Run], checks: list[Check], budget: Budget | None = None, 
 _UNEXPLAINED = "and no misprinted cell explains the table (a blank cell may have left no trace)"
 
 
-def _confirmed(runs: list[Run], table: _TableChecks, budget: Budget) -> list[Run]:
-    """The runs whose every cell a check across runs names (each of its cells held by a run), the others read
-    alone: all their cuts, or partial where none keeps their own identities. Reading one alone leaves its
-    checks unknown, so others may lose their confirmation in turn."""
+def _confirmed(runs: list[Run], table: _TableChecks) -> list[Run]:
+    """The runs whose every cell a check across runs names (each of its cells held by a run). A glued run whose
+    cells no such check names is partial: once the report breaks an identity, a run's own identities are no
+    evidence for any cut of it, and its cuts may not hold the printed one (a blank cell leaves no trace in glued
+    text). Setting one aside leaves its checks unknown, so others may lose their confirmation in turn."""
     while True:
         held = {cell: r for r, run in enumerate(runs) for _i, cell in table.numbered(run.keys)}
         named: set[int] = set()
@@ -243,10 +250,14 @@ def _confirmed(runs: list[Run], table: _TableChecks, budget: Budget) -> list[Run
         if not alone:
             return runs
         for run in alone:
-            _read_alone(
-                run, "and no check across rows confirms a reading (a blank cell may have left no trace)", budget
-            )
-        runs = [run for run in runs if not any(run is other for other in alone)]
+            run.error = f"{run.label}: '{_shown(run.glued or [])}' not read: {_ALONE}"
+        runs = [run for run in runs if not run.error]
+
+
+_ALONE = (
+    "the table breaks an identity and no check across rows can confirm a cut of this row "
+    "(a blank cell may have left no trace)"
+)
 
 
 def _read_alone(run: Run, why: str, budget: Budget) -> None:

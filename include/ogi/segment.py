@@ -100,6 +100,19 @@ def cuts(
     return found
 
 
+def fewest_cells(pieces: Sequence[tuple]) -> int | None:
+    """The fewest cells runs of digits can stand for (each leading 0 a cell, the rest of a piece one number), so
+    how many blank cells, which glued text drops, they may have lost; None for other pieces."""
+    fewest = 0
+    for piece in pieces:
+        text = piece[0]
+        if not (piece[1] and _DIGITS.fullmatch(text)):
+            return None
+        rest = text.lstrip("0")
+        fewest += len(text) - len(rest) + (1 if rest else 0)
+    return fewest
+
+
 def _lengths(cut: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(map(len, cut))
 
