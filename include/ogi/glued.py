@@ -39,7 +39,7 @@ class Run:
     glued: list[Piece] | None = None  # the pieces it was cut from, where they could be cut more than one way
     sums: Sums = ()  # the identities within the run, by the places of its cells
     broken: bool = False  # no cut keeps `sums`: the candidates are every cut
-    hints: dict[int, float | int] = field(default_factory=dict)  # values the narrative states, by place
+    hints: tuple[tuple[int, float | int], ...] = ()  # (place, value) the narrative states
 
     @cached_property
     def units(self) -> list[str | None]:
@@ -69,7 +69,7 @@ def cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]
         return
     run.glued = pieces
     run.sums = _table(checks).sums(run.keys)
-    run.hints = {run.keys.index(key): value for key, value in hints.items() if key in run.keys}
+    run.hints = tuple((run.keys.index(key), value) for key, value in hints.items() if key in run.keys)
     budget = budget or Budget()
     if budget.left <= 0:
         run.error = f"{label}: '{_shown(pieces)}' not cut into {n} cells: the table's runs took all the steps allowed"
@@ -98,7 +98,7 @@ def _shown(pieces: Sequence[Piece]) -> str:
 
 def hinted(candidates: list[tuple[str, ...]], run: Run) -> list[tuple[str, ...]]:
     """The cuts that agree with the values the narrative states, where any does."""
-    for place, value in run.hints.items():
+    for place, value in run.hints:
         if len(candidates) > 1:
             unit = run.units[place]
             candidates = [c for c in candidates if number_or_zero(c[place], unit) == value] or candidates
@@ -301,7 +301,7 @@ class _Problem:
             for k, terms in enumerate(run.sums)
             if any(self.table.number.get(run.keys[i]) in suspects for i, _sign in terms)
         )
-        if not dropped or not run.glued:
+        if not dropped:
             return [] if run.broken else run.candidates
         key = (r, dropped)
         known = self._cuts.get(key)
