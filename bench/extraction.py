@@ -46,8 +46,6 @@ def bench_forms(n: int = 200, rounds: int = 7) -> tuple[dict, dict]:
         [lxml_html.fromstring(f) for f in files["html"]]
         gauge.append(round(n / (time.perf_counter() - start), 1))
         for form in FORMS:
-            if form == "glued" and len(rates[form]) >= 3:  # 7 reports/s: three rounds are enough and 25 s each
-                continue
             start = time.perf_counter()
             [extract_bytes(f, "x") for f in files[form]]
             rates[form].append(round(n / (time.perf_counter() - start), 1))

@@ -50,9 +50,9 @@ _ALL_ZEROS = ("blank", "nbsp", "dash_em", "dash_hyphen", "dash_fullwidth", "dash
 _ALL_ZEROS += ("slash_fullwidth", "mixed")
 _BLANKS = ("blank", "nbsp", "mixed", "all_blank", "blank_rows")
 GLUED_ZEROS = (
-    "glued text: dashes, slashes and blanks printed for zeros are dropped (a dash run before the first digit is "
+    "glued 表二: dashes, slashes and blanks printed for zeros are dropped (a dash run before the first digit is "
     "skipped, one after digits ends the run) and the digits are cut to fill the row: 规章426——行政规范性文件——109 "
-    "reads 4|2|6 and 1|0|9; in 表三 a run of dashes (———————) is one piece for 7 cells"
+    "reads 4|2|6 and 1|0|9 (表二 has no identity to tell; in 表三 such a row keeps no identity and is partial)"
 )
 PDF_T4_HEADER = (
     "PDF (LibreOffice from DOCX): 表四's three-level header broken by the page break, its cells' second lines "
@@ -64,12 +64,11 @@ PDF_EMPTY_ROW = (
 )
 GLUED_COUNTERS = (
     "glued text with counters (件/项/个) after some values: a counter is taken as the end of a value wherever it "
-    "falls, so digits of neighbouring cells join (partially_granted 122 | 2项 … read as 12202项 | 0 | 1 …)"
+    "falls, so digits of neighbouring cells join (partially_granted 122 | 2项 … read as 12202项 | 0 | 1 …); in 表三 "
+    "such a row keeps no identity and is partial, in 表二 a counter may be read as a cell of text (615件 as 项)"
 )
 KNOWN_INVARIANT: list[Known] = [
     (("glued",), {"zeros_t2": (*_ALL_ZEROS, "all_blank")}, GLUED_ZEROS),
-    (("glued",), {"t3_layout": "2019", "zeros_t3": ("blank", "all_blank")}, GLUED_ZEROS),
-    (("glued",), {"t3_layout": "2021", "zeros_t3": ("blank", *_ALL_ZEROS[2:-1], "all_blank")}, GLUED_ZEROS),
 ]
 MARKDOWN_EMPTY_SPAN = (
     "Markdown with a merged cell's rest written as empty cells (pandoc, markitdown): an empty cell is taken for a "
@@ -82,6 +81,11 @@ TEXT_LOST_BLANKS = (
     "text whose blank cells leave no trace (blank lines dropped, cells spaced) or are empty tab fields: a row's values are cut as glued "
     "digits to fill it, as numbers (partially_granted 122 / 124 with 5 blanks dropped reads 1|2|2|…|4)"
 )
+GLUED_T3_ZERO_ROW = (
+    "glued 表三 with zeros printed as blanks or dashes: a row printed without a digit (all blank, or ———————) is "
+    "followed in the text by the next values, which are read as its own (carried_forward as 0|0|… from the digits "
+    "after it, 表四 then not found)"
+)
 GLUED_BLANK_ROW = (
     "glued text: a 表二 row printed with all cells blank (规章 then the next label) comes out absent, its row named "
     "nowhere in the errors, while the report's errors name another row"
@@ -89,7 +93,7 @@ GLUED_BLANK_ROW = (
 KNOWN_BY_SEED: list[Known] = [
     (("glued",), {"zeros_t2": "blank_rows"}, GLUED_BLANK_ROW),
     (("glued",), {"counters": "counts"}, GLUED_COUNTERS),
-    (("glued",), {"zeros_t3": ZERO_STYLES[1:]}, GLUED_ZEROS),
+    (("glued",), {"zeros_t3": ZERO_STYLES[1:]}, GLUED_T3_ZERO_ROW),
 ]
 KNOWN_INEXACT: list[Known] = [
     *KNOWN_INVARIANT,

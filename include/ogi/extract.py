@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
 
 from ogi import cells as C
-from ogi.grammar import Piece, Stream, TableMatch, find_t2, find_t3, find_t4
-from ogi.identities import CellKey, Check, all_hold, table_checks
+from ogi.glued import Run, combine, cut_run
+from ogi.grammar import Stream, TableMatch, find_t2, find_t3, find_t4
+from ogi.identities import CellKey, table_checks
 from ogi.metadata import Metadata, extract_metadata
 from ogi.readers import read_document
 from ogi.readers.document import Document, ReadError
-from ogi.segment import TooManyCandidates, cuts
+from ogi.segment import Budget
 from ogi.stated import Stated, stated_figures
-from ogi.template import Column, Layout, Spec, load_spec
+from ogi.template import Layout, Spec, load_spec
 
-MAX_COMBINATIONS = 100_000
-_TEXT, _PAGE = attrgetter("text"), attrgetter("page")
+_PAGE = attrgetter("page")
 TABLES = ("t2", "t3", "t4")
 
 
@@ -58,115 +55,6 @@ class Report:
                 for t, rows in self.tables.items()
             },
         }
-
-
-@dataclass
-class Run:
-    """Consecutive cells read from one stretch of values, and the cuts of it still possible."""
-
-    keys: Sequence[CellKey]
-    columns: Sequence[Column]
-    pieces: list[Piece]
-    candidates: list[tuple[str, ...]] = field(default_factory=list)
-    error: str | None = None
-
-    @cached_property
-    def units(self) -> list[str | None]:
-        return [column.unit for column in self.columns]
-
-
-def _values(run: Run, candidate: Sequence[str]) -> dict[CellKey, float | int]:
-    return dict(zip(run.keys, map(C.number_or_zero, candidate, run.units)))
-
-
-def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]) -> None:
-    n = len(run.keys)
-    pieces = run.pieces
-    while len(pieces) > n and not pieces[0].splittable and not pieces[0].text:
-        pieces = pieces[1:]  # an empty cell between the label and the values (a merged label cell's rest)
-    while len(pieces) > n and not pieces[-1].splittable and not pieces[-1].text:
-        pieces = pieces[:-1]
-    if len(pieces) == n:  # one value per cell, as printed tables have
-        run.candidates = [tuple(map(_TEXT, pieces))]
-        return
-    shown = " ".join(p.text or "∅" for p in pieces)
-    if len(pieces) > n:
-        run.error = f"{label}: {len(pieces)} values where {n} are expected ({shown})"
-        return
-    if not pieces:
-        run.error = f"{label}: no values printed"
-        return
-    try:
-        split = [(p.text, p.splittable) for p in pieces]
-        # cuts that keep the run's own identities; when none does (the report breaks them as printed), every
-        # valid cut of one glued run stays a candidate. Values printed apart but too few (empty cells lost)
-        # are cut only where the identities say how: else 122 124 would read 1|2|2|1|2|4.
-        run.candidates = cuts(split, run.columns, _prefix_test(run, checks))
-        if not run.candidates and len(pieces) == 1:
-            run.candidates = cuts(split, run.columns)
-    except TooManyCandidates:
-        run.error = f"{label}: '{shown}' has too many ways to cut into {n} cells"
-        return
-    if not run.candidates:
-        run.error = f"{label}: {len(pieces)} values where {n} are expected ({shown})"
-        return
-    _apply_hints(run, hints)
-
-
-def _apply_hints(run: Run, hints: dict[CellKey, int]) -> None:
-    """Keep the cuts that agree with the values the narrative states, if any does."""
-    for key, value in hints.items():
-        if key in run.keys and len(run.candidates) > 1:
-            index = run.keys.index(key)
-            unit = run.units[index]
-            kept = [c for c in run.candidates if C.number_or_zero(c[index], unit) == value]
-            run.candidates = kept or run.candidates
-
-
-def _prefix_test(run: Run, checks: list[Check]):
-    """A pruning test for `cuts`: the run's own identities, each checked as soon as its last cell is cut."""
-    position = {key: i for i, key in enumerate(run.keys)}
-    due: dict[int, list[Check]] = {}
-    for check in checks:
-        if all(cell in position for cell in check.cells):
-            due.setdefault(max(position[cell] for cell in check.cells), []).append(check)
-    if not due:
-        return None
-
-    def accept(cells: list[str]) -> bool:
-        ready = due.get(len(cells) - 1)
-        return not ready or all_hold(ready, _values(run, cells))
-
-    return accept
-
-
-def _combine(runs: list[Run], checks: list[Check]) -> None:
-    """Keep only the combinations of the runs' cuts that satisfy the identities spanning several runs."""
-    open_runs = [run for run in runs if len(run.candidates) > 1]
-    if not open_runs:
-        return
-    total = 1
-    for run in open_runs:
-        total *= len(run.candidates)
-    if total > MAX_COMBINATIONS:
-        return
-    fixed: dict[CellKey, float | int] = {}
-    for run in runs:
-        if len(run.candidates) == 1:
-            fixed.update(_values(run, run.candidates[0]))
-    survivors = []
-    # each cut with its values, worked out once rather than once per combination it is part of
-    options = [[(candidate, _values(run, candidate)) for candidate in run.candidates] for run in open_runs]
-    for combo in itertools.product(*options):
-        values = dict(fixed)
-        for _cut, cut_values in combo:
-            values.update(cut_values)
-        if all_hold(checks, values):
-            survivors.append(tuple(cut for cut, _ in combo))
-    if not survivors:
-        return
-    for i, run in enumerate(open_runs):
-        run.candidates = list(dict.fromkeys(combo[i] for combo in survivors))
 
 
 def _pages(run: Run, paged: bool) -> list[int | None]:
@@ -237,14 +125,13 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> Tabl
         return TableResult(match.layout, {key: C.absent() for key in keys}, [f"{match.table.code}: {match.error}"], [])
     checks = table_checks(spec, match.layout)
     runs = _runs_for(match)
-    errors = []
+    budget = Budget()  # the steps cutting this table's glued values may take, whatever it holds
     for run in runs:
         label = f"{match.table.code}.{run.keys[0][0]}" if match.run is None else match.table.code
-        _cut_run(run, label, checks, hints)
-        if run.error:
-            errors.append(run.error)
+        cut_run(run, label, checks, hints, budget)
+    combine([run for run in runs if not run.error], checks, budget)
+    errors = [run.error for run in runs if run.error]
     good = [run for run in runs if not run.error]
-    _combine(good, checks)
     cells: dict[CellKey, C.Cell] = {}
     for run in good:
         cells.update(_cells(run, match.paged))
