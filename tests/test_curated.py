@@ -214,6 +214,26 @@ def test_a_second_publisher_stops_with_a_clear_message(store):
     assert DeltaTable(store.uri("curated/t3")).version() == version.tables["t3"]  # B wrote no table
 
 
+def test_a_lock_being_written_is_never_seen_empty(store, tmp_path):
+    """The lock appears with its holder written in it: a rival that reads it mid-write must not find it empty
+    (an empty lock names nobody and would be taken over as a crashed one)."""
+    seen = []
+    inner = store.fs
+
+    class Watching(type(inner)):
+        def open(self, path, mode="rb", **kwargs):
+            opened = super().open(path, mode, **kwargs)
+            if "r" not in mode:  # the file is there, its bytes not yet: what a rival can read now
+                seen.append(store.exists(LOCK) and store.read_bytes(LOCK))
+            return opened
+
+    watched = Store(store.url, fs=Watching())
+    with publish_lock(watched, "run-A"), pytest.raises(PublishLocked, match="run run-A is publishing"):
+        with publish_lock(watched, "run-B"):
+            pass
+    assert seen and not any(content == b"" for content in seen)
+
+
 def test_two_publishers_in_separate_processes_one_wins(store, tmp_path):
     """Two processes publish to one root at the same moment: exactly one publishes, the other stops with the
     lock's message, and what is current is the winner's version whole."""

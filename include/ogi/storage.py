@@ -2,7 +2,7 @@
 
 Every path the pipeline hands between tasks is a key under the root, so no task assumes it shares a disk with
 another. Writes that readers depend on (`put_atomic`) are all-or-nothing: a local file is written aside and
-renamed; an object store PUT is atomic by itself. `create` writes only if nothing is there (O_EXCL on disk, a
+renamed; an object store PUT is atomic by itself. `create` writes only if nothing is there (a hard link on disk, a
 conditional PUT `If-None-Match: *` on S3), the primitive locks are made of. The curated Delta tables are read and
 written by delta-rs, which gets the same location and credentials from `delta_options`.
 """
@@ -71,10 +71,19 @@ class Store:
 
     def create(self, key: str, data: bytes) -> None:
         """Write `key` only if it does not exist; FileExistsError if it does (another writer got there first)."""
-        path = self.path(key)
-        if self.local:
-            self.fs.makedirs(os.path.dirname(path), exist_ok=True)
-        self.fs.pipe_file(path, data, mode="create")
+        if not self.local:
+            self.fs.pipe_file(self.path(key), data, mode="create")
+            return
+        # Written aside and hard-linked into place: the link fails if the key exists, and a reader never sees
+        # the file before its content (an O_EXCL open is visible, empty, until the write lands).
+        path = Path(self.path(key))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        aside = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            self.fs.pipe_file(str(aside), data)
+            os.link(aside, path)
+        finally:
+            aside.unlink(missing_ok=True)
 
     def delta_options(self) -> dict[str, str]:
         """Storage options for delta-rs: the endpoint and credentials this store's filesystem uses."""

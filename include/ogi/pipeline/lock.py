@@ -1,4 +1,4 @@
-"""One publisher at a time on a data root: a lock file created only if absent (O_EXCL on disk, a conditional PUT
+"""One publisher at a time on a data root: a lock file created only if absent (a hard link on disk, a conditional PUT
 on S3), naming its holder. A second publisher stops with a message that says who holds it and since when.
 The same run, retried after it died holding the lock, takes it back; so does anyone when the holder's process
 is gone from this host, or the lock is older than `stale_after_s` (a publish takes minutes, not hours)."""
