@@ -1,10 +1,10 @@
-"""The curated datasets: nine Delta Lake tables under `curated/`, switched together through one pointer.
+"""The curated datasets: ten Delta Lake tables under `curated/`, switched together through one pointer.
 
 Each dataset is a Delta table (`curated/<dataset>/`, partitioned by report year but quarantine) that anything
 reading Delta reads without ogi (deltalake, Spark, Trino, Polars, DuckDB's delta extension). Delta commits one
-table at a time, so ogi's version N is a small file naming the table version of each of the nine
+table at a time, so ogi's version N is a small file naming the table version of each of the ten
 (`curated/versions/<N>.json`), and `curated/CURRENT.json`, written last and atomically, is a copy of the current
-one. Readers resolve through it and see all nine tables of one version, never a mix.
+one. Readers resolve through it and see all ten tables of one version, never a mix.
 
 A publish that dies between tables leaves table commits that no pointer names; the next publisher rolls them
 back with Delta's RESTORE, or, when it is the same run retried and its version file is complete, rolls forward
@@ -348,12 +348,16 @@ class Publisher:
         return self.done
 
     def _years_of(self, keys: set) -> dict:
-        """report_id → its report year, from the base version's reports (where the rows of a report are)."""
+        """report_id → its report year, from the base version's documents and reports (where the rows of a
+        document or a report are)."""
         if not keys or self.base is None:
             return {}
-        reports = read_table(self.store, self.base, "reports", ["report_id", "report_year"])
-        mine = reports.filter(pc.is_in(reports.column("report_id"), pa.array(sorted(keys), pa.string())))
-        return dict(zip(mine.column("report_id").to_pylist(), mine.column("report_year").to_pylist()))
+        out = {}
+        for dataset in ("reports", "documents"):
+            rows = read_table(self.store, self.base, dataset, ["report_id", "report_year"])
+            mine = rows.filter(pc.is_in(rows.column("report_id"), pa.array(sorted(keys), pa.string())))
+            out.update(zip(mine.column("report_id").to_pylist(), mine.column("report_year").to_pylist()))
+        return out
 
 
 @contextmanager
