@@ -102,7 +102,7 @@ def assert_whole(config: PipelineConfig, summary: dict, reference) -> None:
     for key in store.list("raw"):  # no archived file holds anything but the bytes its name hashes
         assert hashlib.sha256(store.read_bytes(key)).hexdigest() == key.rsplit("/", 1)[-1], key
     assert not store.exists(LOCK)
-    assert not [k for k in store.list("runs") if "/staging/" in k]
+    assert not [k for k in store.list("runs") if "/staging/" in k or "/settled/" in k]
 
 
 FAULTS = {

@@ -3,8 +3,9 @@ its PDF attachment, a re-post under a second URL, a corrected version, a county 
 departments): every document is kept, and one of them is the curated report — chosen by a documented rule,
 compared cell by cell with the others, disagreements flagged as rule D3, never a silent pick.
 
-Pure functions over the extracted frames (one row per document, in the shape of the curated `reports`, and its
-long `cells`); the pipeline's audit step gathers the documents and publishes what these return.
+Pure functions over the extracted frames (one row per document, in the shape of the curated `documents`, and
+their long `cells`); the pipeline's audit step gathers the documents (canonical_step.py) and publish publishes
+what these return.
 
 Who a report is about: the agency whose source found the document, checked against the name the report prints.
 A printed name is mapped through the sources file only — an agency's name or one of its `aliases` (with or
