@@ -2,8 +2,9 @@
 ### ogi_annual_reports — 政府信息公开工作年度报告, nightly
 
 Discover reports on the configured agency portals (`OGI_SOURCES`, default: the bundled sample), fetch new and
-changed ones into the raw archive, extract their three tables, validate them against the template's
-identities and the cross-report rules, and publish curated datasets (write → audit → publish: nine Delta
+changed ones into the raw archive, extract their three tables, settle one report per agency and year from the
+documents that carry it (copies compared cell by cell, rule D3), validate them against the template's
+identities and the cross-report rules, and publish curated datasets (write → audit → publish: ten Delta
 tables switched together) with a quality report; the run's staging is deleted whatever happened (`cleanup`).
 Data lives under `OGI_DATA`.
 

@@ -33,10 +33,15 @@ class SyntheticReport:
     # slash ((table, row, col) → what is printed).
     omitted: set[str] = field(default_factory=set)
     printed: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    published: str | None = None  # the date printed as 发布日期 (default: 20 January of the next year)
 
     @property
     def title(self) -> str:
         return f"{self.agency}{self.year}年政府信息公开工作年度报告"
+
+    @property
+    def published_on(self) -> str:
+        return self.published or f"{self.year + 1}-01-20"
 
     def layout(self, table: str) -> Layout:
         code = {"t2": self.layouts["t2"], "t3": self.layouts["t3"], "t4": "standard"}[table]
@@ -226,7 +231,7 @@ _SECTIONS = {
 
 
 def _intro(report: SyntheticReport) -> list[str]:
-    return [report.title, f"发布日期：{report.year + 1}-01-20", "一、总体情况", report.narrative]
+    return [report.title, f"发布日期：{report.published_on}", "一、总体情况", report.narrative]
 
 
 def render_text(report: SyntheticReport) -> str:
@@ -288,7 +293,7 @@ def render_html(report: SyntheticReport, word: bool = False) -> str:
 
     body = [
         "<table class='meta'><tr><td>索引号</td><td>11350000-2024-001</td><td>发布机构</td><td>"
-        f"{esc(report.agency)}</td></tr><tr><td>发文日期</td><td>{report.year + 1}-01-20</td></tr></table>",
+        f"{esc(report.agency)}</td></tr><tr><td>发文日期</td><td>{report.published_on}</td></tr></table>",
         f"<h1>{esc(report.title)}</h1>",
         *(f"<p>{esc(p)}</p>" for p in _intro(report)[1:]),
         f"<p>{_SECTIONS['t2']}</p><table border=1>",

@@ -130,9 +130,11 @@ def test_nightly_run_end_to_end(airflow_env, portal, tmp_path):
     assert not list((tmp_path / "data").glob("runs/*/batches"))
     with duckdb.connect(str(tmp_path / "data" / "ogi.duckdb"), read_only=True) as db:
         got = db.sql(
-            "select r.source, t3.new_received from t3 join reports r using (report_id) where t3.col = 'natural_person'"
+            "select d.source, c.value from cells c join documents d using (report_id) "
+            "where c.table = 't3' and c.row = 'new_received' and c.col = 'natural_person'"
         ).fetchall()
         assert db.sql("select count(*) from quarantine").fetchall()[0][0] == 4
+        assert db.sql("select count(*), count(distinct (agency, report_year)) from reports").fetchall() == [(4, 4)]
     truth = {
         path.rsplit("/", 1)[-1]: r.values["t3"]["new_received"]["natural_person"] for path, r in portal.reports.items()
     }
@@ -146,7 +148,7 @@ def test_nightly_run_end_to_end(airflow_env, portal, tmp_path):
             "select report_year, reports, requests_new from mart_region_level_year order by report_year"
         ).fetchall()
     assert [year for year, *_ in marts] == [2020, 2022, 2023, 2024]
-    assert dict((y, n) for y, n, _ in marts)[2024] == 2  # the PDF and the DOCX of 2024
+    assert dict((y, n) for y, n, _ in marts)[2024] == 1  # one report, its PDF and DOCX its two documents
 
     dags_test("ogi_annual_reports", env)
     again = summaries(tmp_path / "data")[-1]

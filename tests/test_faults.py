@@ -102,7 +102,7 @@ def assert_whole(config: PipelineConfig, summary: dict, reference) -> None:
     for key in store.list("raw"):  # no archived file holds anything but the bytes its name hashes
         assert hashlib.sha256(store.read_bytes(key)).hexdigest() == key.rsplit("/", 1)[-1], key
     assert not store.exists(LOCK)
-    assert not [k for k in store.list("runs") if "/staging/" in k]
+    assert not [k for k in store.list("runs") if "/staging/" in k or "/settled/" in k]
 
 
 FAULTS = {
@@ -112,7 +112,7 @@ FAULTS = {
     "fetch: the archive unreadable for a moment": Fault(TIMEOUT, r"/raw/sha256/", operations=("cat_file",)),
     "staging: the cells cut short": Fault(PARTIAL, r"/staging/.*/cells\.parquet"),
     "staging: disk full": Fault(DISK_FULL, r"/staging/", times=2),
-    "staging: 500 reading it back": Fault(HTTP_500, r"/staging/.*/reports\.parquet", operations=READS),
+    "staging: 500 reading it back": Fault(HTTP_500, r"/staging/.*/documents\.parquet", operations=READS),
     "publish: the lock times out": Fault(TIMEOUT, r"_publish\.lock"),
     "publish: the version file cut short": Fault(PARTIAL, r"/curated/versions/"),
     "publish: 500 on the pointer": Fault(HTTP_500, r"/curated/\.CURRENT\.json"),

@@ -57,3 +57,22 @@ agencies:
 """
     sources = parse_sources(text, tmp_path / "s.yaml")
     assert sources.members() == {"某区人民政府": ["某区教育局", "某区卫健委"]}
+
+
+def test_aliases_load_and_may_name_one_agency_only(tmp_path):
+    text = """\
+agencies:
+  - {name: 上海市人民政府, aliases: [上海市人民政府办公厅], reports: ['http://example.org/a']}
+  - {name: 某区人民政府, aliases: [上海市人民政府办公厅, 某区政府], reports: ['http://example.org/b']}
+  - {name: 某区 政府, reports: ['http://example.org/c']}
+"""
+    with pytest.raises(SourcesError) as caught:
+        parse_sources(text, tmp_path / "s.yaml")
+    assert caught.value.problems == [
+        f"{tmp_path / 's.yaml'}:3: agencies[1].aliases[0]: '上海市人民政府办公厅' already names '上海市人民政府'",
+        f"{tmp_path / 's.yaml'}:4: agencies[2].name: '某区 政府' already names '某区人民政府'",
+    ]
+    fine = parse_sources(
+        text.replace("上海市人民政府办公厅, ", "").replace("某区 政府", "某区教育局"), tmp_path / "s.yaml"
+    )
+    assert [a.aliases for a in fine.agencies] == [("上海市人民政府办公厅",), ("某区政府",), ()]

@@ -36,7 +36,7 @@ def render(spec: Spec) -> str:
             lines.append("")
     rules = spec.rules
     lines += ["## Rules", "", "| rule | severity | what it checks | 中文 |", "|---|---|---|---|"]
-    for group in (rules.identities, rules.domain, rules.cross_year):
+    for group in (rules.identities, rules.domain, rules.copies, rules.cross_year):
         for code, rule in group.items():
             lines.append(f"| {code} | {rule.severity} | {rule.en} | {rule.zh} |")
     lines.append(

@@ -130,6 +130,7 @@ class ConsolidationRule(Rule):
 class Rules:
     identities: dict[str, Identity]
     domain: dict[str, DomainRule]
+    copies: dict[str, Rule]
     cross_year: dict[str, CrossYearRule]
     narrative: NarrativeRule
     consolidation: dict[str, ConsolidationRule]
@@ -138,6 +139,7 @@ class Rules:
         for group in (
             self.identities,
             self.domain,
+            self.copies,
             self.cross_year,
             self.consolidation,
             {self.narrative.code: self.narrative},
@@ -160,6 +162,7 @@ def parse_rules(raw: dict) -> Rules:
         for code, i in raw["identities"].items()
     }
     domain = {code: DomainRule(**_common(code, d), applies_to=d["applies_to"]) for code, d in raw["domain"].items()}
+    copies = {code: Rule(**_common(code, c)) for code, c in raw["copies"].items()}
     cross_year = {
         code: CrossYearRule(
             **_common(code, x),
@@ -187,4 +190,4 @@ def parse_rules(raw: dict) -> Rules:
         code: ConsolidationRule(**_common(code, h), tables=tuple(h["tables"]))
         for code, h in raw["consolidation"].items()
     }
-    return Rules(identities, domain, cross_year, narrative, consolidation)
+    return Rules(identities, domain, copies, cross_year, narrative, consolidation)

@@ -7,6 +7,7 @@ reported with its line, found from the YAML node the error points at: `sources.y
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -117,6 +118,7 @@ class Agency(_Model):
     paths: tuple[Annotated[Text, AfterValidator(_local_path)], ...] = ()
     allow_private: StrictBool = False  # may fetch from loopback/private addresses (an intranet portal, a test server)
     consolidates: StrictBool = False  # its report sums the reports of the agencies naming it `parent` (rule H1)
+    aliases: tuple[Text, ...] = ()  # other names its reports print for it (上海市人民政府办公厅 for 上海市人民政府)
 
 
 class _File(_Model):
@@ -232,6 +234,27 @@ def _located(error: dict, nodes: _Nodes, path: Path) -> str:
     return f"{path}:{line}: {_where(where)}: {message}"
 
 
+def name_key(name: str) -> str:
+    """A name as compared: NFKC (full-width brackets and letters folded), no whitespace."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def _names_named_once(raw_agencies: list, nodes: _Nodes, path: Path) -> list[str]:
+    """Every name and alias (as compared) names one agency only: a printed name maps to one agency or none."""
+    problems, named = [], {}
+    for i, agency in enumerate(raw_agencies):
+        if not isinstance(agency, dict) or not isinstance(agency.get("name"), str):
+            continue
+        name = agency["name"].strip()
+        aliases = agency.get("aliases") if isinstance(agency.get("aliases"), list) else []
+        given = [(("agencies", i, "aliases", j), alias) for j, alias in enumerate(aliases) if isinstance(alias, str)]
+        for loc, text in [*given, (("agencies", i, "name"), name)]:
+            other = named.setdefault(name_key(text), name)
+            if other != name:
+                problems.append(f"{path}:{nodes.line(loc)}: {_where(loc)}: {text.strip()!r} already names {other!r}")
+    return problems
+
+
 def parse_sources(text: str, path: Path) -> Sources:
     try:
         root = yaml.compose(text)
@@ -269,6 +292,7 @@ def parse_sources(text: str, path: Path) -> Sources:
             problems.append(
                 f"{path}:{nodes.line(('agencies', i))}: agencies[{i}]: gives none of `reports`, `listings`, `paths`"
             )
+    problems += _names_named_once(raw.get("agencies") or [] if isinstance(raw, dict) else [], nodes, path)
     if problems or model is None:
         raise SourcesError(sorted(problems, key=lambda p: int(p[len(str(path)) + 1 :].split(":", 1)[0])))
     return Sources(

@@ -16,7 +16,7 @@ from ogi.storage import Store
 from tests.distributed.cluster import ROOT, Cluster, have_tools
 
 pytestmark = pytest.mark.distributed
-COMPARED = ("reports", "cells", "t2", "t3", "t4", "violations", "not_assessable", "quality", "quarantine")
+COMPARED = ("reports", "documents", "cells", "t2", "t3", "t4", "violations", "not_assessable", "quality", "quarantine")
 VOLATILE = {"run_id", "quarantined_at"}
 
 

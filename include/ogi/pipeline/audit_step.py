@@ -1,6 +1,7 @@
-"""Audit a run's staged batches before anything is published: validate the reports (GX suites, with the
-curated reports of the same agencies as context for the cross-year and consolidation rules) and check the
-batch's own integrity. An integrity failure raises, so publish never runs and readers keep what they had."""
+"""Audit a run's staged batches before anything is published: check the batch's own integrity, settle which
+document is each report (one per agency and year; canonical_step.py), and validate those reports (GX suites,
+with the curated reports of the same agencies as context for the cross-year and consolidation rules; D3 for
+copies that disagree). An integrity failure raises, so publish never runs and readers keep what they had."""
 
 from __future__ import annotations
 
@@ -10,15 +11,18 @@ from pathlib import Path
 import pandas as pd
 
 from ogi.pipeline import curated
+from ogi.pipeline.canonical_step import settle
 from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.pipeline.parquet_io import read_frame, write_frame
-from ogi.pipeline.records import FATES
+from ogi.pipeline.records import FATES, SettledRecord
 from ogi.pipeline.schemas import SCHEMAS
+from ogi.pipeline.wide import wide
 from ogi.sources import load_sources
 from ogi.template import load_spec
-from ogi.validation.validate import validate
+from ogi.validation.validate import quality, validate
 
-STAGED = ("reports", "cells", "t2", "t3", "t4", "quarantine")
+STAGED = ("documents", "cells", "quarantine")
+SETTLED = ("documents", "reports", "t2", "t3", "t4")  # under runs/<run>/settled/, what publish publishes
 
 
 class AuditError(RuntimeError):
@@ -36,7 +40,7 @@ def load_staged(store, staged_keys: list[str]) -> dict[str, pd.DataFrame]:
 
 def _check_integrity(store, staged_keys: list[str], staged: dict[str, pd.DataFrame]) -> list[str]:
     problems = []
-    reports, cells = staged["reports"], staged["cells"]
+    reports, cells = staged["documents"], staged["cells"]
     duplicated = reports["report_id"][reports["report_id"].duplicated()]
     if len(duplicated):
         problems.append(f"report ids staged twice: {', '.join(sorted(set(duplicated))[:5])}")
@@ -60,14 +64,17 @@ def _check_integrity(store, staged_keys: list[str], staged: dict[str, pd.DataFra
     return problems
 
 
-def _context(store, version, reports: pd.DataFrame, members: dict[str, list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Curated reports (and their cells) of the batch's agencies, their consolidating parents and members."""
+def _context(
+    store, version, reports: pd.DataFrame, members: dict[str, list[str]], replaced: set[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Curated reports (and their cells) of the batch's agencies, their consolidating parents and members, but
+    those the batch settles again (`replaced`)."""
     agencies = set(reports["agency"])
     for parent, kids in members.items():
         if parent in agencies or agencies & set(kids):
             agencies |= {parent, *kids}
     known = curated.read_dataset(store, version, "reports")
-    context = known[known["agency"].isin(agencies) & ~known["report_id"].isin(set(reports["report_id"]))]
+    context = known[known["agency"].isin(agencies) & ~known["report_id"].isin(replaced)]
     if context.empty:
         return context, SCHEMAS["cells"].empty_table().to_pandas()
     cells = curated.read_dataset(store, version, "cells", partitions=set(context["report_year"]))
@@ -80,12 +87,22 @@ def audit(config: PipelineConfig, run_id: str, staged_keys: list[str]) -> str:
     problems = _check_integrity(store, staged_keys, staged)
     if problems:
         raise AuditError("the staged batch fails its audit:\n" + "\n".join(problems))
-    members = load_sources(config.sources).members()
+    sources = load_sources(config.sources)
+    members = sources.members()
     version = curated.current(store)
-    context, context_cells = _context(store, version, staged["reports"], members)
-    reports = pd.concat([staged["reports"], context], ignore_index=True)
-    cells = pd.concat([staged["cells"], context_cells], ignore_index=True)
     key = f"runs/{run_key(run_id)}"
+    settled = settle(store, version, staged, sources.agencies, run_id)
+    outputs = {"documents": settled.documents, "reports": settled.reports}
+    for table in ("t2", "t3", "t4"):
+        outputs[table] = wide(table, settled.cells, settled.reports)
+    for name in SETTLED:
+        write_frame(store, f"{key}/settled/{name}.parquet", outputs[name], name)
+    record: SettledRecord = {"replaced": sorted(settled.replaced), "counts": settled.counts}
+    store.write_json(f"{key}/settled/settled.json", record)
+
+    context, context_cells = _context(store, version, settled.reports, members, settled.replaced)
+    reports = pd.concat([settled.reports, context], ignore_index=True)
+    cells = pd.concat([settled.cells, context_cells], ignore_index=True)
     if reports.empty:  # nothing new to check: no GX run, empty results
         for name in ("violations", "not_assessable", "quality"):
             write_frame(store, f"{key}/validation/{name}.parquet", SCHEMAS[name].empty_table().to_pandas(), name)
@@ -97,11 +114,13 @@ def audit(config: PipelineConfig, run_id: str, staged_keys: list[str]) -> str:
         for file in docs.rglob("*"):
             if file.is_file():
                 store.write_bytes(f"{key}/data_docs/{file.relative_to(docs)}", file.read_bytes())
+    found = pd.concat([f for f in (result.violations, settled.violations) if len(f)] or [result.violations])
+    found = found.sort_values(["source", "rule", "scope"], kind="stable").reset_index(drop=True)
     who = reports[["report_id", "report_year", "agency"]]
     outputs = {
-        "violations": result.violations.merge(who, on="report_id", how="left"),
+        "violations": found.merge(who, on="report_id", how="left"),
         "not_assessable": result.not_assessable.merge(who[["report_id", "report_year"]], on="report_id", how="left"),
-        "quality": result.quality.merge(who, on="report_id", how="left"),
+        "quality": quality(reports, found, result.not_assessable).merge(who, on="report_id", how="left"),
     }
     for name, frame in outputs.items():
         write_frame(store, f"{key}/validation/{name}.parquet", frame, name)

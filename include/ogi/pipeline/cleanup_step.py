@@ -1,11 +1,12 @@
-"""After a run, whatever happened: its intermediate files go (batches, fetched lists, staging, validation
-frames). What stays: the run summary, its GX Data Docs, its fetch log, the raw archive and the curated tables."""
+"""After a run, whatever happened: its intermediate files go (batches, fetched lists, staging, settled reports,
+validation frames). What stays: the run summary, its GX Data Docs, its fetch log, the raw archive and the
+curated tables."""
 
 from __future__ import annotations
 
 from ogi.pipeline.config import PipelineConfig, run_key
 
-INTERMEDIATE = ("batches", "fetched", "staging", "validation")
+INTERMEDIATE = ("batches", "fetched", "staging", "settled", "validation")
 
 
 def cleanup(config: PipelineConfig, run_id: str) -> list[str]:

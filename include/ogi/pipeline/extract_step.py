@@ -1,5 +1,6 @@
-"""Extract one fetched batch into staging: curated-shaped rows for what was read, quarantine rows (with the
-reason and the raw file's hash) for what was not. Nothing is dropped: every document is counted once."""
+"""Extract one fetched batch into staging: a `documents` row and the cells of every document read, quarantine
+rows (with the reason and the raw file's hash) for what was not. Nothing is dropped: every document is counted
+once. Which document is which agency's report for a year is settled at audit, over the whole run."""
 
 from __future__ import annotations
 
@@ -13,21 +14,21 @@ from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.pipeline.parquet_io import write_frame
 from ogi.pipeline.records import FATES, Document, Fate, FetchedBatch, StageSummary
 from ogi.pipeline.schemas import SCHEMAS, to_frame
-from ogi.pipeline.wide import wide
 from ogi.sources import ExtractOptions
 from ogi.tables_io import cells_table, report_row, source_id
 from ogi.validation.validate import VALIDATED
 from ogi.workers import MEMORY, TIMEOUT, Job, ReaderPool
 
 
-def _report_row(report: Report, document: Document, run_id: str) -> dict:
+def _document_row(report: Report, document: Document, run_id: str) -> dict:
     agency = document["agency"]
-    return report_row(
+    return dict.fromkeys(SCHEMAS["documents"].names) | report_row(
         report,
         sha256=document["sha256"],
         content_type=document["content_type"],
         run_id=run_id,
         agency=agency["name"],
+        agency_configured=agency["name"],
         region=agency["region"],
         level=agency["level"],
         parent=agency["parent"],
@@ -59,7 +60,7 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
     fetched: FetchedBatch = store.read_json(fetched_key)
     run_id, year = fetched["run_id"], fetched["year"]
     reports: list[Report] = []
-    report_rows, quarantine_rows, fates = [], [], []  # one fate per document
+    document_rows, quarantine_rows, fates = [], [], []  # one fate per document
     to_read = [d for d in fetched["documents"] if d["sha256"] is not None and d["process"]]
     jobs = (Job(d["source"], data=archive.get(d["sha256"]), content_type=d["content_type"]) for d in to_read)
     # Each document read in a worker process under the run's budget: one that hangs or swells is stopped there.
@@ -79,22 +80,19 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
                 fates.append(Fate.OUT_OF_SCOPE)
                 continue
             reports.append(report)
-            report_rows.append(_report_row(report, document, run_id))
+            document_rows.append(_document_row(report, document, run_id))
             fates.append(Fate.EXTRACTED)
         elif document["attachments"] and report.status not in (TIMEOUT, MEMORY):
             fates.append(Fate.CONTAINER)  # a page that links its report as attachments; those are documents too
         else:
             quarantine_rows.append(_quarantine_row(document, "extract", report.status, report.error, run_id))
             fates.append(Fate.QUARANTINED)
-    report_frame = _frame(report_rows, "reports")
+    document_frame = _frame(document_rows, "documents")
     cells = to_frame(cells_table(reports))
     staged = f"runs/{run_key(run_id)}/staging/{fetched['batch']}"
     outputs = {
-        "reports": report_frame,
+        "documents": document_frame,
         "cells": cells[SCHEMAS["cells"].names],
-        "t2": wide("t2", cells, report_frame),
-        "t3": wide("t3", cells, report_frame),
-        "t4": wide("t4", cells, report_frame),
         "quarantine": _frame(quarantine_rows, "quarantine"),
     }
     for name, frame in outputs.items():

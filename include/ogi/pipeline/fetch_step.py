@@ -19,9 +19,9 @@ LOCAL = "local"
 
 
 def published_index(store) -> set[tuple[str, str]]:
-    """(source, sha256) of every document the current curated version holds, curated or quarantined."""
+    """(source, sha256) of every document the current curated version holds, read or quarantined."""
     version = curated.current(store)
-    reports = curated.read_dataset(store, version, "reports", ["source", "sha256"])
+    reports = curated.read_dataset(store, version, "documents", ["source", "sha256"])
     quarantine = curated.read_dataset(store, version, "quarantine", ["source", "sha256"])
     return set(zip(reports["source"], reports["sha256"])) | set(zip(quarantine["source"], quarantine["sha256"]))
 

@@ -112,7 +112,18 @@ def add_new_columns(store: Store) -> str:
     )
 
 
-MIGRATIONS: dict[int, Callable[[Store], str]] = {0: _from_hand_made_layout}
+def _documents_beside_reports(store: Store) -> str:
+    """1 → 2: one report per agency and year (canonical.py). The `documents` table is added, empty, and the new
+    columns of `reports` (documents, canonical_reason, copies) are NULL: the next run finds no document
+    published and reads every one again (as `force` would), settling each agency's year into one report and
+    replacing the rows a report had per document before."""
+    return (
+        f"{add_new_columns(store)}; the documents table added, empty: the next run reads every document again "
+        "to settle one report per agency and year"
+    )
+
+
+MIGRATIONS: dict[int, Callable[[Store], str]] = {0: _from_hand_made_layout, 1: _documents_beside_reports}
 
 
 def migrate(store: Store) -> list[str]:

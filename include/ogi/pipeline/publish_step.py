@@ -1,7 +1,8 @@
-"""Publish an audited run: a new curated version (the nine tables switched together), the DuckDB catalog over
+"""Publish an audited run: a new curated version (the ten tables switched together), the DuckDB catalog over
 it, and the run summary whose counts add up: every document is curated, quarantined, a container page,
-unchanged or out of the requested year — exactly one of them. Retried after dying anywhere, it publishes the
-run once: the same summary, the same version."""
+unchanged or out of the requested year — exactly one of them. A curated document is in `documents`; the
+reports the run settled (one document each) in `reports`, `t2`-`t4` and the validation datasets. Retried after
+dying anywhere, it publishes the run once: the same summary, the same version."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ import numpy as np
 import pandas as pd
 
 from ogi.pipeline import curated
-from ogi.pipeline.audit_step import load_staged
+from ogi.pipeline.audit_step import SETTLED, load_staged
 from ogi.pipeline.catalog import build_catalog
 from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.pipeline.parquet_io import read_frame
-from ogi.pipeline.records import FATES, RunSummary
+from ogi.pipeline.records import FATES, RunSummary, SettledRecord
 
 VALIDATION = ("violations", "not_assessable", "quality")
 log = logging.getLogger("ogi.publish")
@@ -42,38 +43,45 @@ def publish(config: PipelineConfig, run_id: str, staged_keys: list[str], validat
         checked = {name: read_frame(store, f"{validation_key}/{name}.parquet", name) for name in VALIDATION}
         revalidated = set(store.read_json(f"{validation_key}/context.json")["revalidated"])
         quarantine = _new_quarantine(base, staged["quarantine"], store)
+        settled_key = f"runs/{run_key(run_id)}/settled"
+        settled = {name: read_frame(store, f"{settled_key}/{name}.parquet", name) for name in SETTLED}
+        settled_info: SettledRecord = store.read_json(f"{settled_key}/settled.json")
 
         quality = checked["quality"].set_index("report_id")["quality"].astype(str)
-        reports = staged["reports"].assign(quality=lambda f: f["report_id"].map(quality))
+        reports = settled["reports"].assign(quality=lambda f: f["report_id"].map(quality))
         if revalidated:  # curated reports whose cross-year/consolidation results this batch changed
             known = curated.read_dataset(store, base, "reports")
             context = known[known["report_id"].isin(revalidated)]
             context = context.assign(quality=context["report_id"].map(quality))
             reports = pd.concat([reports.astype(object), context.astype(object)], ignore_index=True)
 
-        batch_ids = set(staged["reports"]["report_id"])
+        batch_ids = set(staged["documents"]["report_id"])
+        settled_ids = set(settled["reports"]["report_id"])
         left_curated = set(quarantine["report_id"])  # read before, unreadable now: out of curated, into quarantine
-        replaced = batch_ids | left_curated
-        changes = {name: (staged[name], replaced) for name in ("cells", "t2", "t3", "t4")}
+        # every document of a report the run settled again: its rows, and its report's, are replaced
+        replaced = batch_ids | left_curated | set(settled_info["replaced"])
+        changes = {"cells": (staged["cells"], batch_ids | left_curated)}
+        changes.update({name: (settled[name], replaced) for name in ("documents", "t2", "t3", "t4")})
         changes["reports"] = (reports, replaced | revalidated)
         for name in VALIDATION:
             changes[name] = (checked[name], replaced | revalidated)
-        changes["quarantine"] = (quarantine, set(quarantine["source"]) | set(staged["reports"]["source"]))
+        changes["quarantine"] = (quarantine, set(quarantine["source"]) | set(staged["documents"]["source"]))
 
         summaries = [store.read_json(f"{key}/summary.json") for key in staged_keys]
-        batch_quality = checked["quality"][checked["quality"]["report_id"].isin(batch_ids)]["quality"]
+        settled_quality = checked["quality"][checked["quality"]["report_id"].isin(settled_ids)]["quality"]
         summary: RunSummary = {
             "run_id": run_id,
             "documents": sum(s["documents"] for s in summaries),
             **{fate: sum(s.get(fate, 0) for s in summaries) for fate in FATES},
             "newly_quarantined": len(quarantine),
-            "quality": {str(q): int(n) for q, n in batch_quality.astype(str).value_counts().items()},
-            "violations": int(checked["violations"]["report_id"].isin(batch_ids).sum()),
+            "quality": {str(q): int(n) for q, n in settled_quality.astype(str).value_counts().items()},
+            "violations": int(checked["violations"]["report_id"].isin(settled_ids).sum()),
             "version": base.number if base else None,
             "published": False,
+            **settled_info["counts"],
         }
         version = publisher.done
-        if version is None and (len(staged["reports"]) or len(quarantine)):
+        if version is None and (len(staged["documents"]) or len(quarantine) or len(settled["documents"])):
             version = publisher.commit(changes)
         if version is not None and version.run_id == run_id:
             summary.update(version=version.number, published=True)

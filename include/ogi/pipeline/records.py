@@ -90,7 +90,25 @@ class StageSummary(TypedDict):
     out_of_scope: int
 
 
-class RunSummary(StageSummary):
+class SettledCounts(TypedDict):
+    """What settling the run's reports found (canonical_step.py)."""
+
+    reports_settled: int  # reports (agency, year) settled again: those of the documents the run touched
+    copies: int  # documents among them that are copies of their report's document
+    copies_disagree: int  # reports whose copies disagree with it (rule D3)
+    canonical_changed: int  # reports that now stand on another document than before
+    unmapped_names: int  # documents read in this run whose printed agency name the sources file does not map
+    documents_reassigned: int  # curated documents the sources file now assigns to another agency
+
+
+class SettledRecord(TypedDict):
+    """`runs/<run>/settled/settled.json`, beside the settled documents and reports."""
+
+    replaced: list[str]  # report_ids whose curated rows the settled ones replace
+    counts: SettledCounts
+
+
+class RunSummary(StageSummary, SettledCounts):
     """`runs/<run>/summary.json`, and what the publish task returns."""
 
     run_id: str

@@ -13,7 +13,7 @@ import pyarrow as pa
 from ogi.template import load_spec
 from ogi.validation.frames import table_columns, table_rows
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the `documents` dataset; reports' documents, canonical_reason, copies
 
 _spec = load_spec()
 _CODE = pa.dictionary(pa.int32(), pa.string())  # a short code from a small set (a kind, a status, a rule)
@@ -39,32 +39,48 @@ def _wide(table: str, per: str, values: list[str]) -> pa.Schema:
     return pa.schema(_WHO + [(per, _CODE)] + [(v, _value_type(table, v)) for v in values])
 
 
+# What a document carrying a report holds (extract_step stages these rows); the curated `documents` dataset
+# keeps every such document, `reports` the one per (agency, report year) that is the report (canonical.py).
+_DOCUMENT = [
+    ("report_id", pa.string()),
+    ("report_year", pa.int32()),
+    ("source", pa.string()),
+    ("sha256", pa.string()),
+    ("content_type", pa.string()),
+    ("run_id", pa.string()),
+    ("status", _CODE),
+    ("error", pa.string()),
+    ("format", _CODE),
+    ("pages", pa.int32()),
+    ("agency", pa.string()),
+    ("agency_printed", pa.string()),
+    ("region", pa.string()),
+    ("level", _CODE),
+    ("parent", pa.string()),
+    ("published", pa.string()),
+    ("t2_layout", _CODE),
+    ("t3_layout", _CODE),
+    ("warnings", pa.list_(pa.string())),
+    ("stated", _STATED),
+]
+_DOCUMENT_COPY = [
+    ("agency_configured", pa.string()),  # the agency whose source found it; `agency` is whose report it is
+    ("agency_match", _CODE),  # how: name, alias, other_agency, not_printed, unmapped
+    ("rank", pa.int32()),  # 1: the report's document
+    ("canonical", pa.bool_()),
+    ("canonical_id", pa.string()),  # the report_id of the report it is a copy of
+    ("compared_cells", pa.int32()),  # cells it and the report's document both print
+    ("differing_cells", pa.int32()),  # of those, cells where they disagree (rule D3)
+]
+_REPORT_DOCUMENTS = [
+    ("documents", pa.list_(pa.string())),  # the sources of every document of the report, its own first
+    ("canonical_reason", pa.string()),  # why this document is the report
+    ("copies", _CODE),  # single, agree, disagree, not_compared
+]
+
 SCHEMAS: dict[str, pa.Schema] = {
-    "reports": pa.schema(
-        [
-            ("report_id", pa.string()),
-            ("report_year", pa.int32()),
-            ("source", pa.string()),
-            ("sha256", pa.string()),
-            ("content_type", pa.string()),
-            ("run_id", pa.string()),
-            ("status", _CODE),
-            ("error", pa.string()),
-            ("format", _CODE),
-            ("pages", pa.int32()),
-            ("agency", pa.string()),
-            ("agency_printed", pa.string()),
-            ("region", pa.string()),
-            ("level", _CODE),
-            ("parent", pa.string()),
-            ("published", pa.string()),
-            ("t2_layout", _CODE),
-            ("t3_layout", _CODE),
-            ("warnings", pa.list_(pa.string())),
-            ("stated", _STATED),
-            ("quality", _CODE),
-        ]
-    ),
+    "reports": pa.schema(_DOCUMENT + [("quality", _CODE)] + _REPORT_DOCUMENTS),
+    "documents": pa.schema(_DOCUMENT + _DOCUMENT_COPY),
     "cells": pa.schema(
         [
             ("report_id", pa.string()),

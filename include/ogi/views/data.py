@@ -308,6 +308,32 @@ class QualityData:
         total = self._scalar(f"SELECT count(*) FROM reports r WHERE {where}", [run_id]) or 0
         return Page(self._report_rows(where, [run_id], limit, 0), total, 1, max(1, limit))
 
+    def run_copies(self, run_id: str, limit: int) -> Page:
+        """Reports a run settled from several documents (canonical.py): which one is the report, why, and whether
+        the copies agree; disagreeing first."""
+        where = "run_id = ? AND copies IS NOT NULL AND copies <> 'single'"
+        total = self._scalar(f"SELECT count(*) FROM reports WHERE {where}", [run_id]) or 0
+        rows = self._query(
+            f"""
+            SELECT report_id, agency, report_year, len(documents) AS documents, copies, source, canonical_reason
+            FROM reports WHERE {where}
+            ORDER BY copies = 'agree', agency, report_year LIMIT ?""",
+            [run_id, limit],
+        )
+        return Page(rows, total, 1, max(1, limit))
+
+    def unmapped_names(self, limit: int) -> Page:
+        """Curated documents whose printed agency name the sources file does not map (a warning: each is
+        counted as its configured agency's until the name is added to an agency's aliases)."""
+        where = "agency_match = 'unmapped'"
+        total = self._scalar(f"SELECT count(*) FROM documents WHERE {where}") or 0
+        rows = self._query(
+            f"SELECT agency_printed, agency, report_year, source FROM documents WHERE {where} "
+            "ORDER BY agency, report_year, source LIMIT ?",
+            [limit],
+        )
+        return Page(rows, total, 1, max(1, limit))
+
     def run_quarantine(self, run_id: str) -> list[dict]:
         return self._query(
             "SELECT source, agency, stage, status, reason, sha256 FROM quarantine WHERE run_id = ? ORDER BY source",

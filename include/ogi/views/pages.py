@@ -350,6 +350,8 @@ def static_report(data: QualityData, summary: dict, docs: str | None) -> str:
         charts=site.charts(Filters()),
         problems=problems,
         views=views,
+        copies=data.run_copies(summary["run_id"], STATIC_REPORTS),
+        unmapped=data.unmapped_names(STATIC_REPORTS),
         quarantine=quarantine,
         rerun=rerun_command(sorted({q["agency"] for q in quarantine if q["agency"]})[:3]),
         docs=docs,
