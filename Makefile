@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 DATA ?= data
 
-.PHONY: setup system-packages distributed-packages airflow-init run ui test test-distributed bench clean
+.PHONY: setup system-packages fonts distributed-packages airflow-init run ui test test-distributed bench clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -14,13 +14,34 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(UV) pip install -q --python $(PY) --no-deps -e .
 	touch $@
 
-# LibreOffice converts DOC/WPS/ODT and renders the PDF test fixtures (Debian package; root on these machines).
+# LibreOffice converts DOC/WPS/ODT and renders the PDF test fixtures; Tesseract (Simplified Chinese) is the OCR
+# benchmark's baseline engine (Debian packages; root on these machines).
 system-packages:
-	@command -v soffice >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q libreoffice-writer-nogui; \
-	  else echo "install LibreOffice: sudo apt-get install libreoffice-writer-nogui" >&2; exit 1; fi; }
+	@missing=""; command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx chi_sim \
+	  || missing="$$missing tesseract-ocr tesseract-ocr-chi-sim"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q $$missing; \
+	  else echo "install:$$missing (sudo apt-get install$$missing)" >&2; exit 1; fi; fi
 
-setup: $(VENV)/.installed system-packages
+# The CJK fonts test fixtures are rendered with (tests/fonts.py), unpacked from Debian's packages into the
+# virtual environment, one family per directory: the host's own fonts never change a fixture's layout.
+FONTS := $(VENV)/fonts
+FONT_FILES := fonts-wqy-microhei:wqy-microhei:wqy-microhei.ttc fonts-arphic-uming:ar-pl-uming:uming.ttc
+$(FONTS)/.installed:
+	rm -rf $(FONTS) && mkdir -p $(FONTS)/deb
+	cd $(FONTS)/deb && { apt-get download $(foreach f,$(FONT_FILES),$(word 1,$(subst :, ,$(f)))) 2>/dev/null \
+	  || { [ "$$(id -u)" = 0 ] && apt-get update -q >/dev/null \
+	       && apt-get download $(foreach f,$(FONT_FILES),$(word 1,$(subst :, ,$(f)))); }; }
+	for deb in $(FONTS)/deb/*.deb; do dpkg-deb -x $$deb $(FONTS)/deb/root; done
+	@for f in $(FONT_FILES); do set -- $$(echo $$f | tr : ' '); mkdir -p $(FONTS)/$$2; \
+	  find $(FONTS)/deb/root -name $$3 -exec mv {} $(FONTS)/$$2/ \; ; test -f $(FONTS)/$$2/$$3; done
+	rm -rf $(FONTS)/deb
+	touch $@
+
+fonts: $(FONTS)/.installed
+
+setup: $(VENV)/.installed system-packages fonts
 
 # Airflow on SQLite with the LocalExecutor, the DAGs of this checkout, the API server on 127.0.0.1 only.
 AIRFLOW_HOME ?= $(CURDIR)/airflow_home
