@@ -37,6 +37,7 @@ class Report:
     metadata: Metadata = field(default_factory=Metadata)
     tables: dict[str, dict[str, dict[str, C.Cell]]] = field(default_factory=dict)
     stated: list[Stated] = field(default_factory=list)
+    ocr: dict | None = None  # read by OCR: {"engine": …, "pages": [1-based page numbers]}
 
     @property
     def error(self) -> str | None:
@@ -54,6 +55,7 @@ class Report:
             "layouts": self.layouts,
             "metadata": self.metadata.as_json(),
             "stated": [figure.as_json() for figure in self.stated],
+            **({"ocr": self.ocr} if self.ocr else {}),
             "tables": {
                 t: {r: {c: cell.as_json() for c, cell in cols.items()} for r, cols in rows.items()}
                 for t, rows in self.tables.items()
@@ -88,6 +90,7 @@ def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int
     while len(pieces) > n and not pieces[-1].splittable and not pieces[-1].text:
         pieces = pieces[:-1]
     if len(pieces) == n:  # one value per cell, as printed tables have
+        run.pieces = pieces
         run.candidates = [tuple(map(_TEXT, pieces))]
         return
     shown = " ".join(p.text or "∅" for p in pieces)
@@ -227,9 +230,11 @@ class TableResult:
     cells: dict[CellKey, C.Cell]
     errors: list[str]
     missing_rows: list[str]
+    notes: list[str] = field(default_factory=list)
 
 
-def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> TableResult:
+def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int], doc: Document | None = None) -> TableResult:
+    """`doc`: the document, when its tokens were read by OCR (its cells are then weighed by ogi.ocr.certainty)."""
     checks = table_checks(spec, match.layout)
     runs = _runs_for(match)
     errors = []
@@ -249,7 +254,12 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> Tabl
         for key in keys:
             if key not in cells:
                 cells[key] = C.absent()
-    return TableResult(match.layout, cells, errors, missing)
+    result = TableResult(match.layout, cells, errors, missing)
+    if doc is not None and doc.ocr_tokens:
+        from ogi.ocr.certainty import settle
+
+        result.notes = settle(match.table.code, cells, good, doc.ocr_tokens, checks)
+    return result
 
 
 def _nested(result: TableResult) -> dict[str, dict[str, C.Cell]]:
@@ -274,10 +284,12 @@ def _merge_copies(first: TableResult, second: TableResult) -> list[str]:
 
 def extract_document(doc: Document, spec: Spec | None = None) -> Report:
     spec = spec or load_spec()
-    stream = Stream(doc.tokens)
+    stream = Stream(doc.tokens, track=bool(doc.ocr_tokens))
     metadata = extract_metadata(stream.text, doc.title)
     report = Report(doc.source, "ok", format=doc.format, pages=doc.pages, metadata=metadata)
     report.warnings.extend(doc.notes)
+    if doc.ocr_pages:
+        report.ocr = {"engine": doc.ocr_engine, "pages": doc.ocr_pages}
 
     t3 = find_t3(stream, spec)
     t2 = find_t2(stream, spec, t3.start if t3 else len(stream.text), _default_t2(metadata))
@@ -293,13 +305,14 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
     for code, match in (("t2", t2), ("t3", t3), ("t4", t4)):
         if match is None:
             continue
-        result = read_table(spec, match, narrative_hints(spec, code, report.stated))
+        result = read_table(spec, match, narrative_hints(spec, code, report.stated), doc)
         results[code] = result
         report.errors.extend(result.errors)
+        report.warnings.extend(result.notes)
         if result.missing_rows and code != "t2":
             report.errors.append(f"{code}: rows not found: {', '.join(result.missing_rows)}")
     if copy is not None and t3 is not None:
-        second = read_table(spec, copy, {})
+        second = read_table(spec, copy, {}, doc)
         differing = _merge_copies(results["t3"], second)
         if differing:
             report.errors.append(
@@ -347,10 +360,13 @@ def _no_tables(report: Report, text: str) -> Report:
     return report
 
 
-def extract_bytes(data: bytes, source: str, content_type: str | None = None, spec: Spec | None = None) -> Report:
-    """Extract one file's bytes. Never raises for bad input: the status and error say what went wrong."""
+def extract_bytes(
+    data: bytes, source: str, content_type: str | None = None, spec: Spec | None = None, ocr: bool = True
+) -> Report:
+    """Extract one file's bytes. Never raises for bad input: the status and error say what went wrong.
+    `ocr=False`: a scanned PDF comes back `needs_ocr` rather than read by OCR (seconds a page)."""
     try:
-        doc = read_document(data, source, content_type)
+        doc = read_document(data, source, content_type, ocr)
         report = extract_document(doc, spec)
     except ReadError as exc:
         return Report(source, exc.status, errors=[str(exc)])
@@ -359,10 +375,10 @@ def extract_bytes(data: bytes, source: str, content_type: str | None = None, spe
     return report
 
 
-def extract_path(path: str | Path, spec: Spec | None = None) -> Report:
+def extract_path(path: str | Path, spec: Spec | None = None, ocr: bool = True) -> Report:
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         return Report(str(path), "error", errors=[f"cannot read file: {exc.strerror or exc}"])
-    return extract_bytes(data, str(path), spec=spec)
+    return extract_bytes(data, str(path), spec=spec, ocr=ocr)

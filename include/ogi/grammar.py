@@ -65,11 +65,13 @@ def words_pattern(words: tuple[str, ...]) -> re.Pattern:
 
 
 class Piece(NamedTuple):
-    """A value as found: a table cell (one value) or a run from free text that may hold glued values."""
+    """A value as found: a table cell (one value) or a run from free text that may hold glued values, with
+    the index of the token it was read from (free-text values carry it where the stream tracks tokens)."""
 
     text: str
     splittable: bool
     page: int | None = None
+    token: int | None = None
 
 
 # Fast paths of `Stream.values`, each matching what the token-by-token walk would take, many tokens at a time:
@@ -83,13 +85,18 @@ _VALUE_IN_RUN = re.compile(r"\S+")
 _NO_DIGIT_LINES = re.compile(r"(?:[^\d\x1c-\x1f\n]*\n)+")
 
 
-def _pieces(texts: Iterable[str], splittable: bool, pages: Iterable[int | None]) -> Iterator[Piece]:
+def _pieces(
+    texts: Iterable[str], splittable: bool, pages: Iterable[int | None], tokens: Iterable[int | None]
+) -> Iterator[Piece]:
     """Pieces made without a Python call each (the runs of a table are thousands of pieces per second)."""
-    return map(tuple.__new__, repeat(Piece), zip(texts, repeat(splittable), pages))
+    return map(tuple.__new__, repeat(Piece), zip(texts, repeat(splittable), pages, tokens))
 
 
 class Stream:
-    def __init__(self, tokens: Tokens):
+    def __init__(self, tokens: Tokens, track: bool = False):
+        """`track`: values in free text carry the index of their token too (table cells always do), for
+        documents whose tokens carry more than their text (OCR)."""
+        self.track = track
         self.kinds, self.texts, self.pages = tokens.kinds, tokens.texts, tokens.pages
         # each token's text, then its kind, whose value is the character that ends the token
         self.text = "".join(chain.from_iterable(zip(self.texts, self.kinds)))
@@ -175,7 +182,7 @@ class Stream:
                 label_cell = index == first and start > token_start
                 stop = self._take_cell(index, fragment.strip(), pieces, label_cell, index == first, skip_to_values)
             else:
-                stopped_at = _take_line(fragment, token_start + lo, self.pages[index], pieces, skip_to_values)
+                stopped_at = _take_line(fragment, token_start + lo, self.pages[index], index, pieces, skip_to_values)
                 if stopped_at is not None:
                     return pieces, stopped_at
                 stop = False
@@ -189,17 +196,18 @@ class Stream:
         """Add the value cells of a run matched from token `index` on; the index of the token after them."""
         texts = run.split("\x1f")[:-1]
         pages = self.pages[index : index + len(texts)] if self.paged else repeat(self._page)
-        pieces.extend(_pieces(texts, False, pages))
+        pieces.extend(_pieces(texts, False, pages, range(index, index + len(texts))))
         return index + len(texts)
 
     def _take_lines(self, run: re.Match, pieces: list[Piece]) -> None:
-        if not self.paged:
-            pieces.extend(_pieces(run.group().split(), True, repeat(self._page)))
+        if not self.paged and not self.track:
+            pieces.extend(_pieces(run.group().split(), True, repeat(self._page), repeat(None)))
         else:
             offset = run.start()
             found = list(_VALUE_IN_RUN.finditer(run.group()))
-            pages = (self.page_at(offset + m.start()) for m in found)
-            pieces.extend(_pieces((m.group() for m in found), True, pages))
+            indices = [self.token_index(offset + m.start()) for m in found]
+            pages = [self.pages[i] for i in indices] if self.paged else repeat(self._page)
+            pieces.extend(_pieces((m.group() for m in found), True, pages, indices if self.track else repeat(None)))
 
     def _take_cell(
         self, index: int, text: str, pieces: list[Piece], label_cell: bool, first: bool, skip_to_values: bool
@@ -208,11 +216,11 @@ class Stream:
         page = self.pages[index]
         if label_cell:  # the rest of the label's own cell
             if text and VALUE.fullmatch(text):
-                pieces.append(Piece(text, False, page))
+                pieces.append(Piece(text, False, page, index))
             return False
         if not text or VALUE.fullmatch(text):
             if pieces or not skip_to_values or self._row_of_values(index):
-                pieces.append(Piece(text, False, page))
+                pieces.append(Piece(text, False, page, index))
             return False
         return bool(pieces) or not (first or skip_to_values)
 
@@ -232,7 +240,9 @@ class Stream:
         return any(texts) and all(not t or VALUE.fullmatch(t) for t in texts)
 
 
-def _take_line(fragment: str, offset: int, page: int | None, pieces: list[Piece], skip_to_values: bool) -> int | None:
+def _take_line(
+    fragment: str, offset: int, page: int | None, token: int, pieces: list[Piece], skip_to_values: bool
+) -> int | None:
     """Add the values of a line of free text to the run; the offset where the run stops, if it does."""
     for chunk_match in _CHUNK.finditer(fragment):
         chunk, chunk_start = chunk_match.group(), offset + chunk_match.start()
@@ -243,7 +253,7 @@ def _take_line(fragment: str, offset: int, page: int | None, pieces: list[Piece]
             chunk, chunk_start = chunk[digit.start() :], chunk_start + digit.start()
         value = _GLUED.match(chunk)
         if value:
-            pieces.append(Piece(value.group(), True, page))
+            pieces.append(Piece(value.group(), True, page, token))
             if value.end() < len(chunk):
                 return chunk_start + value.end()
         elif pieces:

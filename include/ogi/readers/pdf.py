@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ogi.readers.document import NUMBER_CELL, Document, ReadError, Token, TokenKind, Tokens
 
 MAX_PAGES = 2000
+SCANNED_CHARS = 20  # a page with fewer text-layer characters than this is a scan (or empty)
 _TOL = 2.0  # points: rulings closer than this are one
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s*\d+\s*页?)?[-—–\s]*$")
 
@@ -245,7 +246,9 @@ def _join_split_row(previous: list[Token], page: list[Token]) -> list[Token]:
     return page[end + 1 :]
 
 
-def read_pdf(data: bytes, source: str) -> Document:
+def read_pdf(data: bytes, source: str, ocr: bool = True) -> Document:
+    """The PDF's tokens: text-layer pages as they are, scanned pages by OCR where they hold a table
+    (ogi.ocr.scanned says which). `ocr=False`: a document that needs OCR raises a `needs_ocr` ReadError."""
     import pypdfium2 as pdfium
 
     try:
@@ -261,14 +264,26 @@ def read_pdf(data: bytes, source: str) -> Document:
             raise ReadError("PDF has no pages")
         if pages > MAX_PAGES:
             raise ReadError(f"PDF has {pages} pages, more than the {MAX_PAGES} read")
-        tokens: list[Token] = []
-        chars = 0
+        per_page: list[list[Token]] = []
+        scanned: list[int] = []
         for index in range(pages):
             page_tokens, page_chars = _page_tokens(pdf[index], index + 1)
+            per_page.append(page_tokens)
+            if page_chars < SCANNED_CHARS:
+                scanned.append(index)
+        scan = None
+        if scanned:
+            from ogi.ocr.scanned import read_scanned
+
+            scan = read_scanned(pdf, scanned, len(scanned) < pages, source, ocr)
+            for index, page_text in scan.pages.items():
+                per_page[index] = page_text.tokens
+        tokens: list[Token] = []
+        for page_tokens in per_page:
             tokens.extend(_join_split_row(tokens, page_tokens))
-            chars += page_chars
-        if chars < 20 * pages and chars < 200:
-            raise ReadError(f"image-only PDF: no text layer on its {pages} pages; needs OCR", status="needs_ocr")
-        return Document(source, "pdf", Tokens.of(tokens), pages=pages)
+        doc = Document(source, "pdf", Tokens.of(tokens), pages=pages)
+        if scan is not None and scan.pages:
+            scan.attach(doc, tokens)
+        return doc
     finally:
         pdf.close()

@@ -1,0 +1,378 @@
+"""Ruled tables found in a page image: ruling lines by morphology, cells between them, merged cells as one.
+
+As in the text-layer PDF reader, a table's rows are the bands between its horizontal rulings and a band's
+cells lie between the vertical rulings that cross it; a cell whose lower ruling is missing continues into
+the band below (a merged cell), and is one cell to read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from ogi.ocr.image import Page
+
+
+@dataclass(frozen=True)
+class Segment:
+    label: int  # its component in the candidates' label image
+    across: int  # y of a horizontal segment, x of a vertical one
+    start: int
+    end: int
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class Rulings:
+    h_labels: np.ndarray  # label images of the straight runs of ink, each a candidate ruling
+    v_labels: np.ndarray
+    horizontal: list[Segment]  # the candidates taken for rulings
+    vertical: list[Segment]
+    # where a faint line may run: thin dark pixels, smoothed along the line's direction (noise is not a line)
+    h_faint: np.ndarray
+    v_faint: np.ndarray
+    ink: np.ndarray  # the page's ink (to tell a ruling from a stroke through text)
+
+    def mask(self, horizontal: set[int], vertical: set[int]) -> np.ndarray:
+        """255 on the pixels of the given segments (by label)."""
+        hit = np.isin(self.h_labels, list(horizontal)) | np.isin(self.v_labels, list(vertical))
+        return np.where(hit, 255, 0).astype(np.uint8)
+
+    def horizontal_at(self, y: int, x0: int, x1: int, tol: int) -> float:
+        """How much of x0..x1 a line covers at y (± tol), faint lines counted, so that a faint or broken
+        ruling still separates two cells."""
+        strip = self.h_faint[max(0, y - tol) : y + tol + 1, x0:x1]
+        return float((strip.max(axis=0) > 0).mean()) if strip.size else 0.0
+
+    def vertical_at(self, x: int, y0: int, y1: int, tol: int) -> float:
+        strip = self.v_faint[y0:y1, max(0, x - tol) : x + tol + 1]
+        return float((strip.max(axis=1) > 0).mean()) if strip.size else 0.0
+
+
+@dataclass
+class Cell:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    band: int  # the band the cell starts in
+    bands: int = 1  # how many bands it spans
+
+
+@dataclass
+class Table:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    bands: list[tuple[int, int]]  # (top, bottom) of each band, top to bottom
+    # per band, its cells left to right; a merged cell appears in every band it spans
+    rows: list[list[Cell]] = field(default_factory=list)
+    horizontal: set[int] = field(default_factory=set)  # the labels of the rulings it is drawn with
+    vertical: set[int] = field(default_factory=set)
+
+    @property
+    def cells(self) -> list[Cell]:
+        seen, out = set(), []
+        for row in self.rows:
+            for cell in row:
+                if id(cell) not in seen:
+                    seen.add(id(cell))
+                    out.append(cell)
+        return out
+
+
+def rulings(page: Page) -> Rulings:
+    """Ruling lines. Candidates are ink that runs straight for a while (after closing the small gaps of
+    faint or broken lines); a candidate is a ruling when it is longer than any character's stroke (an inch
+    across, half an inch down), or when both its ends meet rulings (a short line of a small table, a
+    one-row band), or when it continues a ruling across a gap, so that characters' strokes are not lines."""
+    import cv2
+
+    gap = page.px(0.015)
+    h_dark, h_faint = _thin_dark(page, horizontal=True)
+    v_dark, v_faint = _thin_dark(page, horizontal=False)
+    h_mask = _straight(h_dark, (page.px(0.25), 1), (gap, 1))
+    v_mask = _straight(v_dark, (1, page.px(0.1)), (1, gap))
+    h_count, h_labels, h_stats, _ = cv2.connectedComponentsWithStats(h_mask, connectivity=8)
+    v_count, v_labels, v_stats, _ = cv2.connectedComponentsWithStats(v_mask, connectivity=8)
+    hs = [
+        Segment(i, _densest(h_labels, i, x, y, w, h, 1) + int(y), int(x), int(x + w - 1))
+        for i, (x, y, w, h, _a) in enumerate(h_stats[1:h_count], 1)
+    ]
+    vs = [
+        Segment(i, _densest(v_labels, i, x, y, w, h, 0) + int(x), int(y), int(y + h - 1))
+        for i, (x, y, w, h, _a) in enumerate(v_stats[1:v_count], 1)
+    ]
+    tol = page.px(0.03)
+    bridge = page.px(0.2)
+    h_ok = {s.label for s in hs if s.length >= page.px(1.0)}
+    v_ok = {s.label for s in vs if s.length >= page.px(0.5)}
+
+    def meets(across: int, along: int, others: list[Segment], accepted: set[int]) -> bool:
+        """Whether the point `along` of a line at `across` lies on an accepted ruling of the other direction."""
+        return any(
+            o.label in accepted and abs(o.across - along) <= tol and o.start - tol <= across <= o.end + tol
+            for o in others
+        )
+
+    def continues(s: Segment, same: list[Segment], accepted: set[int]) -> bool:
+        """Whether `s` lies in line with an accepted ruling, a short gap from it."""
+        return any(
+            o.label in accepted
+            and abs(o.across - s.across) <= tol
+            and (0 <= s.start - o.end <= bridge or 0 <= o.start - s.end <= bridge)
+            for o in same
+        )
+
+    for _ in range(4):
+        before = len(h_ok) + len(v_ok)
+        for s in vs:
+            if s.label in v_ok:
+                continue
+            ends = meets(s.across, s.start, hs, h_ok) + meets(s.across, s.end, hs, h_ok)
+            if ends == 2 or (ends == 1 and continues(s, vs, v_ok)):
+                v_ok.add(s.label)
+        for s in hs:
+            if s.label in h_ok:
+                continue
+            ends = meets(s.across, s.start, vs, v_ok) + meets(s.across, s.end, vs, v_ok)
+            if ends == 2 or (ends == 1 and continues(s, hs, h_ok)):
+                h_ok.add(s.label)
+        if len(h_ok) + len(v_ok) == before:
+            break
+    return Rulings(
+        h_labels,
+        v_labels,
+        [s for s in hs if s.label in h_ok],
+        [s for s in vs if s.label in v_ok],
+        h_faint,
+        v_faint,
+        page.ink,
+    )
+
+
+def _thin_dark(page: Page, horizontal: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Pixels darker than the paper a little above and below them (horizontal) or left and right: thin dark
+    lines and strokes, never the inside of a blot (bold text blurred into one patch, whose rows would run as
+    long as a ruling's). Second, the same at a lower contrast after smoothing along the line: where a
+    faint or damaged stretch of a known ruling runs."""
+    import cv2
+
+    across = page.px(0.05)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, across) if horizontal else (across, 1))
+    darker = cv2.morphologyEx(page.grey, cv2.MORPH_BLACKHAT, kernel)
+    along = page.px(0.04)
+    smooth = cv2.blur(darker, (along, 1) if horizontal else (1, along))
+    return np.where(darker > 30, 255, 0).astype(np.uint8), np.where(smooth > 14, 255, 0).astype(np.uint8)
+
+
+def _straight(mask: np.ndarray, length: tuple[int, int], gap: tuple[int, int]) -> np.ndarray:
+    """The parts of `mask` that run straight for `length` (after closing gaps of `gap`)."""
+    import cv2
+
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, gap))
+    return cv2.morphologyEx(closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, length))
+
+
+def _densest(labels: np.ndarray, label: int, x: int, y: int, w: int, h: int, axis: int) -> int:
+    """Where across its box a candidate runs: the row (axis=1) or column (axis=0) holding most of it, not the
+    middle of its box (a character's stroke touching the line widens the box)."""
+    if (h if axis == 1 else w) <= 3:
+        return (h if axis == 1 else w) // 2
+    return int((labels[y : y + h, x : x + w] == label).sum(axis=axis).argmax())
+
+
+def _cluster(values: list[int], tolerance: int) -> list[int]:
+    out: list[list[int]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tolerance:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [round(sum(group) / len(group)) for group in out]
+
+
+def _groups(lines: Rulings, tol: int, bridge: int) -> list[tuple[list[Segment], list[Segment]]]:
+    """Rulings that touch, or continue each other across a short gap, grouped: each group is one table's
+    (horizontal, vertical) rulings."""
+    parent = list(range(len(lines.horizontal) + len(lines.vertical)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    n = len(lines.horizontal)
+    for i, h in enumerate(lines.horizontal):
+        for j, v in enumerate(lines.vertical):
+            if h.start - tol <= v.across <= h.end + tol and v.start - tol <= h.across <= v.end + tol:
+                parent[find(i)] = find(n + j)
+    for offset, same in ((0, lines.horizontal), (n, lines.vertical)):
+        for i, a in enumerate(same):
+            for j in range(i + 1, len(same)):
+                b = same[j]
+                if abs(a.across - b.across) <= tol and max(a.start, b.start) - min(a.end, b.end) <= bridge:
+                    parent[find(offset + i)] = find(offset + j)
+    groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
+    for i, h in enumerate(lines.horizontal):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(lines.vertical):
+        groups.setdefault(find(n + j), ([], []))[1].append(v)
+    return list(groups.values())
+
+
+def find_tables(page: Page, lines: Rulings | None = None) -> list[Table]:
+    lines = lines or rulings(page)
+    tol = page.px(0.03)
+    tables = []
+    for hs, vs in _groups(lines, tol, page.px(0.2)):
+        if len(hs) < 2 or len(vs) < 2:
+            continue
+        table = _table(hs, vs, lines, tol, page.px(0.15), max(2, page.px(0.012)))
+        if table is not None and table.x1 - table.x0 >= page.px(1.0):
+            tables.append(table)
+    tables.sort(key=lambda t: t.y0)
+    return tables
+
+
+def _table(hs: list[Segment], vs: list[Segment], lines: Rulings, tol: int, narrowest: int, tight: int) -> Table | None:
+    """`tol`: how far apart two rulings' ends may be and still meet; `tight`: how far a column's pieces stand
+    from each other (a ruling is straight: a stroke a few pixels off its line is not a piece of it)."""
+    ys = _cluster([s.across for s in hs], tol)
+    if len(ys) < 2:
+        return None
+    bands = list(zip(ys, ys[1:]))
+    x0 = min(min(s.start for s in hs), min(s.across for s in vs))
+    x1 = max(max(s.end for s in hs), max(s.across for s in vs))
+    table = Table(x0, ys[0], x1, ys[-1], bands, horizontal={s.label for s in hs})
+    # the vertical rulings by column (one x, the pieces of a line broken by a seal or a faint stretch), and
+    # the bands each column crosses from the band's top ruling to its bottom one
+    columns: list[list[Segment]] = []
+    for s in sorted(vs, key=lambda s: s.across):
+        if columns and s.across - columns[-1][-1].across <= tight:
+            columns[-1].append(s)
+        else:
+            columns.append([s])
+    crossed = [[_covers(column, top, bottom, tol, tight, lines) for top, bottom in bands] for column in columns]
+    if len(bands) > 1:
+        # a column crossing a band must run on, through the ruling between them, into the band above or below:
+        # a character's stroke reaching from a tight row's top ruling to its bottom one does not
+        xs = [int(np.median([s.across for s in column])) for column in columns]
+        reach = max(2, tol // 2)
+        crossed = [
+            [
+                flags[b]
+                and any(
+                    flags[n] and _continues_through(lines, xs[c], bands[b][0] if n < b else bands[b][1], reach, tight)
+                    for n in (b - 1, b + 1)
+                    if 0 <= n < len(bands)
+                )
+                for b in range(len(bands))
+            ]
+            for c, flags in enumerate(crossed)
+        ]
+    for b, (top, bottom) in enumerate(bands):
+        here = [c for c in range(len(columns)) if crossed[c][b]]
+        here = _without_slivers(here, columns, narrowest, tol)
+        for c in here:
+            table.vertical.update(s.label for s in columns[c])
+        xs = [round(sum(s.across for s in columns[c]) / len(columns[c])) for c in here]
+        table.rows.append([Cell(a, top, b_, bottom, b) for a, b_ in zip(xs, xs[1:])])
+    if not any(table.rows):
+        return None
+    _merge_down(table, lines, tol)
+    return table
+
+
+def _continues_through(lines: Rulings, x: int, y: int, reach: int, tight: int) -> bool:
+    """Whether a vertical line at x runs unbroken through the horizontal ruling at y."""
+    strip = lines.ink[max(0, y - 2 * reach) : y + 2 * reach + 1, max(0, x - tight) : x + tight + 1]
+    return bool(strip.size) and bool((strip.max(axis=1) > 0).all())
+
+
+def _covers(column: list[Segment], top: int, bottom: int, tol: int, tight: int, lines: Rulings) -> bool:
+    """Whether the column's pieces cover the band (top to bottom) but for short gaps; where they cover a
+    good part of it, whether a faint line runs on along the rest (a ruling faded or broken under a seal)."""
+    covered = 0
+    reach = top
+    for s in sorted(column, key=lambda s: s.start):
+        start, end = max(s.start, reach), min(s.end, bottom)
+        if end > start:
+            covered += end - start
+            reach = end
+    height = bottom - top
+    if covered < 0.3 * height:
+        return False
+    x = int(np.median([s.across for s in column]))
+    if _through_text(lines.ink, x, top + tol, bottom - tol, tol):
+        return False
+    if covered >= height - 2 * tol and covered >= 0.8 * height:
+        return True
+    return lines.vertical_at(x, top + tol, bottom - tol, tight) >= 0.85
+
+
+def _through_text(ink: np.ndarray, x: int, y0: int, y1: int, tol: int) -> bool:
+    """Whether a vertical line at x would run through text: ink close beside it on both sides along most of
+    its length, where a ruling has the cells' padding (a stroke of a character has the rest of the
+    character on both sides)."""
+    if y1 <= y0:
+        return False
+    near, far = tol, 2 * tol + 1
+    left = ink[y0:y1, max(0, x - far) : max(0, x - near)]
+    right = ink[y0:y1, x + near + 1 : x + far + 1]
+    if not left.size or not right.size:
+        return False
+    both = (left.max(axis=1) > 0) & (right.max(axis=1) > 0)
+    return float(both.mean()) > 0.35
+
+
+def _without_slivers(here: list[int], columns: list[list[Segment]], narrowest: int, tol: int) -> list[int]:
+    """Columns closer together than any cell is wide: the shorter is a character's stroke beside a ruling."""
+
+    def x(c: int) -> float:
+        return sum(s.across for s in columns[c]) / len(columns[c])
+
+    def length(c: int) -> int:
+        return sum(s.length for s in columns[c])
+
+    here = list(here)
+    changed = True
+    while changed and len(here) > 2:
+        changed = False
+        for a, b in zip(here, here[1:]):
+            if x(b) - x(a) < narrowest:
+                here.remove(a if length(a) < length(b) else b)
+                changed = True
+                break
+    return here
+
+
+def _merge_down(table: Table, lines: Rulings, tol: int) -> None:
+    """A cell whose bottom edge has no ruling continues into the band below, where a cell spans the same
+    columns: the two are one cell."""
+    for i in range(len(table.rows) - 1):
+        for cell in table.rows[i]:
+            if cell.band + cell.bands - 1 != i:
+                continue  # merged into a lower band's cell already: its bottom is judged there
+            match = next(
+                (
+                    j
+                    for j, c in enumerate(table.rows[i + 1])
+                    if abs(c.x0 - cell.x0) <= tol and abs(c.x1 - cell.x1) <= tol
+                ),
+                None,
+            )
+            if match is None:
+                continue
+            margin = max(2, (cell.x1 - cell.x0) // 10)
+            if lines.horizontal_at(table.bands[i][1], cell.x0 + margin, cell.x1 - margin, tol) >= 0.3:
+                continue
+            lower = table.rows[i + 1][match]
+            cell.y1 = lower.y1
+            cell.bands += lower.bands
+            table.rows[i + 1][match] = cell
