@@ -317,18 +317,22 @@ def _covers(column: list[Segment], top: int, bottom: int, tol: int, tight: int, 
 
 
 def _through_text(ink: np.ndarray, x: int, y0: int, y1: int, tol: int) -> bool:
-    """Whether a vertical line at x would run through text: ink close beside it on both sides along most of
-    its length, where a ruling has the cells' padding (a stroke of a character has the rest of the
-    character on both sides)."""
-    if y1 <= y0:
+    """Whether a vertical line at x would run through text: a ruling has the cells' padding beside it, clean
+    paper along most of its length on both sides; a stroke of a character has the rest of the character
+    close on one side or the other."""
+    if y1 <= y0 or x - 3 * tol < 0 or x + 3 * tol >= ink.shape[1]:
         return False
-    near, far = tol, 2 * tol + 1
-    left = ink[y0:y1, max(0, x - far) : max(0, x - near)]
-    right = ink[y0:y1, x + near + 1 : x + far + 1]
-    if not left.size or not right.size:
-        return False
-    both = (left.max(axis=1) > 0) & (right.max(axis=1) > 0)
-    return float(both.mean()) > 0.35
+    rows = ink[y0:y1, x - 3 * tol : x + 3 * tol + 1] > 0
+    fraction = rows.mean(axis=0)  # per column, how much of the band has ink there
+    centre = 3 * tol
+    sides = []
+    for step in (-1, 1):
+        d = 1
+        while d < tol and fraction[centre + step * d] >= 0.8:  # the ruling's own width
+            d += 1
+        window = [centre + step * k for k in range(d + 1, d + 1 + tol)]
+        sides.append(float(fraction[window].mean()))
+    return max(sides) > 0.25
 
 
 def _without_slivers(here: list[int], columns: list[list[Segment]], narrowest: int, tol: int) -> list[int]:

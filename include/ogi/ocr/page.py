@@ -56,33 +56,40 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer: Recognizer,
     pad = page.px(0.04)
 
     crops: list[np.ndarray] = []
-    owners: list[tuple[int, int]] = []  # (item, part) each crop belongs to
-    items: list[tuple[float, str, object]] = []  # (top, kind, payload) in reading order later
-
+    parts: dict[tuple[int, int], list[tuple[int, Box]]] = {}  # (table, cell) → (crop, line box) per line
+    items: list[tuple[float, str, int]] = []  # (top, kind, index), put in reading order below
     for t_index, table in enumerate(tables):
-        cells = table.cells
-        for c_index, cell in enumerate(cells):
-            box = cell_box(cell, page)
-            for part, line in enumerate(text_lines(ink, box, page)):
+        for c_index, cell in enumerate(table.cells):
+            for line in text_lines(ink, cell_box(cell, page), page):
+                parts.setdefault((t_index, c_index), []).append((len(crops), line))
                 crops.append(crop(grey, line, pad))
-                owners.append((t_index, c_index * 1000 + part))
         items.append((table.y0, "table", t_index))
     free: list[Box] = []
+    first_free = len(crops)
     if not tables_only:
         free = free_lines(outside_tables(ink, tables, page), page)
         for f_index, line in enumerate(free):
             crops.append(crop(grey, line, pad))
-            owners.append((-1, f_index))
             items.append((line.y0, "line", f_index))
 
-    readings = recognizer.read(crops, [None if owner[0] >= 0 else False for owner in owners])
-    cell_parts: dict[tuple[int, int], list[Reading]] = {}
-    line_readings: dict[int, Reading] = {}
-    for (owner, part), reading in zip(owners, readings):
-        if owner >= 0:
-            cell_parts.setdefault((owner, part // 1000), []).append(reading)
-        else:
-            line_readings[part] = reading
+    frames = recognizer.frames(crops)
+    readings: list[Reading] = [
+        recognizer.decode(probs, None if i < first_free else False) for i, probs in enumerate(frames)
+    ]
+    # a column of values: its cells that did not read as values are read as values too, unless they read
+    # surely as words (its header); a 0 the model took for a letter is still a value
+    for t_index, table in enumerate(tables):
+        for members in _columns(table).values():
+            keys = [(t_index, c) for c in members if (t_index, c) in parts]
+            values = sum(all(readings[i].value for i, _ in parts[key]) for key in keys)
+            if values < 2 or values < 0.6 * len(keys):
+                continue
+            for key in keys:
+                for i, _line in parts[key]:
+                    if not readings[i].value and not _words(readings[i]):
+                        readings[i] = recognizer.decode(frames[i], True)
+    cell_readings = {key: _joined([(readings[i], line) for i, line in lines]) for key, lines in parts.items()}
+    line_readings = {f: readings[first_free + f] for f in range(len(free))}
 
     def points(box: Box) -> tuple[float, float, float, float]:
         k = 72.0 / dpi
@@ -99,11 +106,10 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer: Recognizer,
                 ocr.append(OcrToken(reading, points(free[index])))
             continue
         table = tables[index]
-        cells = table.cells
-        order = {id(cell): i for i, cell in enumerate(cells)}
+        order = {id(cell): i for i, cell in enumerate(table.cells)}
         for band, row in enumerate(table.rows):
             band_readings = [
-                _joined(cell_parts.get((index, order[id(cell)]), [])) if cell.band == band else BLANK for cell in row
+                cell_readings.get((index, order[id(cell)]), BLANK) if cell.band == band else BLANK for cell in row
             ]
             if not any(reading.text for reading in band_readings):
                 continue  # a band with no text at all (the text-layer reader passes over such rows too)
@@ -117,16 +123,34 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer: Recognizer,
     return PageText(tokens, ocr, len(tables), page.skew, time.process_time() - started)
 
 
-def _joined(parts: list[Reading]) -> Reading:
-    """A cell's lines as one reading: texts joined by a space (as the text-layer reader joins a cell's lines);
-    as sure as its least sure line."""
+def _columns(table: Table) -> dict[tuple[int, int], list[int]]:
+    """The table's cells by column: cells spanning the same x-range, by their index in `table.cells`."""
+    out: dict[tuple[int, int], list[int]] = {}
+    for i, cell in enumerate(table.cells):
+        out.setdefault((cell.x0 // 8, cell.x1 // 8), []).append(i)
+    return out
+
+
+def _words(reading: Reading) -> bool:
+    """Whether a reading is words (a header): two CJK characters or more, which no value is misread as."""
+    return sum("一" <= ch <= "鿿" for ch in reading.text) >= 2
+
+
+def _joined(parts: list[tuple[Reading, Box]]) -> Reading:
+    """A cell's lines as one reading. Words: texts joined by a space (as the text-layer reader joins a cell's
+    lines), as sure as the least sure line. A value is printed on one line: of several lines that read as
+    values, the tallest is the value and the others marks beside it, so the reading is not sure."""
     if not parts:
         return BLANK
     if len(parts) == 1:
-        reading = parts[0]
+        reading = parts[0][0]
+    elif all(r.value for r, _ in parts):
+        reading, tallest = max(parts, key=lambda part: part[1].height)
+        if any(r.text for r, box in parts if box is not tallest):
+            reading = Reading(reading.text, min(reading.confidence, 0.9), reading.alternatives, True)
     else:
-        text = " ".join(p.text for p in parts if p.text)
-        reading = Reading(text, min(p.confidence for p in parts), (), all(p.value for p in parts))
+        text = " ".join(r.text for r, _ in parts if r.text)
+        reading = Reading(text, min(r.confidence for r, _ in parts), (), False)
     if not reading.text:  # ink is there, and reads as nothing: not a blank
         return Reading("", 0.0, reading.alternatives, reading.value)
     return reading

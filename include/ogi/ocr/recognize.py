@@ -20,7 +20,7 @@ import numpy as np
 HEIGHT = 48  # the model's input height
 _STRIDE = 8  # input columns per output frame
 _MAX_BATCH_PIXELS = 48 * 4096 * 8
-VALUE_CHARS = "0123456789,.-—–−/"
+VALUE_CHARS = "0123456789,.-—–−/无"
 # in a cell of values, a glyph the model reads as a letter or CJK is the digit or mark it looks like: its
 # probability counts for that digit
 FOLDS = {
@@ -39,11 +39,9 @@ FOLDS = {
 _LOOKALIKES = "".join(FOLDS.values()) + "iLGT"
 # marks a speck beside a value reads as: no printed value holds one, so they count as nothing (the blank)
 SPECKS = "'\"`°′″*˙‘’“”"
-_MIN_ALTERNATIVE = 1e-3
-# a value as a table prints it: a number (thousands separators, decimals), a dash or a slash
-PRINTED_VALUE = re.compile(
-    r"[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d+(?:\.\d+)?|[—–\-−]+|/"
-)  # readings less probable than this are not kept as alternatives
+_MIN_ALTERNATIVE = 1e-3  # readings less probable than this are not kept as alternatives
+# a value as a table prints it: a number (thousands separators, decimals), a dash, a slash or 无 (none)
+PRINTED_VALUE = re.compile(r"[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d+(?:\.\d+)?|[—–\-−]+|/|无")
 _PRUNE = 1e-4  # symbols less probable than this in a frame are not extended
 
 
