@@ -284,6 +284,10 @@ def _merge_copies(first: TableResult, second: TableResult) -> list[str]:
 
 def extract_document(doc: Document, spec: Spec | None = None) -> Report:
     spec = spec or load_spec()
+    if doc.ocr_tokens:
+        from ogi.ocr.lexicon import set_labels_right
+
+        set_labels_right(doc, spec)
     stream = Stream(doc.tokens, track=bool(doc.ocr_tokens))
     metadata = extract_metadata(stream.text, doc.title)
     report = Report(doc.source, "ok", format=doc.format, pages=doc.pages, metadata=metadata)

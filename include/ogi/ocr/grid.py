@@ -111,6 +111,13 @@ def rulings(page: Page) -> Rulings:
     bridge = page.px(0.2)
     h_ok = {s.label for s in hs if s.length >= page.px(1.0)}
     v_ok = {s.label for s in vs if s.length >= page.px(0.5)}
+    # a horizontal ruling broken into pieces (faint, or text touching it from both sides in a tight row):
+    # pieces in one line that together run an inch, and cover most of their extent, are a ruling
+    for line in _collinear(hs, max(2, page.px(0.012))):
+        extent = max(s.end for s in line) - min(s.start for s in line)
+        covered = sum(s.length for s in line)
+        if covered >= page.px(1.0) and covered >= 0.5 * extent:
+            h_ok.update(s.label for s in line)
 
     def meets(across: int, along: int, others: list[Segment], accepted: set[int]) -> bool:
         """Whether the point `along` of a line at `across` lies on an accepted ruling of the other direction."""
@@ -184,6 +191,17 @@ def _densest(labels: np.ndarray, label: int, x: int, y: int, w: int, h: int, axi
     if (h if axis == 1 else w) <= 3:
         return (h if axis == 1 else w) // 2
     return int((labels[y : y + h, x : x + w] == label).sum(axis=axis).argmax())
+
+
+def _collinear(segments: list[Segment], tight: int) -> list[list[Segment]]:
+    """Segments grouped by the line they lie on (their position across within `tight` of each other)."""
+    out: list[list[Segment]] = []
+    for s in sorted(segments, key=lambda s: s.across):
+        if out and s.across - out[-1][-1].across <= tight:
+            out[-1].append(s)
+        else:
+            out.append([s])
+    return out
 
 
 def _cluster(values: list[int], tolerance: int) -> list[int]:
