@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from ogi.ocr.image import Page
+from ogi.ocr.image import Page, components
 
 
 @dataclass(frozen=True)
@@ -90,15 +90,15 @@ def rulings(page: Page) -> Rulings:
     faint or broken lines); a candidate is a ruling when it is longer than any character's stroke (an inch
     across, half an inch down), or when both its ends meet rulings (a short line of a small table, a
     one-row band), or when it continues a ruling across a gap, so that characters' strokes are not lines."""
-    import cv2
 
     gap = page.px(0.015)
-    h_dark, h_faint = _thin_dark(page, horizontal=True)
-    v_dark, v_faint = _thin_dark(page, horizontal=False)
+    threshold = float(np.clip(0.45 * line_contrast(page), 16, 30))
+    h_dark, h_faint = _thin_dark(page, True, threshold)
+    v_dark, v_faint = _thin_dark(page, False, threshold)
     h_mask = _straight(h_dark, (page.px(0.25), 1), (gap, 1))
     v_mask = _straight(v_dark, (1, page.px(0.1)), (1, gap))
-    h_count, h_labels, h_stats, _ = cv2.connectedComponentsWithStats(h_mask, connectivity=8)
-    v_count, v_labels, v_stats, _ = cv2.connectedComponentsWithStats(v_mask, connectivity=8)
+    h_count, h_labels, h_stats = components(h_mask)
+    v_count, v_labels, v_stats = components(v_mask)
     hs = [
         Segment(i, _densest(h_labels, i, x, y, w, h, 1) + int(y), int(x), int(x + w - 1))
         for i, (x, y, w, h, _a) in enumerate(h_stats[1:h_count], 1)
@@ -111,19 +111,14 @@ def rulings(page: Page) -> Rulings:
     bridge = page.px(0.2)
     h_ok = {s.label for s in hs if s.length >= page.px(1.0)}
     v_ok = {s.label for s in vs if s.length >= page.px(0.5)}
-    # a horizontal ruling broken into pieces (faint, or text touching it from both sides in a tight row):
-    # pieces in one line that together run an inch, and cover most of their extent, are a ruling
-    for line in _collinear(hs, max(2, page.px(0.012))):
-        extent = max(s.end for s in line) - min(s.start for s in line)
-        covered = sum(s.length for s in line)
-        if covered >= page.px(1.0) and covered >= 0.5 * extent:
-            h_ok.update(s.label for s in line)
 
-    def meets(across: int, along: int, others: list[Segment], accepted: set[int]) -> bool:
-        """Whether the point `along` of a line at `across` lies on an accepted ruling of the other direction."""
+    def meets(across: int, along: int, inward: int, others: list[Segment], accepted: set[int]) -> bool:
+        """Whether the end `along` of a line at `across` meets an accepted ruling of the other direction: at
+        the end, or a little inside it (`inward`: +1 or -1), the line running on past the ruling into a
+        stroke of text beside the table."""
+        lo, hi = sorted((along - tol * inward, along + 3 * tol * inward))
         return any(
-            o.label in accepted and abs(o.across - along) <= tol and o.start - tol <= across <= o.end + tol
-            for o in others
+            o.label in accepted and lo <= o.across <= hi and o.start - tol <= across <= o.end + tol for o in others
         )
 
     def continues(s: Segment, same: list[Segment], accepted: set[int]) -> bool:
@@ -135,20 +130,32 @@ def rulings(page: Page) -> Rulings:
             for o in same
         )
 
+    lines_of_pieces = [line for line in _collinear(hs, max(2, page.px(0.012))) if len(line) > 1]
     for _ in range(4):
         before = len(h_ok) + len(v_ok)
         for s in vs:
             if s.label in v_ok:
                 continue
-            ends = meets(s.across, s.start, hs, h_ok) + meets(s.across, s.end, hs, h_ok)
+            ends = meets(s.across, s.start, 1, hs, h_ok) + meets(s.across, s.end, -1, hs, h_ok)
             if ends == 2 or (ends == 1 and continues(s, vs, v_ok)):
                 v_ok.add(s.label)
         for s in hs:
             if s.label in h_ok:
                 continue
-            ends = meets(s.across, s.start, vs, v_ok) + meets(s.across, s.end, vs, v_ok)
+            ends = meets(s.across, s.start, 1, vs, v_ok) + meets(s.across, s.end, -1, vs, v_ok)
             if ends == 2 or (ends == 1 and continues(s, hs, h_ok)):
                 h_ok.add(s.label)
+        # a horizontal ruling broken into pieces (faint, or text touching it from both sides in a tight
+        # row): pieces in one line that together run an inch, cover most of their extent and meet vertical
+        # rulings at two ends at least are a ruling (a row of text's aligned strokes meets none)
+        for line in lines_of_pieces:
+            if all(s.label in h_ok for s in line):
+                continue
+            extent = max(s.end for s in line) - min(s.start for s in line)
+            covered = sum(s.length for s in line)
+            ends = sum(meets(s.across, s.start, 1, vs, v_ok) + meets(s.across, s.end, -1, vs, v_ok) for s in line)
+            if covered >= page.px(1.0) and covered >= 0.5 * extent and ends >= 2:
+                h_ok.update(s.label for s in line)
         if len(h_ok) + len(v_ok) == before:
             break
     return Rulings(
@@ -162,19 +169,38 @@ def rulings(page: Page) -> Rulings:
     )
 
 
-def _thin_dark(page: Page, horizontal: bool) -> tuple[np.ndarray, np.ndarray]:
+def _thin_dark(page: Page, horizontal: bool, threshold: float = 30) -> tuple[np.ndarray, np.ndarray]:
     """Pixels darker than the paper a little above and below them (horizontal) or left and right: thin dark
     lines and strokes, never the inside of a blot (bold text blurred into one patch, whose rows would run as
     long as a ruling's). Second, the same at a lower contrast after smoothing along the line: where a
     faint or damaged stretch of a known ruling runs."""
     import cv2
 
-    across = page.px(0.05)
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, across) if horizontal else (across, 1))
-    darker = cv2.morphologyEx(page.grey, cv2.MORPH_BLACKHAT, kernel)
+    darker = _darker(page, horizontal)
     along = page.px(0.04)
     smooth = cv2.blur(darker, (along, 1) if horizontal else (1, along))
-    return np.where(darker > 30, 255, 0).astype(np.uint8), np.where(smooth > 14, 255, 0).astype(np.uint8)
+    faint = max(10.0, threshold / 2)
+    return np.where(darker > threshold, 255, 0).astype(np.uint8), np.where(smooth > faint, 255, 0).astype(np.uint8)
+
+
+def _darker(page: Page, horizontal: bool) -> np.ndarray:
+    """How much darker each pixel is than the paper a little above and below it (horizontal; left and right):
+    a morphological black-hat, high on thin dark lines and strokes, low inside a blot."""
+    import cv2
+
+    across = page.px(0.05)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, across) if horizontal else (across, 1))
+    return cv2.morphologyEx(page.grey, cv2.MORPH_BLACKHAT, kernel)
+
+
+def line_contrast(page: Page) -> float:
+    """How much darker than the paper this page's rulings are: the median over its long level lines (faded
+    scans print them light), from which the threshold for a line's pixels is set."""
+
+    darker = _darker(page, horizontal=True)
+    long = _straight(np.where(darker > 30, 255, 0).astype(np.uint8), (page.px(1.0), 1), (page.px(0.015), 1))
+    values = darker[long > 0]
+    return float(np.median(values)) if values.size > page.px(2.0) else 60.0
 
 
 def _straight(mask: np.ndarray, length: tuple[int, int], gap: tuple[int, int]) -> np.ndarray:
@@ -251,17 +277,21 @@ def find_tables(page: Page, lines: Rulings | None = None) -> list[Table]:
     for hs, vs in _groups(lines, tol, page.px(0.2)):
         if len(hs) < 2 or len(vs) < 2:
             continue
-        table = _table(hs, vs, lines, tol, page.px(0.15), max(2, page.px(0.012)))
-        if table is not None and table.x1 - table.x0 >= page.px(1.0):
-            tables.append(table)
+        table = _table(hs, vs, lines, tol, page.px(0.15), max(2, page.px(0.012)), page.px(0.3))
+        if table is None:
+            continue
+        tables.extend(t for t in _split(table) if t.x1 - t.x0 >= page.px(1.0))
     tables.sort(key=lambda t: t.y0)
     return tables
 
 
-def _table(hs: list[Segment], vs: list[Segment], lines: Rulings, tol: int, narrowest: int, tight: int) -> Table | None:
+def _table(
+    hs: list[Segment], vs: list[Segment], lines: Rulings, tol: int, narrowest: int, tight: int, line_height: int
+) -> Table | None:
     """`tol`: how far apart two rulings' ends may be and still meet; `tight`: how far a column's pieces stand
-    from each other (a ruling is straight: a stroke a few pixels off its line is not a piece of it)."""
-    ys = _cluster([s.across for s in hs], tol)
+    from each other (a ruling is straight: a stroke a few pixels off its line is not a piece of it);
+    `line_height`: the tallest band a character's stroke can reach across."""
+    ys = _rows(hs, tol, narrowest // 2)
     if len(ys) < 2:
         return None
     bands = list(zip(ys, ys[1:]))
@@ -278,17 +308,22 @@ def _table(hs: list[Segment], vs: list[Segment], lines: Rulings, tol: int, narro
             columns.append([s])
     crossed = [[_covers(column, top, bottom, tol, tight, lines) for top, bottom in bands] for column in columns]
     if len(bands) > 1:
-        # a column crossing a band must run on, through the ruling between them, into the band above or below:
-        # a character's stroke reaching from a tight row's top ruling to its bottom one does not
+        # in a band no taller than a line of text, a column crossing it must run on, through the ruling
+        # between them, into the band above or below: a character's stroke reaching from a tight row's top
+        # ruling to its bottom one does not (in a taller band, no stroke reaches across)
         xs = [int(np.median([s.across for s in column])) for column in columns]
         reach = max(2, tol // 2)
         crossed = [
             [
                 flags[b]
-                and any(
-                    flags[n] and _continues_through(lines, xs[c], bands[b][0] if n < b else bands[b][1], reach, tight)
-                    for n in (b - 1, b + 1)
-                    if 0 <= n < len(bands)
+                and (
+                    bands[b][1] - bands[b][0] > line_height
+                    or any(
+                        flags[n]
+                        and _continues_through(lines, xs[c], bands[b][0] if n < b else bands[b][1], reach, tight)
+                        for n in (b - 1, b + 1)
+                        if 0 <= n < len(bands)
+                    )
                 )
                 for b in range(len(bands))
             ]
@@ -305,6 +340,52 @@ def _table(hs: list[Segment], vs: list[Segment], lines: Rulings, tol: int, narro
         return None
     _merge_down(table, lines, tol)
     return table
+
+
+def _split(table: Table) -> list[Table]:
+    """Tables one above the other whose side rulings line up are one group of rulings; a band no vertical
+    ruling crosses (a heading between them) parts them."""
+    out: list[Table] = []
+    start = 0
+    for b in range(len(table.rows) + 1):
+        if b < len(table.rows) and table.rows[b]:
+            continue
+        if b > start:
+            rows = table.rows[start:b]
+            cells = [cell for row in rows for cell in row]
+            part = Table(
+                min(c.x0 for c in cells),
+                table.bands[start][0],
+                max(c.x1 for c in cells),
+                table.bands[b - 1][1],
+                table.bands[start:b],
+                rows,
+                table.horizontal,
+                table.vertical,
+            )
+            for row in part.rows:
+                for cell in row:
+                    cell.band -= start
+            out.append(part)
+        start = b + 1
+    return out
+
+
+def _rows(hs: list[Segment], tol: int, lowest: int) -> list[int]:
+    """The y of each horizontal ruling, top to bottom. Two closer than any row is tall are one ruling and
+    the tops of a row of characters touching it (bold text under a border): the longer stands."""
+    lines: list[tuple[int, int]] = []  # (y, length)
+    for group in _collinear(hs, tol):
+        y = round(sum(s.across * s.length for s in group) / max(1, sum(s.length for s in group)))
+        lines.append((y, sum(s.length for s in group)))
+    kept: list[tuple[int, int]] = []
+    for y, length in sorted(lines):
+        if kept and y - kept[-1][0] < lowest:
+            if length > kept[-1][1]:
+                kept[-1] = (y, length)
+            continue
+        kept.append((y, length))
+    return [y for y, _ in kept]
 
 
 def _continues_through(lines: Rulings, x: int, y: int, reach: int, tight: int) -> bool:

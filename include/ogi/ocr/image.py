@@ -24,6 +24,17 @@ class Page:
         return max(1, round(inches * self.dpi))
 
 
+def components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """Connected components of a binary image: (count with the background, labels, stats). OpenCV crashes
+    the process on an empty image, so an empty one has none."""
+    import cv2
+
+    if mask.size == 0:
+        return 1, np.zeros(mask.shape, dtype=np.int32), np.zeros((1, 5), dtype=np.int32)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(mask), connectivity=8)
+    return count, labels, stats
+
+
 def without_red(rgb: np.ndarray) -> np.ndarray:
     """Greyscale in which a red seal is paper and the text under it stays: the red channel, where black ink
     is dark and red ink bright. Ink multiplies, so under the seal the red channel is the text's own grey

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from ogi.ocr.grid import Cell, Table
-from ogi.ocr.image import Page
+from ogi.ocr.image import Page, components
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def clean_ink(page: Page, ruled: np.ndarray) -> np.ndarray:
 
     ink = page.ink.copy()
     ink[ruled > 0] = 0
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, labels, stats = components(ink)
     scale = (page.dpi / 150) ** 2
     small = (stats[:, cv2.CC_STAT_AREA] < 7 * scale) & (
         np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) < 4 * page.dpi / 150
@@ -44,7 +44,7 @@ def without_specks(region: np.ndarray, page: Page) -> np.ndarray:
     """Ink without the dots that stand apart: a dot next to a character is kept (a decimal point, a comma)."""
     import cv2
 
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
+    count, labels, stats = components(region)
     if count <= 1:
         return region
     size = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
@@ -133,6 +133,8 @@ def crop(grey: np.ndarray, box: Box, pad: int) -> np.ndarray:
     h, w = grey.shape
     x0, y0, x1, y1 = box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad
     piece = grey[max(0, y0) : min(h, y1), max(0, x0) : min(w, x1)]
+    if piece.size == 0:  # OpenCV crashes on an empty image: paper of the box's size instead
+        return np.full((max(1, y1 - y0), max(1, x1 - x0)), 255, dtype=np.uint8)
     return cv2.copyMakeBorder(
         piece, max(0, -y0), max(0, y1 - h), max(0, -x0), max(0, x1 - w), cv2.BORDER_CONSTANT, value=255
     )

@@ -98,8 +98,10 @@ def holds_table(page) -> bool:
     from ogi.ocr.grid import find_tables
     from ogi.ocr.image import prepare
 
-    probe = prepare(render(page, _PROBE_DPI), _PROBE_DPI)
-    return bool(find_tables(probe))
+    image = render(page, _PROBE_DPI)
+    if min(image.shape[:2]) < _PROBE_DPI:
+        return False
+    return bool(find_tables(prepare(image, _PROBE_DPI)))
 
 
 def read_scanned(pdf, scanned: list[int], text_layer: bool, source: str, ocr: bool = True) -> ScanResult:
@@ -145,6 +147,9 @@ def read_scanned(pdf, scanned: list[int], text_layer: bool, source: str, ocr: bo
         page = pdf[index]
         dpi = min(MAX_DPI, max(MIN_DPI, native_dpi(page) or MIN_DPI))
         rgb = render(page, dpi)
+        if min(rgb.shape[:2]) < dpi:  # smaller than an inch: a sliver, not a page of a report
+            result.notes.append(f"page {index + 1} is too small to read ({rgb.shape[1]}×{rgb.shape[0]} px)")
+            continue
         if index == 0 and title_only:
             rgb = rgb[: int(rgb.shape[0] * _TITLE_BLOCK)]
         page_text = read_page(rgb, dpi, index + 1, engine)
