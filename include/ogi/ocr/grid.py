@@ -317,7 +317,7 @@ def _table(
             [
                 flags[b]
                 and (
-                    bands[b][1] - bands[b][0] > line_height
+                    (flags[b] == FULL and bands[b][1] - bands[b][0] > line_height)
                     or any(
                         flags[n]
                         and _continues_through(lines, xs[c], bands[b][0] if n < b else bands[b][1], reach, tight)
@@ -329,6 +329,26 @@ def _table(
             ]
             for c, flags in enumerate(crossed)
         ]
+        # a column that crosses the bands above and below a run of bands but not those, where some of its
+        # line shows in each and no text runs across its place, crosses them too: a ruling lost under a seal
+        # or to fading (a merged cell's bands differ from their neighbours on one side at least)
+        for c, flags in enumerate(crossed):
+            b = 1
+            while b < len(bands) - 1:
+                if flags[b] or not flags[b - 1]:
+                    b += 1
+                    continue
+                end = b
+                while end < len(bands) and not flags[end]:
+                    end += 1
+                if end < len(bands) and all(
+                    lines.vertical_at(xs[c], bands[k][0] + tol, bands[k][1] - tol, tight) >= 0.3
+                    and not _through_text(lines.ink, xs[c], bands[k][0] + tol, bands[k][1] - tol, tol)
+                    for k in range(b, end)
+                ):
+                    for k in range(b, end):
+                        flags[k] = BRIDGED
+                b = end + 1
     for b, (top, bottom) in enumerate(bands):
         here = [c for c in range(len(columns)) if crossed[c][b]]
         here = _without_slivers(here, columns, narrowest, tol)
@@ -394,9 +414,13 @@ def _continues_through(lines: Rulings, x: int, y: int, reach: int, tight: int) -
     return bool(strip.size) and bool((strip.max(axis=1) > 0).all())
 
 
-def _covers(column: list[Segment], top: int, bottom: int, tol: int, tight: int, lines: Rulings) -> bool:
-    """Whether the column's pieces cover the band (top to bottom) but for short gaps; where they cover a
-    good part of it, whether a faint line runs on along the rest (a ruling faded or broken under a seal)."""
+FULL, BRIDGED = 2, 1  # how a column crosses a band: its pieces run across it; a faint line carries it on
+
+
+def _covers(column: list[Segment], top: int, bottom: int, tol: int, tight: int, lines: Rulings) -> int:
+    """How the column crosses the band: FULL when its pieces cover it top to bottom but for short gaps;
+    BRIDGED when they cover half of it and a faint line runs on along the rest (a ruling faded or broken
+    under a seal); 0 when it does not, or when it would run through text."""
     covered = 0
     reach = top
     for s in sorted(column, key=lambda s: s.start):
@@ -405,14 +429,14 @@ def _covers(column: list[Segment], top: int, bottom: int, tol: int, tight: int, 
             covered += end - start
             reach = end
     height = bottom - top
-    if covered < 0.3 * height:
-        return False
+    if covered < 0.5 * height:
+        return 0
     x = int(np.median([s.across for s in column]))
     if _through_text(lines.ink, x, top + tol, bottom - tol, tol):
-        return False
+        return 0
     if covered >= height - 2 * tol and covered >= 0.8 * height:
-        return True
-    return lines.vertical_at(x, top + tol, bottom - tol, tight) >= 0.85
+        return FULL
+    return BRIDGED if lines.vertical_at(x, top + tol, bottom - tol, tight) >= 0.9 else 0
 
 
 def _through_text(ink: np.ndarray, x: int, y0: int, y1: int, tol: int) -> bool:
