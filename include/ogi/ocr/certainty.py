@@ -31,7 +31,7 @@ def settle(
 ) -> list[str]:
     """Re-kind the cells of one table that were read by OCR (`cells` is changed in place); the notes for the
     report's warnings."""
-    read: dict[CellKey, object] = {}  # key → OcrToken
+    read: dict[CellKey, object] = {}  # key → OcrToken, or None for a cell cut from glued OCR text
     units: dict[CellKey, str | None] = {}
     for run in runs:
         aligned = len(run.candidates) == 1 and len(run.pieces) == len(run.keys)
@@ -42,28 +42,49 @@ def settle(
                 if found is not None:
                     read[key] = found
             elif any(piece.token in ocr_tokens for piece in run.pieces):
-                read[key] = None  # cut from glued OCR text: no reading of its own to weigh
+                read[key] = None
     if not read:
         return []
 
-    def value(key: CellKey) -> float | int:
-        cell = cells[key]
-        return cell.value if cell.kind == C.NUMBER else 0
-
-    values = {key: value(key) for key in cells}
+    values = {key: (cell.value if cell.kind == C.NUMBER else 0) for key, cell in cells.items()}
     by_cell: dict[CellKey, list[Check]] = {}
     for check in checks:
         for key in check.cells:
             by_cell.setdefault(key, []).append(check)
 
-    def sure(key: CellKey) -> bool:
-        ocr = read.get(key, "text")  # a cell not read by OCR (a text-layer page) is as printed
-        return ocr == "text" or (ocr is not None and ocr.reading.confidence >= SURE)
+    def confidence(key: CellKey) -> float:
+        ocr = read[key]
+        return 0.0 if ocr is None else float(ocr.reading.confidence)
 
-    def holds_with(key: CellKey, candidate: float | int) -> bool:
-        trial = dict(values)
-        trial[key] = candidate
-        return all(check.holds(trial) for check in by_cell.get(key, ()))
+    # settled: as printed, surely — cells not read by OCR (a text-layer page), and sure readings
+    settled = {key for key in cells if key not in read and cells[key].kind != C.AMBIGUOUS}
+    settled |= {key for key in read if confidence(key) >= SURE and cells[key].kind != C.AMBIGUOUS}
+    candidates: dict[CellKey, list[float | int]] = {}
+    # a sure reading whose identity breaks, where another reading of it would keep every one it is in
+    for key in list(settled & read.keys()):
+        mine = by_cell.get(key, [])
+        if all(check.holds(values) for check in mine):
+            continue
+        fixes = [v for v in _options(read[key].reading, units.get(key)) if v != values[key]]
+        fixes = [v for v in fixes if all(check.holds({**values, key: v}) for check in mine)]
+        if fixes:
+            settled.discard(key)
+            candidates[key] = [values[key], *fixes]
+
+    # a plausible reading is confirmed by its identities: each one whose other cells are settled or
+    # plausible too holds (two misreadings making up for each other in one sum is past believing), and
+    # there is one at least; an identity with a weaker cell in it neither confirms nor breaks it
+    def counted(key: CellKey) -> bool:
+        return key in settled or (key in read and key not in candidates and confidence(key) >= PLAUSIBLE)
+
+    for key in read:
+        if key in settled or key in candidates or confidence(key) < PLAUSIBLE:
+            continue
+        if cells[key].kind not in (C.NUMBER, C.DASH, C.SLASH, C.TEXT):
+            continue
+        usable = [c for c in by_cell.get(key, ()) if all(counted(o) for o in c.cells if o != key)]
+        if usable and all(check.holds(values) for check in usable):
+            settled.add(key)
 
     flagged = []
     for key, ocr in read.items():
@@ -73,32 +94,21 @@ def settle(
                 cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, [cell.value], cell.page)
                 flagged.append(key)
             continue
-        reading, box = ocr.reading, ocr.box
-        confidence = round(float(reading.confidence), 4)
-        mine = by_cell.get(key, [])
-        holds = all(check.holds(values) for check in mine)
-        others = _options(reading, units.get(key))
-        if cell.kind == C.NUMBER:
-            if reading.confidence >= SURE:
-                fixes = [] if holds else [v for v in others if v != cell.value and holds_with(key, v)]
-                if not fixes:
-                    cells[key] = _with(cell, confidence, box)
-                    continue
-                candidates = [cell.value, *fixes]
-            elif reading.confidence >= PLAUSIBLE and mine and holds:
-                cells[key] = _with(cell, confidence, box)
-                continue
-            else:
-                candidates = [cell.value, *others, *_implied(key, mine, values, sure)]
-        elif cell.kind == C.BLANK and reading.confidence < SURE:  # ink there, read as nothing
-            candidates = [*others, *_implied(key, mine, values, sure)]
-        elif cell.kind in (C.DASH, C.SLASH, C.TEXT, C.BLANK) and reading.confidence >= PLAUSIBLE:
-            cells[key] = _with(cell, confidence, box)
+        score = round(confidence(key), 4)
+        if key in settled:
+            cells[key] = _with(cell, score, ocr.box)
             continue
-        else:
-            candidates = [*others, *_implied(key, mine, values, sure)]
-        candidates = sorted(set(candidates))
-        cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, candidates, cell.page, confidence, box)
+        options = candidates.get(key) or [
+            *([cell.value] if cell.kind == C.NUMBER else []),
+            *_options(ocr.reading, units.get(key)),
+            *(
+                implied
+                for check in by_cell.get(key, ())
+                if all(other in settled for other in check.cells if other != key)
+                and (implied := _implied(key, check, values)) is not None
+            ),
+        ]
+        cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, sorted(set(options)), cell.page, score, ocr.box)
         flagged.append(key)
     if not flagged:
         return []
@@ -128,16 +138,9 @@ def _options(reading, unit: str | None) -> list[float | int]:
     return out
 
 
-def _implied(key: CellKey, mine: list[Check], values: dict, sure) -> list[float | int]:
-    """Values of `key` that make one of its identities hold, where that identity's other cells are sure."""
-    out = []
-    for check in mine:
-        others = [k for k in check.cells if k != key]
-        if not all(sure(k) for k in others):
-            continue
-        lhs = sum(values.get(k, 0) for k in check.lhs if k != key)
-        rhs = sum(values.get(k, 0) for k in check.rhs if k != key)
-        implied = rhs - lhs if key in check.lhs else lhs - rhs
-        if implied >= 0:
-            out.append(implied)
-    return out
+def _implied(key: CellKey, check: Check, values: dict) -> float | int | None:
+    """The value of `key` that makes `check` hold, given the others' values (None when it would be negative)."""
+    lhs = sum(values.get(k, 0) for k in check.lhs if k != key)
+    rhs = sum(values.get(k, 0) for k in check.rhs if k != key)
+    implied = rhs - lhs if key in check.lhs else lhs - rhs
+    return implied if implied >= 0 else None

@@ -19,6 +19,7 @@ class Page:
     ink: np.ndarray
     dpi: float
     skew: float  # degrees the scan was rotated by (undone here)
+    sealed: np.ndarray | None = None  # 255 where a red seal lay (what was under it may be lost)
 
     def px(self, inches: float) -> int:
         return max(1, round(inches * self.dpi))
@@ -35,24 +36,24 @@ def components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     return count, labels, stats
 
 
-def without_red(rgb: np.ndarray) -> np.ndarray:
-    """Greyscale in which a red seal is paper and the text under it stays: the red channel, where black ink
-    is dark and red ink bright. Ink multiplies, so under the seal the red channel is the text's own grey
-    times the seal's red transmittance; dividing that out where the page is reddish (and a little around,
-    where JPEG smears the colour) makes the seal white and leaves the text as printed."""
+def without_red(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Greyscale in which a red seal is paper and the text under it stays, and where the seal lay. The red
+    channel, where black ink is dark and red ink bright. Ink multiplies, so under the seal the red channel
+    is the text's own grey times the seal's red transmittance; dividing that out where the page is reddish
+    (and a little around, where JPEG smears the colour) makes the seal white and leaves the text as printed."""
     import cv2
 
     red = np.ascontiguousarray(rgb[:, :, 0])
     if rgb.ndim < 3 or rgb.shape[2] < 3:
-        return red
+        return red, None
     excess = red.astype(np.int16) - np.maximum(rgb[:, :, 1], rgb[:, :, 2])
     strong = excess > 60
     if strong.sum() < 50:
-        return red
+        return red, None
     transmittance = float(np.clip(np.median(red[strong]) / 255.0, 0.6, 1.0))
     reddish = cv2.dilate((excess > 25).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     red[reddish] = np.minimum(255.0, red[reddish] / transmittance).astype(np.uint8)
-    return red
+    return red, np.where(reddish, 255, 0).astype(np.uint8)
 
 
 def flatten_background(grey: np.ndarray, dpi: float) -> np.ndarray:
@@ -139,10 +140,12 @@ def rotate(image: np.ndarray, angle: float, fill: int) -> np.ndarray:
 
 
 def prepare(rgb: np.ndarray, dpi: float) -> Page:
-    grey = flatten_background(without_red(rgb), dpi)
+    grey, sealed = without_red(rgb)
+    grey = flatten_background(grey, dpi)
     ink = binarise(grey, dpi)
     angle = skew_angle(ink, dpi)
     if abs(angle) >= 0.05:
         grey = rotate(grey, angle, 255)
         ink = binarise(grey, dpi)
-    return Page(grey, ink, dpi, angle)
+        sealed = rotate(sealed, angle, 0) if sealed is not None else None
+    return Page(grey, ink, dpi, angle, sealed)

@@ -41,9 +41,12 @@ def clean_ink(page: Page, ruled: np.ndarray) -> np.ndarray:
 
 
 def without_specks(region: np.ndarray, page: Page) -> np.ndarray:
-    """Ink without the dots that stand apart: a dot next to a character is kept (a decimal point, a comma)."""
+    """Ink without the dots that stand apart: a dot next to a character is kept (a decimal point, a comma),
+    and so are dots lying close together (a faint character broken into pieces)."""
     import cv2
 
+    if region.size == 0:
+        return region
     count, labels, stats = components(region)
     if count <= 1:
         return region
@@ -56,6 +59,13 @@ def without_specks(region: np.ndarray, page: Page) -> np.ndarray:
     near = cv2.dilate(big, np.ones((2 * page.px(0.03) + 1,) * 2, np.uint8)) > 0
     touching = np.zeros(count, dtype=bool)
     touching[np.unique(labels[near & (labels > 0)])] = True
+    # three dots or more within a character's size of each other are a faint character broken up
+    centres = stats[:, :2] + stats[:, 2:4] / 2
+    lone = np.flatnonzero(dot & ~touching)
+    reach = page.px(0.1)
+    for i in lone:
+        if np.count_nonzero(np.abs(centres[lone] - centres[i]).max(axis=1) <= reach) >= 3:
+            touching[i] = True
     out = region.copy()
     out[(dot & ~touching)[labels]] = 0
     return out
@@ -87,6 +97,15 @@ def text_lines(ink: np.ndarray, box: Box, page: Page) -> list[Box]:
     for top, bottom in merged:
         cols = np.flatnonzero(region[top:bottom].any(axis=0))
         out.append(Box(box.x0 + int(cols[0]), box.y0 + top, box.x0 + int(cols[-1]) + 1, box.y0 + bottom))
+    return out
+
+
+def faint_ink(grey: np.ndarray, box: Box, page: Page) -> np.ndarray:
+    """Ink too light for the page's binarisation (a faded digit, a digit under a seal) within `box`, as a
+    page-sized mask: pixels clearly darker than paper."""
+    out = np.zeros(grey.shape, dtype=np.uint8)
+    region = grey[box.y0 : box.y1, box.x0 : box.x1]
+    out[box.y0 : box.y1, box.x0 : box.x1] = np.where(region < 200, 255, 0).astype(np.uint8)
     return out
 
 

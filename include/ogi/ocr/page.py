@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from ogi.ocr.grid import Table, find_tables, rulings
 from ogi.ocr.image import Page, prepare
-from ogi.ocr.layout import Box, cell_box, clean_ink, crop, free_lines, outside_tables, text_lines
+from ogi.ocr.layout import Box, cell_box, clean_ink, crop, faint_ink, free_lines, outside_tables, text_lines
 from ogi.ocr.recognize import Reading, Recognizer
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
 
 BLANK = Reading("", 1.0)
+FAINT = 0.6  # the most a reading of faint ink is believed
+UNDER_SEAL = Reading("", 0.0)  # no ink seen, under a seal: not a sure blank
 
 
 @dataclass
@@ -58,9 +60,16 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer: Recognizer,
     crops: list[np.ndarray] = []
     parts: dict[tuple[int, int], list[tuple[int, Box]]] = {}  # (table, cell) → (crop, line box) per line
     items: list[tuple[float, str, int]] = []  # (top, kind, index), put in reading order below
+    faint: set[tuple[int, int]] = set()  # cells whose only ink is too faint to be sure of
     for t_index, table in enumerate(tables):
         for c_index, cell in enumerate(table.cells):
-            for line in text_lines(ink, cell_box(cell, page), page):
+            box = cell_box(cell, page)
+            found = text_lines(ink, box, page)
+            if not found:
+                found = text_lines(faint_ink(grey, box, page), box, page)
+                if found:
+                    faint.add((t_index, c_index))
+            for line in found:
                 parts.setdefault((t_index, c_index), []).append((len(crops), line))
                 crops.append(crop(grey, line, pad))
         items.append((table.y0, "table", t_index))
@@ -89,6 +98,16 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer: Recognizer,
                     if not readings[i].value and not _words(readings[i]):
                         readings[i] = recognizer.decode(frames[i], True)
     cell_readings = {key: _joined([(readings[i], line) for i, line in lines]) for key, lines in parts.items()}
+    if page.sealed is not None:  # a cell a seal lies over, with no ink seen: what it held may be under the seal
+        for t_index, table in enumerate(tables):
+            for c_index, cell in enumerate(table.cells):
+                box = cell_box(cell, page)
+                under = page.sealed[box.y0 : box.y1, box.x0 : box.x1]
+                if (t_index, c_index) not in parts and under.size and (under > 0).mean() > 0.05:
+                    cell_readings[(t_index, c_index)] = UNDER_SEAL
+    for key in faint:  # faint ink read is never sure on its own: its identities must confirm it
+        reading = cell_readings[key]
+        cell_readings[key] = Reading(reading.text, min(reading.confidence, FAINT), reading.alternatives, reading.value)
     line_readings = {f: readings[first_free + f] for f in range(len(free))}
 
     def points(box: Box) -> tuple[float, float, float, float]:

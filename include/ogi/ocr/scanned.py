@@ -23,6 +23,9 @@ MIN_DPI, MAX_DPI = 150, 200
 _PROBE_DPI = 100  # tables are looked for at this resolution before a page is read
 _TITLE_BLOCK = 0.4  # of a first page without a table, the top part is read (title, date, agency)
 ENGINE = "PP-OCRv4 (rapidocr-onnxruntime)"
+# a value read with less probability than this, in the rest of a row split by a page break and under a cell
+# that holds its value already, is specks
+NOISE = 0.95
 
 
 @dataclass
@@ -35,6 +38,16 @@ class ScanResult:
     def read(self) -> list[int]:
         """1-based numbers of the pages read by OCR."""
         return sorted(i + 1 for i in self.pages)
+
+    def noise(self) -> set[int]:
+        """Ids of the cell tokens whose reading is too unsure to count when a row split by a page break is
+        joined: specks in an empty cell read as a value."""
+        return {
+            id(token)
+            for page in self.pages.values()
+            for token, ocr in zip(page.tokens, page.ocr)
+            if ocr is not None and ocr.reading.value and ocr.reading.confidence < NOISE
+        }
 
     def attach(self, doc, tokens: list) -> None:
         """Mark `doc`, whose `tokens` hold this result's pages, as read by OCR, with what OCR saw per token."""

@@ -222,10 +222,11 @@ def _last_row(tokens: list[Token]) -> list[Token] | None:
     return tokens[start : len(tokens) - 2]
 
 
-def _join_split_row(previous: list[Token], page: list[Token]) -> list[Token]:
+def _join_split_row(previous: list[Token], page: list[Token], noise: set[int] = frozenset()) -> list[Token]:
     """A row broken by the page break: its first part ends the previous page with the numbers, the rest of
     its labels opens this page in an otherwise empty row. Join the text into the previous row's cells.
-    A repeated header row has text where the previous row has numbers, and is left alone."""
+    A repeated header row has text where the previous row has numbers, and is left alone. `noise`: ids of
+    cells whose text is a reading too unsure to count (OCR of specks in an empty cell), read as empty."""
     last = _last_row(previous)
     if last is None or not page or page[0].kind is not TokenKind.CELL:
         return page
@@ -235,6 +236,8 @@ def _join_split_row(previous: list[Token], page: list[Token]) -> list[Token]:
     first = page[:end]
     if len(first) != len(last) or end >= len(page) or page[end].kind is not TokenKind.ROW_END:
         return page
+    # under a cell that holds its value already, an unsure reading is not a second value
+    first = [Token(b.kind, "", b.page) if id(b) in noise and a.text else b for a, b in zip(last, first)]
     for above, below in zip(last, first):
         if below.text and (NUMBER_CELL.match(below.text) or NUMBER_CELL.match(above.text)):
             return page
@@ -278,9 +281,10 @@ def read_pdf(data: bytes, source: str, ocr: bool = True) -> Document:
             scan = read_scanned(pdf, scanned, len(scanned) < pages, source, ocr)
             for index, page_text in scan.pages.items():
                 per_page[index] = page_text.tokens
+        noise = scan.noise() if scan is not None else frozenset()
         tokens: list[Token] = []
         for page_tokens in per_page:
-            tokens.extend(_join_split_row(tokens, page_tokens))
+            tokens.extend(_join_split_row(tokens, page_tokens, noise))
         doc = Document(source, "pdf", Tokens.of(tokens), pages=pages)
         if scan is not None and scan.pages:
             scan.attach(doc, tokens)
