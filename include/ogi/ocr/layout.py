@@ -71,32 +71,63 @@ def without_specks(region: np.ndarray, page: Page) -> np.ndarray:
     return out
 
 
-def text_lines(ink: np.ndarray, box: Box, page: Page) -> list[Box]:
+def _runs(region: np.ndarray) -> list[list[int]]:
+    """Runs of rows holding ink: [top, bottom) each."""
+    filled = region.any(axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], filled.view(np.int8), [0]))))
+    return [[int(a), int(b)] for a, b in zip(edges[::2], edges[1::2])]
+
+
+def char_height(ink: np.ndarray, boxes: list[Box], page: Page) -> int:
+    """The height of a line of text on this page: the median of the runs of inked rows in `boxes` (cells)
+    that are at least a twentieth of an inch tall."""
+    heights = []
+    for box in boxes:
+        region = ink[box.y0 : box.y1, box.x0 : box.x1]
+        if region.size:
+            heights += [b - a for a, b in _runs(region) if b - a >= page.px(0.05)]
+    return int(np.median(heights)) if len(heights) >= 5 else page.px(0.13)
+
+
+def text_lines(ink: np.ndarray, box: Box, page: Page, height: int | None = None) -> list[Box]:
     """Lines of text within `box`: runs of rows holding ink, each cut to its ink's width. A thin run a small
     gap from the next, the two no taller than a line of text, is part of it (a character broken across by
-    faint ink, the strokes of 二). Dots standing apart are not text."""
+    faint ink, the strokes of 二); a run as tall as two lines or more is cut where least ink crosses (lines
+    touching). `height`: a line's height on the page (char_height). Dots standing apart are not text."""
     region = without_specks(ink[box.y0 : box.y1, box.x0 : box.x1], page)
     if not region.any():
         return []
-    filled = region.any(axis=1)
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], filled.view(np.int8), [0]))))
-    runs = [[int(a), int(b)] for a, b in zip(edges[::2], edges[1::2])]
-    small_gap, line_height, thin = page.px(0.06), page.px(0.2), page.px(0.07)
+    height = height or page.px(0.13)
     merged: list[list[int]] = []
-    for run in runs:
+    for run in _runs(region):
         if (
             merged
-            and run[0] - merged[-1][1] <= small_gap
-            and run[1] - merged[-1][0] <= line_height
-            and min(run[1] - run[0], merged[-1][1] - merged[-1][0]) < thin
+            and run[0] - merged[-1][1] <= 0.4 * height
+            and run[1] - merged[-1][0] <= 1.3 * height
+            and min(run[1] - run[0], merged[-1][1] - merged[-1][0]) < 0.6 * height
         ):
             merged[-1][1] = run[1]
         else:
             merged.append(run)
-    out = []
+    profile = region.sum(axis=1)
+    split: list[list[int]] = []
     for top, bottom in merged:
+        lines = round((bottom - top) / (1.15 * height))
+        if bottom - top < 1.6 * height or lines < 2:
+            split.append([top, bottom])
+            continue
+        cuts = [top]
+        for k in range(1, lines):
+            guess = top + (bottom - top) * k // lines
+            lo, hi = max(cuts[-1] + 1, guess - height // 3), min(bottom - 1, guess + height // 3)
+            cuts.append(lo + int(np.argmin(profile[lo:hi])) if hi > lo else guess)
+        cuts.append(bottom)
+        split += [[a, b] for a, b in zip(cuts, cuts[1:]) if b > a]
+    out = []
+    for top, bottom in split:
         cols = np.flatnonzero(region[top:bottom].any(axis=0))
-        out.append(Box(box.x0 + int(cols[0]), box.y0 + top, box.x0 + int(cols[-1]) + 1, box.y0 + bottom))
+        if cols.size:
+            out.append(Box(box.x0 + int(cols[0]), box.y0 + top, box.x0 + int(cols[-1]) + 1, box.y0 + bottom))
     return out
 
 

@@ -9,7 +9,17 @@ from dataclasses import dataclass, field
 import numpy as np
 from ogi.ocr.grid import Table, find_tables, rulings
 from ogi.ocr.image import Page, prepare
-from ogi.ocr.layout import Box, cell_box, clean_ink, crop, faint_ink, free_lines, outside_tables, text_lines
+from ogi.ocr.layout import (
+    Box,
+    cell_box,
+    char_height,
+    clean_ink,
+    crop,
+    faint_ink,
+    free_lines,
+    outside_tables,
+    text_lines,
+)
 from ogi.ocr.recognize import Reading, Recognizer
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
 
@@ -61,12 +71,13 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer: Recognizer,
     parts: dict[tuple[int, int], list[tuple[int, Box]]] = {}  # (table, cell) → (crop, line box) per line
     items: list[tuple[float, str, int]] = []  # (top, kind, index), put in reading order below
     faint: set[tuple[int, int]] = set()  # cells whose only ink is too faint to be sure of
+    height = char_height(ink, [cell_box(cell, page) for table in tables for cell in table.cells], page)
     for t_index, table in enumerate(tables):
         for c_index, cell in enumerate(table.cells):
             box = cell_box(cell, page)
-            found = text_lines(ink, box, page)
+            found = text_lines(ink, box, page, height)
             if not found:
-                found = text_lines(faint_ink(grey, box, page), box, page)
+                found = text_lines(faint_ink(grey, box, page), box, page, height)
                 if found:
                     faint.add((t_index, c_index))
             for line in found:
