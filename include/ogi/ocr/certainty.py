@@ -24,6 +24,7 @@ from ogi.normalize import normalize_text
 
 SURE = 0.95
 PLAUSIBLE = 0.5
+SECOND = 0.6  # the second reader's reading counts from this confidence on
 
 
 def settle(
@@ -86,6 +87,35 @@ def settle(
         if usable and all(check.holds(values) for check in usable):
             settled.add(key)
 
+    # the second reader: a plausible reading it reads alike, no identity breaking, is settled; a sure reading
+    # whose identities break is ambiguous where the second reader's reading would keep them all
+    second = second_reader()
+    seconds: dict[CellKey, float | int] = {}
+    if second is not None:
+        for key, ocr in read.items():
+            if ocr is None or ocr.crop is None or key in candidates:
+                continue
+            mine = by_cell.get(key, [])
+            unsure = key not in settled and confidence(key) >= PLAUSIBLE
+            broken = key in settled and key in read and not all(check.holds(values) for check in mine)
+            if not (unsure or broken):
+                continue
+            other = second.read_one(ocr.crop, True)
+            number = _number(other.text, units.get(key))
+            if number is None or other.confidence < SECOND:
+                continue
+            if (
+                unsure
+                and number == values[key]
+                and all(check.holds(values) for check in mine if all(counted(o) for o in check.cells if o != key))
+            ):
+                settled.add(key)
+            elif number != values[key]:
+                seconds[key] = number
+                if broken and all(check.holds({**values, key: number}) for check in mine):
+                    settled.discard(key)
+                    candidates[key] = [values[key], number]
+
     flagged = []
     for key, ocr in read.items():
         cell = cells[key]
@@ -101,6 +131,7 @@ def settle(
         options = candidates.get(key) or [
             *([cell.value] if cell.kind == C.NUMBER else []),
             *_options(ocr.reading, units.get(key)),
+            *([seconds[key]] if key in seconds else []),
             *(
                 implied
                 for check in by_cell.get(key, ())
@@ -117,6 +148,23 @@ def settle(
         f"{table}: {len(flagged)} cells read by OCR are not sure ({shown}{'…' if len(flagged) > 8 else ''}): "
         "ambiguous, with the readings they may be"
     ]
+
+
+def second_reader():
+    """Tesseract, when it is installed (ogi.ocr.tesseract), else None."""
+    from ogi.ocr import tesseract
+
+    return None if tesseract.unavailable() else tesseract.recognizer()
+
+
+def _number(text: str, unit: str | None) -> float | int | None:
+    text = normalize_text(text).strip()
+    if not text:
+        return None
+    kind, number = C._kind_and_value(text, unit)
+    if kind == C.NUMBER:
+        return number
+    return 0 if kind in (C.DASH, C.SLASH) else None
 
 
 def _with(cell: C.Cell, confidence: float, box) -> C.Cell:

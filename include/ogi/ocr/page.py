@@ -20,7 +20,7 @@ from ogi.ocr.layout import (
     outside_tables,
     text_lines,
 )
-from ogi.ocr.recognize import Reading, Recognizer
+from ogi.ocr.recognize import Reading
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
 
 BLANK = Reading("", 1.0)
@@ -35,6 +35,7 @@ class OcrToken:
 
     reading: Reading
     box: tuple[float, float, float, float]
+    crop: np.ndarray | None = None  # a value's line as read, for a second reader (ogi.ocr.certainty)
 
 
 @dataclass
@@ -52,8 +53,9 @@ def find_page_tables(rgb: np.ndarray, dpi: float) -> tuple[Page, list[Table]]:
     return page, find_tables(page)
 
 
-def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer: Recognizer, tables_only: bool = False) -> PageText:
-    """The page's tokens. `tables_only`: lines outside the tables are not read (nor paid for)."""
+def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only: bool = False) -> PageText:
+    """The page's tokens. `recognizer`: the engine (ogi.ocr.recognize, or ogi.ocr.tesseract as the
+    benchmark's baseline); `tables_only`: lines outside the tables are not read (nor paid for)."""
     import cv2
 
     started = time.process_time()
@@ -92,10 +94,8 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer: Recognizer,
             crops.append(crop(grey, line, pad))
             items.append((line.y0, "line", f_index))
 
-    frames = recognizer.frames(crops)
-    readings: list[Reading] = [
-        recognizer.decode(probs, None if i < first_free else False) for i, probs in enumerate(frames)
-    ]
+    session = recognizer.start(crops)
+    readings: list[Reading] = [session.read(i, None if i < first_free else False) for i in range(len(crops))]
     # a column of values: its cells that did not read as values are read as values too, unless they read
     # surely as words (its header); a 0 the model took for a letter is still a value
     for t_index, table in enumerate(tables):
@@ -107,7 +107,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer: Recognizer,
             for key in keys:
                 for i, _line in parts[key]:
                     if not readings[i].value and not _words(readings[i]):
-                        readings[i] = recognizer.decode(frames[i], True)
+                        readings[i] = session.read(i, True)
     cell_readings = {key: _joined([(readings[i], line) for i, line in lines]) for key, lines in parts.items()}
     if page.sealed is not None:  # a cell a seal lies over, with no ink seen: what it held may be under the seal
         for t_index, table in enumerate(tables):
@@ -120,6 +120,11 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer: Recognizer,
         reading = cell_readings[key]
         cell_readings[key] = Reading(reading.text, min(reading.confidence, FAINT), reading.alternatives, reading.value)
     line_readings = {f: readings[first_free + f] for f in range(len(free))}
+    value_crops = {
+        key: crops[max(lines, key=lambda part: part[1].height)[0]]
+        for key, lines in parts.items()
+        if cell_readings[key].value
+    }
 
     def points(box: Box) -> tuple[float, float, float, float]:
         k = 72.0 / dpi
@@ -145,7 +150,8 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer: Recognizer,
                 continue  # a band with no text at all (the text-layer reader passes over such rows too)
             for cell, reading in zip(row, band_readings):
                 tokens.append(Token(CELL, reading.text, page_no))
-                ocr.append(OcrToken(reading, points(Box(cell.x0, cell.y0, cell.x1, cell.y1))))
+                value_crop = value_crops.get((index, order[id(cell)])) if cell.band == band else None
+                ocr.append(OcrToken(reading, points(Box(cell.x0, cell.y0, cell.x1, cell.y1)), value_crop))
             tokens.append(Token(ROW_END, page=page_no))
             ocr.append(None)
         tokens.append(Token(TABLE_END, page=page_no))

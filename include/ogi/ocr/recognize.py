@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+ENGINE = "PP-OCRv4 (rapidocr-onnxruntime)"
 HEIGHT = 48  # the model's input height
 _STRIDE = 8  # input columns per output frame
 _MAX_BATCH_PIXELS = 48 * 4096 * 8
@@ -63,6 +64,21 @@ def model_path() -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"the recognition model is not in the rapidocr-onnxruntime wheel: {path}")
     return path
+
+
+class Session:
+    """The crops of one page, read on demand: `read(i, value)` is crop i read as a value (True), as text
+    (False), or as a value when it looks like one (None). Each reading is made once."""
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._done: dict[tuple[int, bool | None], Reading] = {}
+
+    def read(self, index: int, value: bool | None = None) -> Reading:
+        key = (index, value)
+        if key not in self._done:
+            self._done[key] = self._reader(index, value)
+        return self._done[key]
 
 
 @cache
@@ -119,6 +135,13 @@ class Recognizer:
                 out[i] = probs[row, : -(-widths[i] // _STRIDE) + 1]
             start = end
         return out  # type: ignore[return-value]
+
+    name = ENGINE
+
+    def start(self, crops: list[np.ndarray]) -> Session:
+        """Read a page's crops: the model runs over all of them at once; each is then decoded as asked."""
+        frames = self.frames(crops)
+        return Session(lambda i, value: self.decode(frames[i], value))
 
     def read(self, crops: list[np.ndarray], values: list[bool | None] | None = None) -> list[Reading]:
         """Each crop's reading. `values[i]`: True decodes the crop as a value, False as text, None (the

@@ -9,11 +9,13 @@ report with a scanned page reads that page only when it holds a table (a signatu
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from ogi.ocr.page import PageText, read_page
+from ogi.ocr.recognize import ENGINE
 from ogi.readers.document import ReadError
 
 log = logging.getLogger("ogi.ocr")
@@ -22,7 +24,6 @@ MAX_OCR_PAGES = 40  # more scanned table pages than this: not read (a bundle, no
 MIN_DPI, MAX_DPI = 150, 200
 _PROBE_DPI = 100  # tables are looked for at this resolution before a page is read
 _TITLE_BLOCK = 0.4  # of a first page without a table, the top part is read (title, date, agency)
-ENGINE = "PP-OCRv4 (rapidocr-onnxruntime)"
 # a value read with less probability than this, in the rest of a row split by a page break and under a cell
 # that holds its value already, is specks
 NOISE = 0.95
@@ -49,14 +50,16 @@ class ScanResult:
             if ocr is not None and ocr.reading.value and ocr.reading.confidence < NOISE
         }
 
+    engine: str = ENGINE
+
     def attach(self, doc, tokens: list) -> None:
         """Mark `doc`, whose `tokens` hold this result's pages, as read by OCR, with what OCR saw per token."""
         seen = {id(token): ocr for page in self.pages.values() for token, ocr in zip(page.tokens, page.ocr) if ocr}
         doc.ocr_tokens = {i: seen[id(token)] for i, token in enumerate(tokens) if id(token) in seen}
         doc.ocr_pages = self.read
-        doc.ocr_engine = ENGINE
+        doc.ocr_engine = self.engine
         doc.format = "pdf-ocr"
-        doc.notes.append(f"read by OCR ({ENGINE}): pages {_ranges(self.read)}")
+        doc.notes.append(f"read by OCR ({self.engine}): pages {_ranges(self.read)}")
         doc.notes.extend(self.notes)
 
 
@@ -73,6 +76,24 @@ def unavailable() -> str | None:
             f"OCR is not installed ({exc}); install ogi's dependencies (rapidocr-onnxruntime, opencv-python-headless)"
         )
     return None
+
+
+def recognizer():
+    """The engine OGI_OCR_ENGINE names: `rapidocr` (PP-OCRv4, the default) or `tesseract` (the benchmark's
+    baseline)."""
+    name = os.environ.get("OGI_OCR_ENGINE", "rapidocr")
+    if name == "tesseract":
+        from ogi.ocr import tesseract
+
+        reason = tesseract.unavailable()
+        if reason:
+            raise ReadError(f"OGI_OCR_ENGINE=tesseract: {reason}", status="needs_ocr")
+        return tesseract.recognizer()
+    if name != "rapidocr":
+        raise ReadError(f"OGI_OCR_ENGINE={name!r}: no such OCR engine (rapidocr, tesseract)", status="needs_ocr")
+    from ogi.ocr.recognize import recognizer as rapid
+
+    return rapid()
 
 
 def native_dpi(page) -> float:
@@ -149,9 +170,8 @@ def read_scanned(pdf, scanned: list[int], text_layer: bool, source: str, ocr: bo
         return result
     if len(tables) > MAX_OCR_PAGES:
         raise ReadError(f"{len(tables)} scanned table pages, more than the {MAX_OCR_PAGES} read by OCR")
-    from ogi.ocr.recognize import recognizer
-
     engine = recognizer()
+    result.engine = engine.name
     todo = list(tables)
     title_only = not text_layer and 0 not in tables
     if title_only:
