@@ -116,6 +116,10 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
                 under = page.sealed[box.y0 : box.y1, box.x0 : box.x1]
                 if (t_index, c_index) not in parts and under.size and (under > 0).mean() > 0.05:
                     cell_readings[(t_index, c_index)] = UNDER_SEAL
+    for key in parts:  # a value cell holding a ruling or two values: a cell the grid missed
+        reading = cell_readings[key]
+        if reading.value and reading.text and _not_one_value(ink, tables[key[0]].cells[key[1]], page, height):
+            cell_readings[key] = Reading(reading.text, 0.0, reading.alternatives, True)
     for key in faint:  # faint ink read is never sure on its own: its identities must confirm it
         reading = cell_readings[key]
         cell_readings[key] = Reading(reading.text, min(reading.confidence, FAINT), reading.alternatives, reading.value)
@@ -157,6 +161,24 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
         tokens.append(Token(TABLE_END, page=page_no))
         ocr.append(None)
     return PageText(tokens, ocr, len(tables), page.skew, time.process_time() - started)
+
+
+def _not_one_value(ink: np.ndarray, cell, page, height: int) -> bool:
+    """Whether a cell's ink is more than one value: a ruling the grid missed runs down it (a thin stroke as
+    tall as most of the cell), or its ink falls in groups further apart than a character is wide."""
+    from ogi.ocr.image import components
+    from ogi.ocr.layout import without_specks
+
+    box = cell_box(cell, page)
+    region = without_specks(ink[box.y0 : box.y1, box.x0 : box.x1], page)
+    if not region.any():
+        return False
+    count, _labels, stats = components(region)
+    for x, y, w, h, _area in stats[1:count]:
+        if h >= 0.7 * region.shape[0] and w <= page.px(0.03) and h >= 1.5 * height:
+            return True
+    cols = np.flatnonzero(region.any(axis=0))
+    return bool(cols.size) and bool((np.diff(cols) > max(page.px(0.1), int(0.8 * height))).any())
 
 
 def _columns(table: Table) -> dict[tuple[int, int], list[int]]:
