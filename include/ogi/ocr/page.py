@@ -174,7 +174,7 @@ def _not_one_value(ink: np.ndarray, cell, page, height: int) -> bool:
     if not region.any():
         return False
     count, _labels, stats = components(region)
-    for x, y, w, h, _area in stats[1:count]:
+    for _x, _y, w, h, _area in stats[1:count]:
         if h >= 0.7 * region.shape[0] and w <= page.px(0.03) and h >= 1.5 * height:
             return True
     cols = np.flatnonzero(region.any(axis=0))
