@@ -54,6 +54,7 @@ airflow-init: setup
 	@mkdir -p $(AIRFLOW_HOME) $(DATA)
 	$(AIRFLOW) db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || { tail -30 $(AIRFLOW_HOME)/db-migrate.log; exit 1; }
 	$(AIRFLOW) pools set ogi_fetch 4 "fetch tasks at once (batches keep one host together)" > /dev/null
+	$(AIRFLOW) pools set ogi_ocr 1 "scanned reports read by OCR at once (about 0.5 GB each)" > /dev/null
 
 # The nightly DAG once, end to end, over the bundled sample sources; then the marts DAG it triggers.
 run: airflow-init

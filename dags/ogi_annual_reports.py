@@ -2,9 +2,9 @@
 ### ogi_annual_reports — 政府信息公开工作年度报告, nightly
 
 Discover reports on the configured agency portals (`OGI_SOURCES`, default: the bundled sample), fetch new and
-changed ones into the raw archive, extract their three tables, validate them against the template's
-identities and the cross-report rules, and publish curated datasets (write → audit → publish) with a quality
-report. Data lives under `OGI_DATA`.
+changed ones into the raw archive, extract their three tables (scanned reports by OCR, in tasks of their own
+in pool `ogi_ocr`), validate them against the template's identities and the cross-report rules, and publish
+curated datasets (write → audit → publish) with a quality report. Data lives under `OGI_DATA`.
 
 Params for an ad-hoc run: `agencies` (a subset of the sources, by name), `year` (only reports of that year),
 `force` (re-process documents even when their bytes were already published).
@@ -70,6 +70,23 @@ def ogi_annual_reports():
         return extract_batch(_config(), fetched)
 
     @task
+    def scans(staged: list[str]) -> list[str]:
+        from ogi.pipeline.ocr_step import plan as ocr_plan
+
+        return ocr_plan(_config(), [staged[i] for i in range(len(staged))])
+
+    # scanned reports, read by OCR one per task in a pool of their own: text reports never wait for them
+    @task(pool="ogi_ocr", max_active_tis_per_dagrun=2, execution_timeout=timedelta(minutes=30))
+    def ocr(item: str) -> str:
+        from ogi.pipeline.ocr_step import extract_scanned
+
+        return extract_scanned(_config(), item)
+
+    @task(trigger_rule="none_failed")  # no scans: the OCR tasks are skipped, and the run goes on
+    def gather(staged: list[str], scanned: list[str] | None) -> list[str]:
+        return [staged[i] for i in range(len(staged))] + ([scanned[i] for i in range(len(scanned))] if scanned else [])
+
+    @task
     def audit(staged: list[str]) -> str:
         from ogi.pipeline.audit_step import audit as audit_batch
 
@@ -90,7 +107,8 @@ def ogi_annual_reports():
         print(f"curated: {summary['curated']}\nduckdb: {summary.get('duckdb')}\nquality report: {written['html']}")
         return written
 
-    staged = extract.expand(fetched=fetch.expand(batch=discover()))
+    extracted = extract.expand(fetched=fetch.expand(batch=discover()))
+    staged = gather(extracted, ocr.expand(item=scans(extracted)))
     quality_report(publish(staged, audit(staged)))
 
 

@@ -30,7 +30,11 @@ def airflow_env(tmp_path_factory):
         "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__CORE__PARALLELISM": "4",
     }
-    for command in (["db", "migrate"], ["pools", "set", "ogi_fetch", "4", "fetch tasks at once"]):
+    for command in (
+        ["db", "migrate"],
+        ["pools", "set", "ogi_fetch", "4", "fetch tasks at once"],
+        ["pools", "set", "ogi_ocr", "1", "scanned reports read by OCR at once"],
+    ):
         done = subprocess.run([BIN / "airflow", *command], env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr[-3000:]
     return env

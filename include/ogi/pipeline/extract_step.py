@@ -4,11 +4,13 @@ reason and the raw file's hash) for what was not. Nothing is dropped: every docu
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 import pandas as pd
 
 from ogi.extract import Report, extract_bytes
 from ogi.fetch.archive import Archive
+from ogi.pipeline import ocr_step
 from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.pipeline.parquet_io import write_frame
 from ogi.pipeline.schemas import SCHEMAS
@@ -72,13 +74,15 @@ def _frame(rows: list[dict], dataset: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SCHEMAS[dataset].names)
 
 
-def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
+def extract_batch(config: PipelineConfig, fetched_key: str, extract=None) -> str:
+    """`extract`: how a document's bytes are read (ogi.pipeline.ocr_step reads scans by OCR); by default
+    without OCR, scanned documents left for the OCR tasks (listed in the staging's ocr.json, not counted)."""
     store = config.store()
     archive = Archive(store)
     fetched = store.read_json(fetched_key)
     run_id, year = fetched["run_id"], fetched["year"]
     reports: list[Report] = []
-    report_rows, quarantine_rows, fates = [], [], []
+    report_rows, quarantine_rows, fates, scans = [], [], [], []
     for document in fetched["documents"]:
         if document["sha256"] is None:
             quarantine_rows.append(_quarantine_row(document, "fetch", document["outcome"], document["reason"], run_id))
@@ -87,7 +91,11 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
         if not document["process"]:
             fates.append(UNCHANGED)
             continue
-        report = extract_bytes(archive.get(document["sha256"]), document["source"], document["content_type"])
+        read = extract or partial(extract_bytes, ocr=False)
+        report = read(archive.get(document["sha256"]), document["source"], document["content_type"])
+        if report.status == "needs_ocr" and extract is None:
+            scans.append(document)
+            continue
         if report.status in VALIDATED:
             if year is not None and report.metadata.report_year not in (None, year):
                 fates.append(OUT_OF_SCOPE)
@@ -115,5 +123,7 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
     for name, frame in outputs.items():
         write_frame(store, f"{staged}/{name}.parquet", frame, name)
     counts = {fate: fates.count(fate) for fate in (EXTRACTED, QUARANTINED, CONTAINER, UNCHANGED, OUT_OF_SCOPE)}
-    store.write_json(f"{staged}/summary.json", {"documents": len(fetched["documents"]), **counts})
+    store.write_json(f"{staged}/summary.json", {"documents": len(fetched["documents"]) - len(scans), **counts})
+    if scans:
+        ocr_step.defer(store, staged, fetched, scans)
     return staged
