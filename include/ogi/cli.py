@@ -11,7 +11,16 @@ from ogi import __version__
 
 
 def _extract(args: argparse.Namespace) -> int:
+    import logging
+
     from ogi.extract import extract_path
+
+    progress = logging.getLogger("ogi.ocr")  # a scanned report's pages as OCR reads them, on stderr
+    if not progress.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("ogi extract: %(message)s"))
+        progress.addHandler(handler)
+        progress.setLevel(logging.INFO)
     from ogi.tables_io import to_jsonl, write_parquet
 
     missing = [p for p in args.paths if not Path(p).exists()]
@@ -20,7 +29,7 @@ def _extract(args: argparse.Namespace) -> int:
         return 2
     reports = []
     for file in _files(args.paths):
-        report = extract_path(file)
+        report = extract_path(file, ocr=not args.no_ocr)
         reports.append(report)
         if args.jsonl:
             print(to_jsonl(report), flush=True)
@@ -171,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", metavar="PATH", help="report files or directories of them")
     extract.add_argument("--jsonl", action="store_true", help="one JSON object per input file on stdout")
     extract.add_argument("--parquet", metavar="DIR", help="write reports.parquet and cells.parquet to DIR")
+    extract.add_argument(
+        "--no-ocr", action="store_true", help="do not read scanned PDFs by OCR (they come back needs_ocr)"
+    )
     extract.set_defaults(run=_extract)
 
     check = commands.add_parser("validate", help="check reports against the identities and the other rules")

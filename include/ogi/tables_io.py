@@ -41,6 +41,7 @@ CELLS_SCHEMA = pa.schema(
         ("kind", pa.string()),
         ("candidates", pa.list_(pa.float64())),
         ("page", pa.int32()),
+        ("confidence", pa.float32()),  # read by OCR: the probability of the reading (null: read from text)
     ]
 )
 
@@ -96,6 +97,7 @@ def cells_table(reports: Iterable[Report]) -> pa.Table:
                             "kind": cell.kind,
                             "candidates": [float(c) for c in cell.candidates] or None,
                             "page": cell.page,
+                            "confidence": cell.confidence,
                         }
                     )
     return pa.Table.from_pylist(rows, schema=CELLS_SCHEMA)

@@ -14,7 +14,8 @@ from ogi.storage import Store
 
 def to_parquet(frame: pd.DataFrame, dataset: str) -> bytes:
     schema = SCHEMAS[dataset]
-    table = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+    # a column added to the schema since a partition was written (cells.confidence) is null in its old rows
+    table = pa.Table.from_pandas(frame.reindex(columns=schema.names), schema=schema, preserve_index=False)
     sink = io.BytesIO()
     pq.write_table(table, sink, compression="zstd")
     return sink.getvalue()

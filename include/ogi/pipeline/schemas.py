@@ -57,6 +57,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("kind", pa.string()),
             ("candidates", pa.list_(pa.float64())),
             ("page", pa.int32()),
+            ("confidence", pa.float32()),  # read by OCR: the probability of the reading
         ]
     ),
     "t2": pa.schema(_WHO + [("row", pa.string())] + [(c, pa.float64()) for c in table_columns(_spec, "t2")]),
