@@ -329,20 +329,23 @@ def _table(
             ]
             for c, flags in enumerate(crossed)
         ]
-        # a column that crosses the bands above and below a run of bands but not those, where some of its
-        # line shows in each and no text runs across its place, crosses them too: a ruling lost under a seal
-        # or to fading (a merged cell's bands differ from their neighbours on one side at least)
+        # a column that crosses the bands above and below a run of bands (or above a run down to the table's
+        # foot) but not those, where some of its line shows in each and no text runs across its place,
+        # crosses them too: a ruling lost under a seal or to fading (a merged cell's bands differ from their
+        # neighbours on one side at least)
         for c, flags in enumerate(crossed):
             b = 1
-            while b < len(bands) - 1:
+            while b < len(bands):
                 if flags[b] or not flags[b - 1]:
                     b += 1
                     continue
                 end = b
                 while end < len(bands) and not flags[end]:
                     end += 1
-                if end < len(bands) and all(
-                    lines.vertical_at(xs[c], bands[k][0] + tol, bands[k][1] - tol, tight) >= 0.3
+                # a run down to the table's foot has no band below to vouch for it: more of the line must show
+                shows = 0.3 if end < len(bands) else 0.5
+                if all(
+                    lines.vertical_at(xs[c], bands[k][0] + tol, bands[k][1] - tol, tight) >= shows
                     and not _through_text(lines.ink, xs[c], bands[k][0] + tol, bands[k][1] - tol, tol)
                     for k in range(b, end)
                 ):
