@@ -294,9 +294,10 @@ def _table(
     ys = _rows(hs, tol, narrowest // 2)
     if len(ys) < 2:
         return None
-    bands = list(zip(ys, ys[1:]))
     x0 = min(min(s.start for s in hs), min(s.across for s in vs))
     x1 = max(max(s.end for s in hs), max(s.across for s in vs))
+    ys = _with_faint_rows(ys, x0, x1, lines, tol, narrowest)
+    bands = list(zip(ys, ys[1:]))
     table = Table(x0, ys[0], x1, ys[-1], bands, horizontal={s.label for s in hs})
     # the vertical rulings by column (one x, the pieces of a line broken by a seal or a faint stretch), and
     # the bands each column crosses from the band's top ruling to its bottom one
@@ -363,6 +364,22 @@ def _table(
         return None
     _merge_down(table, lines, tol)
     return table
+
+
+def _with_faint_rows(ys: list[int], x0: int, x1: int, lines: Rulings, tol: int, lowest: int) -> list[int]:
+    """Rulings across the whole table too broken to be found (faint, text touching them from above and below
+    in every cell): a faint line along most of the table's width inside a band parts it."""
+    out = [ys[0]]
+    for top, bottom in zip(ys, ys[1:]):
+        if bottom - top > 2 * lowest:
+            strip = lines.h_faint[top + lowest : bottom - lowest + 1, x0 + tol : x1 - tol] > 0
+            if strip.size:
+                cover = strip.mean(axis=1)
+                y = int(np.argmax(cover))
+                if cover[y] >= 0.7:
+                    out.append(top + lowest + y)
+        out.append(bottom)
+    return out
 
 
 def _split(table: Table) -> list[Table]:
