@@ -40,11 +40,11 @@ class ScanResult:
         """1-based numbers of the pages read by OCR."""
         return sorted(i + 1 for i in self.pages)
 
-    def noise(self) -> set[int]:
-        """Ids of the cell tokens whose reading is too unsure to count when a row split by a page break is
-        joined: specks in an empty cell read as a value."""
+    def noise(self) -> dict[int, float]:
+        """The cell tokens read as values without being sure (by id), with how sure: where a row split by a
+        page break is joined, they may be specks in an empty cell."""
         return {
-            id(token)
+            id(token): ocr.reading.confidence
             for page in self.pages.values()
             for token, ocr in zip(page.tokens, page.ocr)
             if ocr is not None and ocr.reading.value and ocr.reading.confidence < NOISE

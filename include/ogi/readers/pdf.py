@@ -222,11 +222,13 @@ def _last_row(tokens: list[Token]) -> list[Token] | None:
     return tokens[start : len(tokens) - 2]
 
 
-def _join_split_row(previous: list[Token], page: list[Token], noise: set[int] = frozenset()) -> list[Token]:
+def _join_split_row(previous: list[Token], page: list[Token], noise: dict[int, float] | None = None) -> list[Token]:
     """A row broken by the page break: its first part ends the previous page with the numbers, the rest of
     its labels opens this page in an otherwise empty row. Join the text into the previous row's cells.
-    A repeated header row has text where the previous row has numbers, and is left alone. `noise`: ids of
-    cells whose text is a reading too unsure to count (OCR of specks in an empty cell), read as empty."""
+    A repeated header row has text where the previous row has numbers, and is left alone. `noise`: for the
+    cells OCR read as values without being sure, how sure (specks in an empty cell read as a digit): read as
+    empty under a cell holding its value, and anywhere when weak."""
+    noise = noise or {}
     last = _last_row(previous)
     if last is None or not page or page[0].kind is not TokenKind.CELL:
         return page
@@ -236,8 +238,12 @@ def _join_split_row(previous: list[Token], page: list[Token], noise: set[int] = 
     first = page[:end]
     if len(first) != len(last) or end >= len(page) or page[end].kind is not TokenKind.ROW_END:
         return page
-    # under a cell that holds its value already, an unsure reading is not a second value
-    first = [Token(b.kind, "", b.page) if id(b) in noise and a.text else b for a, b in zip(last, first)]
+    # under a cell that holds its value already, an unsure reading is not a second value; a weak one is
+    # not a value anywhere (specks read as a digit)
+    first = [
+        Token(b.kind, "", b.page) if noise.get(id(b), 1.0) < (1.0 if a.text else 0.5) else b
+        for a, b in zip(last, first)
+    ]
     for above, below in zip(last, first):
         if below.text and (NUMBER_CELL.match(below.text) or NUMBER_CELL.match(above.text)):
             return page
@@ -281,7 +287,7 @@ def read_pdf(data: bytes, source: str, ocr: bool = True) -> Document:
             scan = read_scanned(pdf, scanned, len(scanned) < pages, source, ocr)
             for index, page_text in scan.pages.items():
                 per_page[index] = page_text.tokens
-        noise = scan.noise() if scan is not None else frozenset()
+        noise = scan.noise() if scan is not None else {}
         tokens: list[Token] = []
         for page_tokens in per_page:
             tokens.extend(_join_split_row(tokens, page_tokens, noise))
