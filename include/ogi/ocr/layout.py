@@ -79,13 +79,17 @@ def _runs(region: np.ndarray) -> list[list[int]]:
 
 
 def char_height(ink: np.ndarray, boxes: list[Box], page: Page) -> int:
-    """The height of a line of text on this page: the median of the runs of inked rows in `boxes` (cells)
-    that are at least a twentieth of an inch tall."""
+    """The height of a line of text on this page: the median height of the runs of inked rows in `boxes`
+    (cells) that hold a line of words, three characters wide or more (a digit is shorter than a character)."""
     heights = []
     for box in boxes:
         region = ink[box.y0 : box.y1, box.x0 : box.x1]
-        if region.size:
-            heights += [b - a for a, b in _runs(region) if b - a >= page.px(0.05)]
+        if not region.size:
+            continue
+        for a, b in _runs(region):
+            cols = np.flatnonzero(region[a:b].any(axis=0))
+            if b - a >= page.px(0.05) and cols.size and cols[-1] - cols[0] >= 2.5 * (b - a) and b - a <= page.px(0.3):
+                heights.append(b - a)
     return int(np.median(heights)) if len(heights) >= 5 else page.px(0.13)
 
 
@@ -120,7 +124,12 @@ def text_lines(ink: np.ndarray, box: Box, page: Page, height: int | None = None)
         for k in range(1, lines):
             guess = top + (bottom - top) * k // lines
             lo, hi = max(cuts[-1] + 1, guess - height // 3), min(bottom - 1, guess + height // 3)
-            cuts.append(lo + int(np.argmin(profile[lo:hi])) if hi > lo else guess)
+            if hi <= lo:
+                continue
+            cut = lo + int(np.argmin(profile[lo:hi]))
+            # lines touch where little ink crosses: no cut through the middle of a line
+            if profile[cut] <= 0.3 * profile[top:bottom].mean():
+                cuts.append(cut)
         cuts.append(bottom)
         split += [[a, b] for a, b in zip(cuts, cuts[1:]) if b > a]
     out = []
