@@ -347,6 +347,7 @@ def test_misread_labels_are_set_right_only_when_one_label_fits():
     )
     assert nearest_label("其他对夕管理服务 事项", spec) == "其他对外管理服务事项"
     assert nearest_label("2：没有 现成信 息需要 另行制 作", spec) == "2.没有现成信息需要另行制作"
-    assert nearest_label("本年废正件数", spec) is None  # 本年废止件数 or 本年制发件数: not one label clearly
+    assert nearest_label("(一)予公开", spec) == "(一)予以公开"  # (三)不予公开 is two edits away
+    assert nearest_label("本年废发件数", spec) is None  # 本年废止件数 or 本年制发件数: one edit from both
     assert nearest_label("行于 法案卷", spec) is None  # too far from any
     assert nearest_label("188", spec) is None

@@ -2,8 +2,8 @@
 characters away from exactly one label of the template (予以公开 read as 子以公开, 已 as 己) is that label.
 
 A misread label would leave its row unfound; a label set right to the wrong row would put values in the
-wrong row, so a cell is set right only when one label is clearly nearest (every other label is at least two
-edits further away) and the edits are few for its length. Punctuation is not compared (OCR drops and swaps
+wrong row, so a cell is set right only when one label is near (within a quarter of the cell's length in
+edits) and no other is. Punctuation is not compared (OCR drops and swaps
 brackets and 、 freely); the cell keeps the label's printed form.
 """
 
@@ -73,7 +73,7 @@ def _distance(a: str, b: str, limit: int) -> int:
 
 def nearest_label(text: str, spec: Spec) -> str | None:
     """The template's label that `text` (a cell of words read by OCR) is a misreading of, if exactly one is
-    near: within a quarter of its length in edits, and two edits nearer than any other. A cell that reads
+    near: within a quarter of its length in edits (one edit at least), every other label further. A cell that reads
     as the label but for punctuation becomes the label as printed (2：没有 … is 2.没有 …)."""
     bare = _bare(text)
     if len(bare) < 3 or len(_CJK.findall(bare)) < 2:
@@ -90,7 +90,7 @@ def nearest_label(text: str, spec: Spec) -> str | None:
     best, printed, names = scored[0]
     if best > limit or (best == 0 and _bare(text) == bare and text.replace(" ", "") == printed):
         return None
-    if any(d < best + 2 for d, _, other in scored[1:] if other != names):
+    if any(d <= limit for d, _, other in scored[1:] if other != names):
         return None
     return printed
 
