@@ -47,6 +47,7 @@ class TesseractRecognizer:
     name = ENGINE
 
     def __init__(self):
+        os.environ.setdefault("OMP_THREAD_LIMIT", os.environ.get("OGI_OCR_THREADS", "1"))  # before Tesseract starts
         import tesserocr
 
         path = tessdata()
