@@ -96,10 +96,10 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
 
     session = recognizer.start(crops)
     readings: list[Reading] = [session.read(i, None if i < first_free else False) for i in range(len(crops))]
-    # a column of values: its cells that did not read as values are read as values too, unless they read
-    # surely as words (its header); a 0 the model took for a letter is still a value
+    # a column, or a row, of values: its cells that did not read as values are read as values too, unless they
+    # read as words (its header, its label); a 0 the model took for a letter is still a value
     for t_index, table in enumerate(tables):
-        for members in _columns(table).values():
+        for members in [*_columns(table).values(), *_bands(table)]:
             keys = [(t_index, c) for c in members if (t_index, c) in parts]
             values = sum(all(readings[i].value for i, _ in parts[key]) for key in keys)
             if values < 2 or values < 0.6 * len(keys):
@@ -187,6 +187,12 @@ def _columns(table: Table) -> dict[tuple[int, int], list[int]]:
     for i, cell in enumerate(table.cells):
         out.setdefault((cell.x0 // 8, cell.x1 // 8), []).append(i)
     return out
+
+
+def _bands(table: Table) -> list[list[int]]:
+    """The table's cells by band, by their index in `table.cells` (a merged cell in its first band only)."""
+    index = {id(cell): i for i, cell in enumerate(table.cells)}
+    return [[index[id(cell)] for cell in row if cell.band == band] for band, row in enumerate(table.rows)]
 
 
 def _words(reading: Reading) -> bool:
