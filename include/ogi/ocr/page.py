@@ -105,8 +105,10 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
             if values < 2 or values < 0.6 * len(keys):
                 continue
             for key in keys:
+                if _words(Reading("".join(readings[i].text for i, _ in parts[key]), 1.0)):
+                    continue  # a cell of words (a label over several lines, one of them 3.危)
                 for i, _line in parts[key]:
-                    if not readings[i].value and not _words(readings[i]):
+                    if not readings[i].value:
                         readings[i] = session.read(i, True)
     cell_readings = {key: _joined([(readings[i], line) for i, line in lines]) for key, lines in parts.items()}
     if page.sealed is not None:  # a cell a seal lies over, with no ink seen: what it held may be under the seal
