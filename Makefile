@@ -90,6 +90,7 @@ bench: setup
 	$(PY) -m bench.baselines
 	$(PY) -m bench.validation
 	$(PY) -m bench.pipeline
+	$(PY) -m bench.variety
 	$(PY) -m bench.ocr
 	$(PY) -m bench.report
 

@@ -54,12 +54,16 @@ def bench_forms(n: int = 200, rounds: int = 7) -> tuple[dict, dict]:
     cells = sum(len(cols) for s in synthetic for rows in s.values.values() for cols in rows.values())
     out = {}
     for form in FORMS:
-        wrong = sum(len(wrong_cells(extract_bytes(f, "x"), s)) for f, s in zip(files[form], synthetic))
+        misses = [miss for f, s in zip(files[form], synthetic) for miss in wrong_cells(extract_bytes(f, "x"), s)]
+        wrong = len(misses)
+        # a number other than the printed one: the one result that must never happen
+        silent = sum(1 for *_, got in misses if got is not None and got["kind"] == "number")
         out[form] = {
             "reports": n,
             "reports_per_s": round(statistics.median(rates[form]), 1),
             "runs_reports_per_s": rates[form],
             "cells_right": cells - wrong,
+            "silent_wrong_cells": silent,
             "cells": cells,
         }
     return out, {"reports": n, "reports_per_s": round(statistics.median(gauge), 1), "runs_reports_per_s": gauge}

@@ -30,13 +30,14 @@ def extraction_lines(results: dict) -> list[str]:
         "Synthetic forms are timed in rounds, each form once per round, so a slow spell falls on every form;"
         " the median is in bold and every round beside it.",
         "",
-        "| form (synthetic) | reports | reports/s (median) | every round | cells right |",
-        "|---|---|---|---|---|",
+        "| form (synthetic) | reports | reports/s (median) | every round | cells right | silent wrong cells |",
+        "|---|---|---|---|---|---|",
     ]
     for form, r in results["synthetic_forms"].items():
         runs = ", ".join(f"{rate:g}" for rate in r.get("runs_reports_per_s", []))
         lines.append(
             f"| {form} | {r['reports']} | **{r['reports_per_s']}** | {runs} | {r['cells_right']}/{r['cells']} |"
+            f" {r.get('silent_wrong_cells', '–')} |"
         )
     gauge = results.get("lxml_parse_html_gauge")
     if gauge:
@@ -118,6 +119,46 @@ def pipeline_lines(results: dict) -> list[str]:
     return lines
 
 
+def variety_lines(results: dict) -> list[str]:
+    """Issue 19: the variants real portals print (tests/variants.py), cell by cell against the printed truth."""
+    lines = [
+        "## Variety (issue 19)",
+        "",
+        f"Machine: {results['machine']}. Date: {results['date']}. {results['per_form']} random variants per form "
+        "(PDF a tenth), every dimension of `tests/variants.py` drawn independently: `python -m bench.variety`. "
+        "A cell is exact, flagged (ambiguous with the true value among its candidates, or absent in a partial "
+        "report that names its row), wrong without a flag, or **silent wrong**: a number other than the printed "
+        "one. A status is wrong when every cell is exact and the report is not `ok`.",
+        "",
+        "| form | reports | cells | exact | flagged | wrong, flagged nowhere | silent wrong cells | status wrong |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for form, t in results["forms"].items():
+        lines.append(
+            f"| {form} | {t['reports']} | {t['cells']} | {t['exact_pct']}% | {t['flagged']} | {t['wrong']} |"
+            f" **{t['silent_wrong']}** | {t['status_wrong']} |"
+        )
+    worst = sorted(results["dimension_values"].items(), key=lambda kv: kv[1]["exact_pct"] or 0)
+    silent = [(k, t) for k, t in results["dimension_values"].items() if t["silent_wrong"]]
+    lines += [
+        "",
+        "Dimension values with silent wrong cells (over every form they apply to): "
+        + (", ".join(f"{k} ({t['silent_wrong']})" for k, t in silent) or "none")
+        + ".",
+        "",
+        "The ten dimension values read least exactly:",
+        "",
+        "| dimension value | reports | exact | flagged | wrong | silent wrong | status wrong |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key, t in worst[:10]:
+        lines.append(
+            f"| {key} | {t['reports']} | {t['exact_pct']}% | {t['flagged']} | {t['wrong']} | {t['silent_wrong']} |"
+            f" {t['status_wrong']} |"
+        )
+    return lines
+
+
 def ocr_lines(results: dict) -> list[str]:
     lines = [
         "## OCR of scanned reports",
@@ -157,6 +198,7 @@ def ocr_lines(results: dict) -> list[str]:
 def targets_lines(loaded: dict) -> list[str]:
     """Issue 6's targets against this run's numbers."""
     e, b, v, p = (loaded.get(k) for k in ("extraction", "baselines", "validation", "pipeline"))
+    variety = loaded.get("variety")
     rows = []
     if e:
         forms = e["synthetic_forms"]
@@ -190,18 +232,27 @@ def targets_lines(loaded: dict) -> list[str]:
             t.get("cells_right", 0) < r["tools"][0]["cells_right"] for r in b["forms"].values() for t in r["tools"][1:]
         )
         rows.append(("ogi recovers more cells than every baseline, on every form", "see the table below", beaten))
+    if variety:
+        silent = {form: t["silent_wrong"] for form, t in variety["forms"].items()}
+        rows.append(
+            (
+                "no silent wrong cell on the variants, every form (issue 19)",
+                ", ".join(f"{form} {n}" for form, n in silent.items()),
+                not any(silent.values()),
+            )
+        )
     o = loaded.get("ocr")
     if o:
         mine = o["engines"]["rapidocr"]
         rows += [
             (
-                "OCR ≤ 3 s per page per core",
+                "OCR ≤ 3 s per page per core (issue 14)",
                 f"{mine['cpu_seconds_per_page']} CPU s/page ({mine['pages_per_s_per_core']} pages/s per core)",
                 mine["cpu_seconds_per_page"] <= 3,
             ),
-            ("OCR: no silent wrong cell", f"{mine['wrong']} of {mine['cells']} cells", mine["wrong"] == 0),
+            ("OCR: no silent wrong cell (issue 14)", f"{mine['wrong']} of {mine['cells']} cells", mine["wrong"] == 0),
         ]
-    lines = ["## Targets (issues 6 and 14)", "", "| target | this run | met |", "|---|---|---|"]
+    lines = ["## Targets (issues 6, 14, 19)", "", "| target | this run | met |", "|---|---|---|"]
     lines += [f"| {name} | {value} | {'yes' if met else '**no**'} |" for name, value, met in rows]
     return lines
 
@@ -216,13 +267,14 @@ def main() -> None:
         "listed beside its median.",
         "",
     ]
-    loaded = {name: _load(name) for name in ("extraction", "baselines", "validation", "pipeline", "ocr")}
+    loaded = {name: _load(name) for name in ("extraction", "baselines", "validation", "pipeline", "variety", "ocr")}
     lines += targets_lines({k: v for k, v in loaded.items() if v is not None}) + [""]
     for name, render in (
         ("extraction", extraction_lines),
         ("baselines", baselines_lines),
         ("validation", validation_lines),
         ("pipeline", pipeline_lines),
+        ("variety", variety_lines),
         ("ocr", ocr_lines),
     ):
         results = loaded[name]

@@ -12,6 +12,7 @@ import statistics
 import time
 from pathlib import Path
 
+from ogi.pipeline.schemas import to_frame
 from ogi.tables_io import cells_table, reports_table
 
 from tests import synth
@@ -24,7 +25,7 @@ REPEAT = 3
 def batch(count: int):
     made = synth.make_corpus(count, seed=1, break_every=50)
     extracted = [synth.as_extracted(s, f"synthetic/{i:05d}") for i, s in enumerate(made)]
-    return reports_table(extracted).to_pandas(), cells_table(extracted).to_pandas()
+    return to_frame(reports_table(extracted)), to_frame(cells_table(extracted))
 
 
 def main() -> None:

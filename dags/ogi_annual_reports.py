@@ -4,7 +4,8 @@
 Discover reports on the configured agency portals (`OGI_SOURCES`, default: the bundled sample), fetch new and
 changed ones into the raw archive, extract their three tables (scanned reports by OCR, in tasks of their own
 in pool `ogi_ocr`), validate them against the template's identities and the cross-report rules, and publish
-curated datasets (write → audit → publish) with a quality report. Data lives under `OGI_DATA`.
+curated datasets (write → audit → publish: nine Delta tables switched together) with a quality report; the
+run's staging is deleted whatever happened (`cleanup`). Data lives under `OGI_DATA`.
 
 Params for an ad-hoc run: `agencies` (a subset of the sources, by name), `year` (only reports of that year),
 `force` (re-process documents even when their bytes were already published).
@@ -15,9 +16,8 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, CronTriggerTimetable, Param, dag, get_current_context, task
-
-CURATED = [Asset(name=f"ogi_curated_{name}", uri=f"ogi://curated/{name}") for name in ("reports", "t3", "violations")]
+from airflow.sdk import CronTriggerTimetable, Param, dag, get_current_context, task
+from ogi_assets import CURATED
 
 
 def _config():
@@ -107,9 +107,17 @@ def ogi_annual_reports():
         print(f"curated: {summary['curated']}\nduckdb: {summary.get('duckdb')}\nquality report: {written['html']}")
         return written
 
+    @task(trigger_rule="all_done")
+    def cleanup() -> list[str]:
+        from ogi.pipeline.cleanup_step import cleanup as remove_intermediate
+
+        return remove_intermediate(_config(), get_current_context()["run_id"])
+
     extracted = extract.expand(fetched=fetch.expand(batch=discover()))
     staged = gather(extracted, ocr.expand(item=scans(extracted)))
-    quality_report(publish(staged, audit(staged)))
+    published = publish(staged, audit(staged))
+    quality_report(published)
+    published >> cleanup()  # a leaf beside quality_report, so a failed run still shows as failed
 
 
 ogi_annual_reports()

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, dag, task
-
-CURATED = [Asset(name=f"ogi_curated_{name}", uri=f"ogi://curated/{name}") for name in ("reports", "t3", "violations")]
+from airflow.sdk import dag, task
+from ogi_assets import CURATED
 
 
 @dag(

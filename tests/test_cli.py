@@ -94,3 +94,15 @@ def test_expectations_build_and_check(tmp_path):
     (tmp_path / "t3.json").write_text("{}", encoding="utf-8")
     stale = run("expectations", "build", "--check", "--out", str(tmp_path))
     assert stale.returncode == 1 and "t3.json" in stale.stderr
+
+
+def test_extract_jsonl_does_not_load_the_dataframe_stack():
+    script = (
+        "import sys, contextlib, io\n"
+        "from ogi.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['extract', '--jsonl', {str(CORPUS / 'real')!r}])\n"
+        "print(sorted(m for m in ('pyarrow', 'pandas', 'great_expectations') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

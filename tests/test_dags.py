@@ -51,8 +51,9 @@ def run_python(code: str, env: dict) -> dict:
 def test_dagbag_loads_and_every_dag_follows_policy(airflow_env):
     found = run_python(
         f"""
-        import json, time
+        import json, sys, time
         start = time.perf_counter()
+        sys.path.append({str(ROOT / "dags")!r})  # as the dag-processor's and workers' bundle DagBag does
         from airflow.dag_processing.dagbag import DagBag
         bag = DagBag(dag_folder={str(ROOT / "dags")!r})
         dags = {{
@@ -78,9 +79,10 @@ def test_parsing_a_dag_file_imports_nothing_heavy(airflow_env):
     loaded = run_python(
         f"""
         import json, runpy, sys
+        sys.path.insert(0, {str(ROOT / "dags")!r})  # as Airflow puts the DAGs folder on sys.path
         runpy.run_path({str(ROOT / "dags" / "ogi_annual_reports.py")!r})
         runpy.run_path({str(ROOT / "dags" / "ogi_marts.py")!r})
-        heavy = ["pandas", "pyarrow", "great_expectations", "duckdb", "ogi.extract", "ogi.pipeline.plan"]
+        heavy = ["pandas", "pyarrow", "great_expectations", "duckdb", "deltalake", "ogi.extract", "ogi.pipeline.plan"]
         print(json.dumps([m for m in heavy if m in sys.modules]))
     """,
         airflow_env,
@@ -125,8 +127,10 @@ def test_nightly_run_end_to_end(airflow_env, portal, tmp_path):
         == 10
         == sum(first[k] for k in ("extracted", "quarantined", "container", "unchanged", "out_of_scope"))
     )
-    batches = list((tmp_path / "data").glob("runs/*/batches/*.json"))
-    assert len(batches) == 3  # 8 links with batch size 2, bounded to 3 mapped tasks
+    fetch_logs = list((tmp_path / "data").glob("fetch_log/*/fetch-*.jsonl"))
+    assert len(fetch_logs) == 3  # 8 links with batch size 2, bounded to 3 mapped tasks (one fetch log each)
+    assert not list((tmp_path / "data").glob("runs/*/staging")), "the cleanup task leaves no staging behind"
+    assert not list((tmp_path / "data").glob("runs/*/batches"))
     with duckdb.connect(str(tmp_path / "data" / "ogi.duckdb"), read_only=True) as db:
         got = db.sql(
             "select r.source, t3.new_received from t3 join reports r using (report_id) where t3.col = 'natural_person'"

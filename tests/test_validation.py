@@ -7,6 +7,7 @@ import shutil
 import pandas as pd
 import pytest
 from ogi.extract import extract_path
+from ogi.pipeline.schemas import to_frame
 from ogi.tables_io import cells_table, reports_table
 from ogi.template import load_spec
 from ogi.validation.suites import default_directory, drift, load_suites
@@ -21,7 +22,7 @@ IDENTITIES = {"I1", "I2", "I3", "I4"}
 @pytest.fixture(scope="module")
 def corpus_validation():
     extracted = [extract_path(path) for path in corpus_files()]
-    reports, cells = reports_table(extracted).to_pandas(), cells_table(extracted).to_pandas()
+    reports, cells = to_frame(reports_table(extracted)), to_frame(cells_table(extracted))
     return validate(reports, cells)
 
 
@@ -82,7 +83,7 @@ AGENCIES = 6  # × 4 years
 def clean():
     made = synth.make_corpus(AGENCIES * 4, seed=7)
     extracted = [synth.as_extracted(s, f"synthetic/{i:03d}") for i, s in enumerate(made)]
-    return reports_table(extracted).to_pandas(), cells_table(extracted).to_pandas()
+    return to_frame(reports_table(extracted)), to_frame(cells_table(extracted))
 
 
 def _set(cells: pd.DataFrame, report_id: str, table: str, row: str, col: str, change) -> None:

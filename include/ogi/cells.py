@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ogi import printed
 from ogi.template import Column
-
-DASHES = "—–-−一"  # 一 only when it stands alone in a cell (a dash typed as the numeral)
-_NUMBER = re.compile(r"^(?P<sign>[-−])?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>万元|元|件|个|项)?$")
-_SLASHES = {"/", "\\"}
 
 # Cell kinds of the report model.
 NUMBER, BLANK, DASH, SLASH, TEXT, ABSENT, AMBIGUOUS = "number", "blank", "dash", "slash", "text", "absent", "ambiguous"
@@ -52,24 +48,32 @@ def number_or_zero(text: str, column_unit: str | None) -> int | float:
     return 0 if value is None else value
 
 
-def _parse_number(text: str, column_unit: str | None) -> int | float | None:
-    match = _NUMBER.match(text)
-    if not match:
+def _parse_number(text: str, column_unit: str | None, header_unit: str | None = None) -> int | float | None:
+    """`text`'s number in the column's unit: printed with a unit of its own, or else in the header's."""
+    parsed = printed.parse(text)
+    if parsed is None:
         return None
-    digits = match["digits"].replace(",", "")
-    sign = -1 if match["sign"] else 1
-    if match["frac"]:
-        value: int | float = sign * float(digits + match["frac"])
-    else:
-        value = sign * int(digits)
-    unit = match["unit"]
+    value, unit = parsed
+    unit = unit or header_unit
     if column_unit == "元" and unit == "万元":
         value = round(value * 10000, 6)
     elif column_unit == "万元" and unit == "元":
         value = round(value / 10000, 6)
-    if isinstance(value, float) and value.is_integer() and not match["frac"]:
+    if isinstance(value, float) and value.is_integer() and "." not in text:
         value = int(value)
     return value
+
+
+def in_header_unit(cell: Cell, column: Column, header_unit: str) -> Cell:
+    """`cell` read again where the table's header prints the column's unit (采购总金额（万元）): a number
+    printed without a unit of its own is in that unit."""
+    if cell.kind == NUMBER:
+        return Cell(NUMBER, cell.raw, _parse_number(cell.raw or "", column.unit, header_unit), (), cell.page)
+    if cell.kind == AMBIGUOUS:
+        options = (cell.raw or "").split(" | ")
+        values = sorted({v for o in options if (v := _parse_number(o, column.unit, header_unit)) is not None})
+        return Cell(AMBIGUOUS, cell.raw, None, values, cell.page)
+    return cell
 
 
 def classify(raw: str, column: Column, page: int | None = None) -> Cell:
@@ -96,9 +100,9 @@ def _kind_and_value(raw: str, column_unit: str | None) -> tuple[str, float | int
     value = _parse_number(text, column_unit)
     if value is not None:
         return NUMBER, value
-    if all(ch in DASHES for ch in text):
+    if printed.is_dash(text):
         return DASH, None
-    if text in _SLASHES:
+    if text in printed.SLASHES:
         return SLASH, None
     return TEXT, None
 

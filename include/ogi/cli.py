@@ -11,6 +11,7 @@ from ogi import __version__
 
 
 def _extract(args: argparse.Namespace) -> int:
+    import json
     import logging
 
     from ogi.extract import extract_path
@@ -21,7 +22,6 @@ def _extract(args: argparse.Namespace) -> int:
         handler.setFormatter(logging.Formatter("ogi extract: %(message)s"))
         progress.addHandler(handler)
         progress.setLevel(logging.INFO)
-    from ogi.tables_io import to_jsonl, write_parquet
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
@@ -32,10 +32,12 @@ def _extract(args: argparse.Namespace) -> int:
         report = extract_path(file, ocr=not args.no_ocr)
         reports.append(report)
         if args.jsonl:
-            print(to_jsonl(report), flush=True)
+            print(json.dumps(report.as_json(), ensure_ascii=False), flush=True)
         elif not args.parquet:
             print(f"{report.status:<12} {file}" + (f"  — {report.error}" if report.error else ""))
     if args.parquet:
+        from ogi.tables_io import write_parquet  # pyarrow: only for Parquet output
+
         paths = write_parquet(reports, args.parquet)
         if not args.jsonl:
             counts: dict[str, int] = {}
@@ -56,7 +58,6 @@ def _files(paths: list[str]) -> list[Path]:
 def _validate(args: argparse.Namespace) -> int:
     import json
 
-    import pandas as pd
     import yaml
 
     from ogi.validation.validate import validate
@@ -71,14 +72,19 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"ogi validate: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
     if args.parquet:
-        reports = pd.read_parquet(Path(args.parquet) / "reports.parquet")
-        cells = pd.read_parquet(Path(args.parquet) / "cells.parquet")
+        import pyarrow.parquet as pq
+
+        from ogi.pipeline.schemas import to_frame
+
+        reports = to_frame(pq.read_table(Path(args.parquet) / "reports.parquet"))
+        cells = to_frame(pq.read_table(Path(args.parquet) / "cells.parquet"))
     else:
         from ogi.extract import extract_path
+        from ogi.pipeline.schemas import to_frame
         from ogi.tables_io import cells_table, reports_table
 
         extracted = [extract_path(file) for file in _files(args.paths)]
-        reports, cells = reports_table(extracted).to_pandas(), cells_table(extracted).to_pandas()
+        reports, cells = to_frame(reports_table(extracted)), to_frame(cells_table(extracted))
     members = yaml.safe_load(Path(args.members).read_text(encoding="utf-8")) if args.members else None
     result = validate(reports, cells, members=members, docs_dir=Path(args.docs).resolve() if args.docs else None)
     for v in result.violations.itertuples():
@@ -145,30 +151,88 @@ def _docs(args: argparse.Namespace) -> int:
     return _write_or_check({path: text}, stale, args.check, "ogi docs build")
 
 
+def _config(args: argparse.Namespace):
+    from ogi.pipeline.config import PipelineConfig
+
+    config = PipelineConfig.from_env()
+    return PipelineConfig(args.data, config.sources) if args.data else config
+
+
+def _version(store, as_of: int | None):
+    """The version asked for (default: the current one), or a message saying why there is none."""
+    from ogi.pipeline import curated
+
+    if as_of is None:
+        version = curated.current(store)
+        if version is None:
+            return None, f"no curated data yet under {store.url} (run the ogi_annual_reports DAG, or `make run`)"
+        return version, None
+    try:
+        return curated.at(store, as_of), None
+    except curated.VersionNotFound as exc:
+        return None, str(exc)
+
+
 def _status(args: argparse.Namespace) -> int:
     from ogi.pipeline import curated
     from ogi.pipeline.catalog import catalog_path
-    from ogi.pipeline.config import PipelineConfig, run_key
+    from ogi.pipeline.config import run_key
 
-    config = PipelineConfig.from_env()
-    if args.data:
-        config = PipelineConfig(args.data, config.sources)
+    config = _config(args)
     store = config.store()
-    version = curated.current(store)
+    try:
+        version, problem = _version(store, args.as_of)
+    except curated.NeedsMigration as exc:
+        print(f"ogi status: {exc}", file=sys.stderr)
+        return 1
     if version is None:
-        print(f"no curated data yet under {store.url} (run the ogi_annual_reports DAG, or `make run`)")
+        print(problem, file=sys.stderr if args.as_of is not None else sys.stdout)
         return 1
     manifest = version.manifest
-    print(f"curated data, version {version.number} (published {manifest['created']} by run {manifest['run_id']}):")
-    print(f"  {store.uri(curated.CURRENT)}")
-    for name, dataset in manifest["datasets"].items():
-        print(f"  {name:<15} {sum(dataset['rows'].values()):>9,} rows in {len(dataset['files'])} partition(s)")
+    now = curated.current(store)
+    print(
+        f"curated data, version {version.number}{' (current)' if now.number == version.number else ''}, "
+        f"published {manifest['created']} by run {manifest['run_id']}:"
+    )
+    print(f"  {store.uri(curated.CURRENT)} (Delta tables under {store.uri('curated')})")
+    for name, table_version in manifest["tables"].items():
+        print(f"  {name:<15} {manifest['rows'][name]:>9,} rows   Delta table version {table_version}")
+    kept = curated.numbers(store)
+    print(f"versions kept for time travel: {kept[0]}–{now.number} (`ogi status --as-of N`, `ogi catalog --as-of N`)")
     print(f"DuckDB catalog (views over the current version): {catalog_path(config)}")
     if store.exists("quality/latest.html"):
         print(f"quality report: {store.uri('quality/latest.html')}")
     docs = f"runs/{run_key(manifest['run_id'])}/data_docs/index.html"
     if store.exists(docs):
         print(f"GX Data Docs of that run: {store.uri(docs)}")
+    return 0
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from ogi.pipeline import curated
+    from ogi.pipeline.catalog import build_catalog
+
+    config = _config(args)
+    try:
+        version, problem = _version(config.store(), args.as_of)
+    except curated.NeedsMigration as exc:
+        print(f"ogi catalog: {exc}", file=sys.stderr)
+        return 1
+    if version is None:
+        print(f"ogi catalog: {problem}", file=sys.stderr)
+        return 1
+    print(build_catalog(config, version, Path(args.out) if args.out else None))
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from ogi.pipeline.migrate import migrate
+
+    done = migrate(_config(args).store())
+    for step in done:
+        print(step)
+    if not done:
+        print("the curated data is in the current format: nothing to migrate")
     return 0
 
 
@@ -203,7 +267,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="where the curated data, DuckDB catalog and quality report are")
     status.add_argument("--data", metavar="DIR|URL", help="the data root (default: $OGI_DATA or ./data)")
+    status.add_argument("--as-of", type=int, metavar="VERSION", help="an earlier curated version (time travel)")
     status.set_defaults(run=_status)
+
+    catalog = commands.add_parser("catalog", help="a DuckDB file with views over a curated version")
+    catalog.add_argument("--data", metavar="DIR|URL", help="the data root (default: $OGI_DATA or ./data)")
+    catalog.add_argument("--as-of", type=int, metavar="VERSION", help="that version (default: the current one)")
+    catalog.add_argument("--out", metavar="FILE", help="the DuckDB file (default: the catalog, $OGI_DUCKDB)")
+    catalog.set_defaults(run=_catalog)
+
+    migrate = commands.add_parser("migrate", help="bring the curated data to this ogi's format and schema")
+    migrate.add_argument("--data", metavar="DIR|URL", help="the data root (default: $OGI_DATA or ./data)")
+    migrate.set_defaults(run=_migrate)
 
     suites = commands.add_parser("expectations", help="the GX suites generated from spec/rules.yaml")
     suites_commands = suites.add_subparsers(dest="action", required=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -102,9 +101,12 @@ def _cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int
         return
     try:
         split = [(p.text, p.splittable) for p in pieces]
-        # cuts that keep the run's own identities; when none does (the report breaks them as printed),
-        # every valid cut stays a candidate
-        run.candidates = cuts(split, run.columns, _prefix_test(run, checks)) or cuts(split, run.columns)
+        # cuts that keep the run's own identities; when none does (the report breaks them as printed), every
+        # valid cut of one glued run stays a candidate. Values printed apart but too few (empty cells lost)
+        # are cut only where the identities say how: else 122 124 would read 1|2|2|1|2|4.
+        run.candidates = cuts(split, run.columns, _prefix_test(run, checks))
+        if not run.candidates and len(pieces) == 1:
+            run.candidates = cuts(split, run.columns)
     except TooManyCandidates:
         run.error = f"{label}: '{shown}' has too many ways to cut into {n} cells"
         return
@@ -235,6 +237,9 @@ class TableResult:
 
 def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int], doc: Document | None = None) -> TableResult:
     """`doc`: the document, when its tokens were read by OCR (its cells are then weighed by ogi.ocr.certainty)."""
+    if match.error is not None:
+        keys, _columns = match.layout.cells
+        return TableResult(match.layout, {key: C.absent() for key in keys}, [f"{match.table.code}: {match.error}"], [])
     checks = table_checks(spec, match.layout)
     runs = _runs_for(match)
     errors = []
@@ -248,6 +253,9 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int], doc: Do
     cells: dict[CellKey, C.Cell] = {}
     for run in good:
         cells.update(_cells(run, match.paged))
+    for key, cell in cells.items():
+        if key[1] in match.units:
+            cells[key] = C.in_header_unit(cell, match.layout.columns[key[1]], match.units[key[1]])
     missing = [row.code for row in match.layout.rows if match.run is None and match.rows.get(row.code) is None]
     keys, _columns = match.layout.cells
     if len(cells) < len(keys):
@@ -258,7 +266,7 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int], doc: Do
     if doc is not None and doc.ocr_tokens:
         from ogi.ocr.certainty import settle
 
-        result.notes = settle(match.table.code, cells, good, doc.ocr_tokens, checks)
+        result.notes = settle(match.table.code, cells, good, doc.ocr_tokens, checks, set(doc.ocr_pages))
     return result
 
 
@@ -296,13 +304,14 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
         report.ocr = {"engine": doc.ocr_engine, "pages": doc.ocr_pages}
 
     t3 = find_t3(stream, spec)
-    t2 = find_t2(stream, spec, t3.start if t3 else len(stream.text), _default_t2(metadata))
+    apart = t3.values_apart if t3 else None  # 表三's many rows show best whether values are glued
+    t2 = find_t2(stream, spec, t3.start if t3 else len(stream.text), spec.template_for(metadata.report_year), apart)
     after = t3.end if t3 else (t2.end if t2 else None)
     copy = find_t3(stream, spec, t3.end) if t3 else None
-    t4 = find_t4(stream, spec, copy.end if copy else after) if after is not None else None
+    t4 = find_t4(stream, spec, copy.end if copy else after, apart) if after is not None else None
 
     if not (t2 or t3 or t4):
-        return _no_tables(report, stream.text)
+        return _no_tables(report, stream.text, spec)
 
     report.stated = stated_figures(spec, stream.text[: (t2 or t3 or t4).start])
     results: dict[str, TableResult] = {}
@@ -338,20 +347,13 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
     return report
 
 
-def _default_t2(metadata: Metadata) -> str:
-    return "2019" if metadata.report_year in (2019, 2020) else "2021"
-
-
-_LEGACY_TABLE = re.compile(r"统计表|指标名称|计量单位")
-
-
-def _no_tables(report: Report, text: str) -> Report:
+def _no_tables(report: Report, text: str, spec: Spec) -> Report:
     year = report.metadata.report_year
-    if year is not None and year < 2019:
+    if year is not None and year < spec.legacy_before:
         report.status = "unsupported"
         reason = f"pre-2019 report (year {year}): free-form statistics, not the 2019 or 2021 template; not extracted"
     elif "信息公开" in text and ("年度报告" in text or "年报" in text):
-        if _LEGACY_TABLE.search(text) and year is None:
+        if any(word in text for word in spec.legacy_words) and year is None:
             report.status = "unsupported"
             reason = "free-form statistics table (pre-2019 style), not the 2019 or 2021 template"
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -17,25 +18,27 @@ from itertools import accumulate, chain, compress, repeat
 from operator import add, is_
 from typing import NamedTuple
 
+from ogi import fuzzy, printed
+from ogi.normalize import QUOTES
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Tokens
 from ogi.template import Layout, Row, Spec, Table
 
 _GAP = r"\s*"  # \s covers \x1c-\x1f in Python, so cell, row and table breaks too
 
-# One value as printed: a number (with thousands separators, decimals, a unit), a dash, a slash or 无.
-VALUE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[—–\-−]+|/|无")
+VALUE, _GLUED = printed.VALUE, printed.GLUED
 _DIGIT = re.compile(r"[-−]?\d")
-# In free text a run of digits may hold several glued values, negative ones among them (本年增/减).
-_GLUED = re.compile(r"[-−]?\d[\d,.\-−]*(?:万元|元)?|[—–\-−]+|/|无")
 _CHUNK = re.compile(r"\S+")
+_SPACED = re.compile(r"\S[^\S\n\x1c-\x1f]{2,}(?=[\d\-—–/])")
+_SECTION = re.compile(r"\s*[一二三四五六七八九十]+、")  # a section's heading (四、政府信息公开行政复议…)
 _DISTINCT = 4  # a label this long is specific enough to tell that the row before it is missing
 
 
 def tolerant(text: str) -> str:
-    """A regex for `text` that allows breaks between any two characters and reads 、 . , alike."""
+    """A regex for `text` that allows breaks between any two characters and reads 、 . , alike. Quotation marks
+    are left out: normalised text has none (`normalize.QUOTES`)."""
     parts = []
     for ch in text:
-        if ch.isspace():
+        if ch.isspace() or ch in QUOTES:
             continue
         parts.append("[.、,]" if ch in ".、," else re.escape(ch))
     return _GAP.join(parts)
@@ -50,13 +53,32 @@ def row_pattern(row: Row) -> re.Pattern:
     are in the order the optional parts would be tried: with the heading and number, then without.
     """
     labels = sorted({row.label, *row.variants}, key=len, reverse=True)
-    groups = [tolerant(row.group) + _GAP] if row.group else []
-    numbers = [tolerant(row.number) + _GAP] if row.number else []
-    heads = [g + n for g in [*groups, ""] for n in [*numbers, ""]]
-    pattern = "(?:" + "|".join(head + tolerant(label) for head in heads for label in labels) + ")"
+    pattern = "(?:" + "|".join(head + tolerant(label) for head in _heads(row) for label in labels) + ")"
     if row.tail:
         pattern += f"(?:{_GAP}{tolerant(row.tail)})?"
+    if len(row.label) < _DISTINCT:  # a short label (其他, 规章) is a label only where a word does not go on
+        pattern += r"(?![\u4e00-\u9fff])"
     return re.compile(pattern)
+
+
+def _heads(row: Row) -> list[str]:
+    """What may stand before a row's label: its group heading and its number, each optional."""
+    groups = [tolerant(row.group) + _GAP] if row.group else []
+    numbers = [number_pattern(row.number) + _GAP] if row.number else []
+    return [g + n for g in [*groups, ""] for n in [*numbers, ""]]
+
+
+_NUMBER_CORE = re.compile(r"[(]?([0-9]+|[一二三四五六七八九十]+)[)]?[.、,]?")
+
+
+def number_pattern(number: str) -> str:
+    """An item number as reports print it in any style: (一) 一、 一. for 一, and 3. 3、 (3) 3) for 3. The
+    punctuation is required, so that a number is never read out of a value glued before the label."""
+    core = _NUMBER_CORE.fullmatch(number)
+    if core is None:
+        return tolerant(number)
+    digits = re.escape(core.group(1))
+    return rf"(?:\({_GAP}{digits}{_GAP}\)|{digits}{_GAP}[.、,)])"
 
 
 @cache
@@ -65,12 +87,14 @@ def words_pattern(words: tuple[str, ...]) -> re.Pattern:
 
 
 class Piece(NamedTuple):
-    """A value as found: a table cell (one value) or a run from free text that may hold glued values, with
-    the index of the token it was read from (free-text values carry it where the stream tracks tokens)."""
+    """A value as found: a table cell (one value) or a run from free text that may hold glued values; an
+    optional piece is an empty line, which may be a blank cell or only a gap between lines. `token`: the index
+    of the token it was read from (free-text values carry it where the stream tracks tokens)."""
 
     text: str
     splittable: bool
     page: int | None = None
+    optional: bool = False
     token: int | None = None
 
 
@@ -80,16 +104,15 @@ class Piece(NamedTuple):
 # across line breaks only into another line, never into a cell, row or table end).
 _SPACE = r"[^\S\x1c-\x1f\n]"
 _CELL_RUN = re.compile(rf"(?:(?:{VALUE.pattern})?\x1f)+")
-_LINE_RUN = re.compile(rf"(?:(?:{_SPACE}|\n(?=[^\x1c-\x1f\n]*\n))*(?:{_GLUED.pattern})(?={_SPACE}|\n|$))+")
+_LINE_RUN = re.compile(rf"(?:(?:{_SPACE}|\n(?=[^\x1c-\x1f\n]+\n))*(?:{_GLUED.pattern})(?={_SPACE}|\n|$))+")
 _VALUE_IN_RUN = re.compile(r"\S+")
-_NO_DIGIT_LINES = re.compile(r"(?:[^\d\x1c-\x1f\n]*\n)+")
 
 
 def _pieces(
     texts: Iterable[str], splittable: bool, pages: Iterable[int | None], tokens: Iterable[int | None]
 ) -> Iterator[Piece]:
     """Pieces made without a Python call each (the runs of a table are thousands of pieces per second)."""
-    return map(tuple.__new__, repeat(Piece), zip(texts, repeat(splittable), pages, tokens))
+    return map(tuple.__new__, repeat(Piece), zip(texts, repeat(splittable), pages, repeat(False), tokens))
 
 
 class Stream:
@@ -124,12 +147,14 @@ class Stream:
     def search(self, pattern: re.Pattern, start: int, end: int | None = None) -> re.Match | None:
         return pattern.search(self.text, start, len(self.text) if end is None else end)
 
-    def values(self, start: int, end: int, *, skip_to_values: bool = False) -> tuple[list[Piece], int]:
+    def values(self, start: int, end: int, *, fast: bool = True) -> tuple[list[Piece], int]:
         """The run of values that starts at `start` (after a label), and the offset where it stops.
 
-        Text of the label's own cell or line is passed over. The run stops at the first text that is not a
-        value, at a table's end, and at a row's end once it holds a value. With `skip_to_values`, text
-        before the run is passed over (a header), and in tables the run starts with a row of values only.
+        Text of the label's own cell or line is passed over, and lines before the first value (a label's
+        tail). The run stops at the first text that is not a value, at a table's end, and at a row's end
+        once it holds a value. An empty line is an optional piece: a blank cell, or only a gap
+        (`settle_blank_lines` decides). `fast=False` walks token by token: the reference the fast paths
+        (runs of cells and of lines taken by one regex) must agree with.
         """
         pieces: list[Piece] = []
         kinds, texts, starts, text = self.kinds, self.texts, self.starts, self.text
@@ -138,6 +163,7 @@ class Stream:
         if index < len(kinds) and kinds[index] is CELL and starts[index] < start >= starts[index] + len(texts[index]):
             index += 1  # the label filled its cell: nothing of the cell is left to read
             pos = self._start(index)
+        lines_fast = fast and self._lines_fast
         while index < len(kinds):
             token_start = starts[index]
             if token_start >= end:
@@ -145,44 +171,41 @@ class Stream:
             kind = kinds[index]
             if kind is ROW_END and pieces:
                 return pieces, token_start
-            if kind is CELL and index != first and (pieces or not skip_to_values):
+            if fast and kind is CELL and index != first:
                 run = _CELL_RUN.match(text, token_start, end)
                 if run is not None:
                     index = self._take_cells(index, run.group(), pieces)
                     continue
-            elif kind is CELL and index != first and not self._row_of_values(index):
-                index = self._row_end(index)  # a header row, passed over whole: none of its cells starts the run
+            elif kind is LINE and not texts[index]:
+                pieces.append(Piece("", False, self.pages[index], optional=True, token=index))
+                index += 1
                 pos = self._start(index)
                 continue
-            elif kind is LINE and (pieces or not skip_to_values) and self._lines_fast:
+            elif lines_fast and kind is LINE:
                 run = _LINE_RUN.match(text, pos, end)
                 if run is not None:
-                    self._take_lines(run, pieces)
+                    self._take_lines(run, pieces, index != first and pos == token_start)
                     pos = run.end()
                     index = self.token_index(pos)
                     if pos == starts[index] + len(texts[index]):  # the run took its last line to the end
                         index += 1
                         pos = self._start(index)
                     continue
-            elif kind is LINE and self._lines_fast:  # before the run: lines without a digit hold no value
-                skipped = _NO_DIGIT_LINES.match(text, pos, end)
-                if skipped is not None:
-                    pos = skipped.end()
-                    index = self.token_index(pos)
-                    continue
             token_text = texts[index]
             lo = max(pos, token_start) - token_start
             hi = min(end, token_start + len(token_text)) - token_start
             fragment = token_text[lo:hi] if hi > lo else ""
-            if kind is TABLE_END:
-                stop = bool(pieces) or not skip_to_values
+            if kind is TABLE_END:  # the values go on only into a table right after (one continued on a new page)
+                stop = bool(pieces) or index + 1 >= len(kinds) or kinds[index + 1] is not CELL
             elif kind is ROW_END:
                 stop = bool(pieces)
             elif kind is CELL:
-                label_cell = index == first and start > token_start
-                stop = self._take_cell(index, fragment.strip(), pieces, label_cell, index == first, skip_to_values)
+                stop = self._take_cell(
+                    index, fragment.strip(), pieces, index == first and start > token_start, index == first
+                )
             else:
-                stopped_at = _take_line(fragment, token_start + lo, self.pages[index], index, pieces, skip_to_values)
+                whole_line = index != first and lo == 0
+                stopped_at = _take_line(fragment, token_start + lo, self.pages[index], pieces, whole_line, index)
                 if stopped_at is not None:
                     return pieces, stopped_at
                 stop = False
@@ -199,66 +222,115 @@ class Stream:
         pieces.extend(_pieces(texts, False, pages, range(index, index + len(texts))))
         return index + len(texts)
 
-    def _take_lines(self, run: re.Match, pieces: list[Piece]) -> None:
-        if not self.paged and not self.track:
-            pieces.extend(_pieces(run.group().split(), True, repeat(self._page), repeat(None)))
-        else:
-            offset = run.start()
-            found = list(_VALUE_IN_RUN.finditer(run.group()))
-            indices = [self.token_index(offset + m.start()) for m in found]
-            pages = [self.pages[i] for i in indices] if self.paged else repeat(self._page)
-            pieces.extend(_pieces((m.group() for m in found), True, pages, indices if self.track else repeat(None)))
+    def _take_lines(self, run: re.Match, pieces: list[Piece], starts_line: bool) -> None:
+        """Add the values of a run of free lines. A value alone on a line of its own is one cell (flattened
+        text prints a cell a line); values sharing a line with their label or with each other may be glued.
+        `starts_line`: the run begins at a line's start, not after a label on the same line."""
+        text = self.text
+        lines = run.group().split("\n")
+        ends_line = run.end() >= len(text) or text[run.end()] == "\n"
+        offset = run.start()
+        for i, line in enumerate(lines):
+            chunks = line.split()
+            whole = len(chunks) == 1 and (i > 0 or starts_line) and (i < len(lines) - 1 or ends_line)
+            if not self.paged and not self.track:
+                pieces.extend(_pieces(chunks, not whole, repeat(self._page), repeat(None)))
+            else:
+                found = list(_VALUE_IN_RUN.finditer(line))
+                indices = [self.token_index(offset + m.start()) for m in found]
+                pages = [self.pages[i] for i in indices] if self.paged else repeat(self._page)
+                tokens = indices if self.track else repeat(None)
+                pieces.extend(_pieces((m.group() for m in found), not whole, pages, tokens))
+            offset += len(line) + 1
 
-    def _take_cell(
-        self, index: int, text: str, pieces: list[Piece], label_cell: bool, first: bool, skip_to_values: bool
-    ) -> bool:
+    def _take_cell(self, index: int, text: str, pieces: list[Piece], label_cell: bool, first: bool) -> bool:
         """Add a table cell to the run; whether the run stops before it."""
-        page = self.pages[index]
         if label_cell:  # the rest of the label's own cell
             if text and VALUE.fullmatch(text):
-                pieces.append(Piece(text, False, page, index))
+                pieces.append(Piece(text, False, self.pages[index], token=index))
             return False
         if not text or VALUE.fullmatch(text):
-            if pieces or not skip_to_values or self._row_of_values(index):
-                pieces.append(Piece(text, False, page, index))
+            pieces.append(Piece(text, False, self.pages[index], token=index))
             return False
-        return bool(pieces) or not (first or skip_to_values)
-
-    def _row_end(self, index: int) -> int:
-        """The index of the first token after the table row holding token `index`."""
-        kinds = self.kinds
-        while index < len(kinds) and kinds[index] is CELL:
-            index += 1
-        return index
-
-    def _row_of_values(self, index: int) -> bool:
-        """Whether the table row holding token `index` has only value cells, at least one of them printed."""
-        lo = index
-        while lo > 0 and self.kinds[lo - 1] is CELL:
-            lo -= 1
-        texts = [t.strip() for t in self.texts[lo : self._row_end(index)]]
-        return any(texts) and all(not t or VALUE.fullmatch(t) for t in texts)
+        if not pieces and text == self.texts[index - 1].strip():  # the label's merged cell, written again
+            return False
+        return bool(pieces) or not first
 
 
 def _take_line(
-    fragment: str, offset: int, page: int | None, token: int, pieces: list[Piece], skip_to_values: bool
+    fragment: str, offset: int, page: int | None, pieces: list[Piece], whole_line: bool, token: int | None = None
 ) -> int | None:
-    """Add the values of a line of free text to the run; the offset where the run stops, if it does."""
+    """Add the values of a line of free text to the run; the offset where the run stops, if it does. A value
+    that is a whole line by itself is one cell, never cut as glued digits."""
+    if whole_line and VALUE.fullmatch(fragment.strip()):
+        pieces.append(Piece(fragment.strip(), False, page, token=token))
+        return None
+    if whole_line and not pieces and (_DIGIT.search(fragment) or _SECTION.match(fragment)):
+        return offset  # prose or the next section before any value: the row printed none here
     for chunk_match in _CHUNK.finditer(fragment):
         chunk, chunk_start = chunk_match.group(), offset + chunk_match.start()
-        if not pieces and not (VALUE.fullmatch(chunk) and not skip_to_values):
+        if not pieces and not VALUE.fullmatch(chunk):
             digit = _DIGIT.search(chunk)  # text before the first value: a label's tail, a header
             if digit is None:
                 continue
             chunk, chunk_start = chunk[digit.start() :], chunk_start + digit.start()
-        value = _GLUED.match(chunk)
-        if value:
-            pieces.append(Piece(value.group(), True, page, token))
-            if value.end() < len(chunk):
+        while chunk:
+            value = _GLUED.match(chunk)
+            if value is None or printed.ITEM_NUMBER.match(chunk):  # text, or the number of a label after
+                if pieces:
+                    return chunk_start
+                break
+            counted = printed.COUNTED.fullmatch(value.group()) is not None  # its unit ends the cell
+            pieces.append(Piece(value.group(), not counted, page, token=token))
+            if value.end() < len(chunk) and not counted:
                 return chunk_start + value.end()
-        elif pieces:
-            return chunk_start
+            chunk, chunk_start = chunk[value.end() :], chunk_start + value.end()
     return None
+
+
+def collapse_repeats(pieces: list[Piece], cells: int) -> list[Piece]:
+    """A row of more table cells than the template has, where a value merged over the row's last columns was
+    written into each of them (document converters do: `| 行政许可 | 35 | 35 | 35 |`): the row's trailing run of
+    equal values is shortened by as many cells as the row has too many."""
+    extra = len(pieces) - cells
+    if extra <= 0 or any(piece.splittable for piece in pieces) or not pieces[0].text or not pieces[-1].text:
+        return pieces  # an empty cell first is the rest of a label merged over two columns
+    run = 1
+    while run < len(pieces) and pieces[-run - 1].text == pieces[-1].text:
+        run += 1
+    return pieces[:-extra] if run > extra else pieces
+
+
+class BlankLines(NamedTuple):
+    """Where a table's rows keep empty lines that cannot be cells: rows with every value printed show it."""
+
+    leading_gap: bool  # an empty line between a label and its first value is only spacing
+    trailing_gap: bool  # an empty line after a row's last value is only spacing (rows set apart)
+
+    @classmethod
+    def of(cls, rows: list[tuple[list[Piece], int]]) -> BlankLines:
+        full = [pieces for pieces, cells in rows if sum(not p.optional for p in pieces) == cells]
+        leading = sum(bool(pieces) and pieces[0].optional for pieces in full)
+        trailing = sum(bool(pieces) and pieces[-1].optional for pieces in full)
+        return cls(leading * 2 > len(full), trailing * 2 > len(full))
+
+
+def settle_blank_lines(pieces: list[Piece], cells: int, gaps: BlankLines | None = None) -> list[Piece]:
+    """The pieces of a row whose empty lines are either its blank cells or only gaps: blank cells when that
+    makes the row's count, gaps otherwise (then the values must fill the cells without them). Empty lines
+    before the first or after the last value are gaps where the table's full rows show they are."""
+    if not any(piece.optional for piece in pieces):
+        return pieces
+    gaps = gaps or BlankLines(False, False)
+    printed = [i for i, piece in enumerate(pieces) if not piece.optional]
+    if not printed:
+        kept = [] if gaps.leading_gap or gaps.trailing_gap else pieces
+    else:
+        first, last = printed[0], printed[-1]
+        kept = pieces[first if gaps.leading_gap else 0 : last + 1 if gaps.trailing_gap else len(pieces)]
+    if len(printed) < cells == len(kept):
+        return kept
+    return [piece for piece in pieces if not piece.optional]
 
 
 @dataclass
@@ -280,10 +352,21 @@ class TableMatch:
     # t4 (and any table printed as one run of values after its header): the pieces of the whole run
     run: list[Piece] | None = None
     paged: bool = False  # whether the document's tokens lie on several pages (else each piece's page is the same)
+    error: str | None = None  # the table is there but cannot be read, and why
+    units: dict[str, str] = field(default_factory=dict)  # money column → the unit its header prints
+    values_apart: bool | None = None  # whether the table prints its values apart (`values_apart`)
 
 
-def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[dict[str, RowMatch | None], int]:
-    """Find each row's label in order; a row whose label is missing, or comes after the next row's, is None."""
+class RowsFound(NamedTuple):
+    rows: dict[str, RowMatch | None]
+    end: int
+    values_apart: bool | None  # whether the table prints its values apart (`values_apart`)
+
+
+def match_rows(stream: Stream, layout: Layout, start: int, end: int, apart: bool | None = None) -> RowsFound:
+    """Find each row's label in order; a row whose label is missing, or comes after the next row's, is None.
+    `apart`: whether the document prints values apart, as another of its tables shows, where this one does
+    not show it."""
     found: dict[str, RowMatch | None] = {}
     pos = start
     rows = layout.rows
@@ -303,12 +386,139 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int) -> tuple[di
             continue
         found[row.code] = RowMatch(row, match.start(), match.end())
         pos = match.end()
+    _misspelt_rows(stream, layout, found, start, end)
     matched = [m for m in found.values() if m]
+    unprinted = []
     for current, following in zip(matched, matched[1:] + [None]):
         stop = following.label_start if following else end
         current.pieces, current.values_end = stream.values(current.label_end, stop)
+        if not current.pieces and following is not None and not stream.text[current.label_end : stop].strip():
+            unprinted.append(current)
+    gaps = BlankLines.of([(m.pieces, len(m.row.columns)) for m in matched])
+    for current in matched:
+        current.pieces = settle_blank_lines(current.pieces, len(current.row.columns), gaps)
+    _align_to_grid(stream, layout, matched)
+    for current in matched:
+        current.pieces = collapse_repeats(current.pieces, len(current.row.columns))
+    shown = values_apart(stream, matched)
+    if shown or apart:
+        for current in matched:
+            current.pieces = keep_values_whole(current.pieces, len(current.row.columns))
+    # A label followed at once by the next one printed its cells empty (crawler text drops empty cells), unless
+    # most labels are: then the values are printed apart from their labels, and no row is read as blank.
+    if len(unprinted) * 2 < len(matched):
+        for current in unprinted:
+            blank = Piece("", False, stream.page_at(current.label_end))
+            current.pieces = [blank] * len(current.row.columns)
     last_end = matched[-1].values_end if matched else start
-    return found, last_end
+    return RowsFound(found, last_end, shown if shown is not None else apart)
+
+
+def _align_to_grid(stream: Stream, layout: Layout, matched: list[RowMatch]) -> None:
+    """Rows of a table written as a full grid, every row as many cells wide (Markdown writes the rest of a merged
+    cell as empty cells): a row's values are in the value columns, which begin where the widest row's values
+    do, after the label columns. Empty cells before them are the rest of a label merged over two columns,
+    empty cells after a row's values the rest of a value merged over several: neither is a blank value."""
+    rows = [m for m in matched if m.pieces and all(not p.splittable and not p.optional for p in m.pieces)]
+    widths = {id(m): _row_width(stream, m.label_end) for m in rows}
+    common = Counter(w for w, _position in widths.values() if w).most_common(1)
+    if not common or common[0][1] * 5 < len(rows) * 4:  # not a full grid: its merged cells were written once
+        return
+    width = common[0][0]
+    label_columns = width - max(len(row.columns) for row in layout.rows)
+    for current in rows:
+        row_width, position = widths[id(current)]
+        cells = len(current.row.columns)
+        skip = label_columns - position - 1  # value columns not yet reached after the label's cell
+        pieces = current.pieces
+        if row_width != width or skip < 0 or any(p.text for p in pieces[:skip]):
+            continue
+        pieces = pieces[skip:]
+        extra = pieces[cells:]
+        # after the values, only the rest of the last one merged over the row's last columns: empty, or written again
+        if extra and all(not p.text or p.text == pieces[cells - 1].text for p in extra):
+            pieces = pieces[:cells]
+        current.pieces = pieces
+
+
+def _row_width(stream: Stream, offset: int) -> tuple[int, int]:
+    """(cells in the table row holding `offset`, the index of the last cell of the label there: the cell holding
+    it, or the same label written again after it); (0, 0) outside a table."""
+    index = stream.token_index(offset)
+    kinds, texts = stream.kinds, stream.texts
+    if kinds[index] is not CELL:
+        return 0, 0
+    start = end = index
+    while start > 0 and kinds[start - 1] is CELL:
+        start -= 1
+    while end < len(kinds) and kinds[end] is CELL:
+        end += 1
+    while index + 1 < end and texts[index + 1] and texts[index + 1] == texts[index]:
+        index += 1
+    return end - start, index - start
+
+
+def values_apart(stream: Stream, matched: list[RowMatch]) -> bool | None:
+    """Whether a table prints its values apart (one a line, or spaced), not glued: True where most of its rows
+    show all their values apart, where short lines holding one value each are as many as its rows (one cell
+    a line, empty cells dropped), or where values set apart by several spaces are; None where it does not
+    show."""
+    evidence = [m for m in matched if m.pieces and len(m.row.columns) > 1]  # a row of one cell shows nothing
+    apart = sum(len(m.pieces) == len(m.row.columns) for m in evidence)
+    if apart * 2 > len(evidence) > 0 or _one_value_lines(stream, matched) >= len(matched) > 0:
+        return True
+    if matched and len(_SPACED.findall(stream.text, matched[0].label_start, matched[-1].values_end)) >= len(matched):
+        return True  # values set apart by several spaces, as a text dump laid out in columns prints them
+    return None
+
+
+def keep_values_whole(pieces: list[Piece], cells: int) -> list[Piece]:
+    """A row of a document that prints values apart, with fewer values than cells: it lost its empty cells, and
+    its numbers are not cut apart to fill it (105 read as 1|0|5). Glued text is what cutting is for."""
+    if len(pieces) >= cells:
+        return pieces
+    return [piece._replace(splittable=False) for piece in pieces]
+
+
+def _one_value_lines(stream: Stream, matched: list[RowMatch]) -> int:
+    """How many lines of the rows' values hold one value and nothing else."""
+    if not matched:
+        return 0
+    first = stream.token_index(matched[0].label_start)
+    last = stream.token_index(max(m.values_end for m in matched))
+    kinds, texts = stream.kinds, stream.texts
+    # short ones: a line of glued digits (801000081) is one row's values, not one value
+    return sum(
+        1 for i in range(first, last + 1) if kinds[i] is LINE and len(texts[i]) <= 6 and VALUE.fullmatch(texts[i])
+    )
+
+
+def _misspelt_rows(stream: Stream, layout: Layout, found: dict[str, RowMatch | None], start: int, end: int) -> None:
+    """Rows whose label is not printed as the template spells it, found between the rows around them where the
+    label fits with few edits in exactly one place and no other row's label fits that place as well."""
+    rows = layout.rows
+    for i, row in enumerate(rows):
+        if found[row.code] is not None:
+            continue
+        before = [found[r.code] for r in rows[:i] if found[r.code] is not None]
+        after = [found[r.code] for r in rows[i + 1 :] if found[r.code] is not None]
+        lo = before[-1].label_end if before else start
+        hi = after[0].label_start if after else end
+        rivals = tuple(label for other in rows if other is not row for label in (other.label, *other.variants))
+        for label in (row.label, *row.variants):
+            place = fuzzy.find_unique(label, stream.text[lo:hi], rivals)
+            if place is not None:
+                label_start = lo + place.start
+                head = _head_before(row).search(stream.text, max(lo, label_start - 40), label_start)
+                found[row.code] = RowMatch(row, head.start() if head else label_start, lo + place.end)
+                break
+
+
+@cache
+def _head_before(row: Row) -> re.Pattern:
+    """A row's group heading and number, ending where its label begins."""
+    heads = [head for head in _heads(row) if head]
+    return re.compile("(?:" + "|".join(heads) + ")$") if heads else re.compile(r"(?!)")
 
 
 def detect_layout(stream: Stream, table: Table, start: int, end: int, default: str) -> Layout:
@@ -335,35 +545,130 @@ def find_t3(stream: Stream, spec: Spec, start: int = 0) -> TableMatch | None:
     last = stream.search(row_pattern(last_row), first.end())
     bound = last.end() if last else len(stream.text)
     layout = detect_layout(stream, table, first.start(), bound, "2019")
-    rows, end = match_rows(stream, layout, first.start(), len(stream.text))
-    return TableMatch(table, layout, first.start(), end, rows, paged=stream.paged)
+    rows, end, apart = match_rows(stream, layout, first.start(), len(stream.text))
+    return TableMatch(table, layout, first.start(), end, rows, paged=stream.paged, values_apart=apart)
 
 
-def find_t2(stream: Stream, spec: Spec, end: int, default_layout: str) -> TableMatch | None:
+def find_t2(stream: Stream, spec: Spec, end: int, default_layout: str, apart: bool | None = None) -> TableMatch | None:
     table = spec.tables["t2"]
     anchor = stream.search(words_pattern(table.anchors), 0, end)
     if anchor is None:
         return None
     layout = detect_layout(stream, table, anchor.start(), end, default_layout)
-    rows, values_end = match_rows(stream, layout, anchor.start(), end)
+    rows, values_end, apart = match_rows(stream, layout, anchor.start(), end, apart)
     if not any(rows.values()):
         return None
-    return TableMatch(table, layout, anchor.start(), values_end, rows, paged=stream.paged)
+    units = header_units(stream, layout, anchor.start(), values_end)
+    return TableMatch(
+        table, layout, anchor.start(), values_end, rows, paged=stream.paged, units=units, values_apart=apart
+    )
 
 
-_T4_HEADING = re.compile(tolerant("行政") + _GAP + "(?:法" + _GAP + ")?" + tolerant("复议"))
+_UNIT_NOTE = rf"{_GAP}\(?{_GAP}(?:单位{_GAP}[:：]?{_GAP})?({'|'.join(printed.MONEY_UNITS)})"
 
 
-def find_t4(stream: Stream, spec: Spec, start: int) -> TableMatch | None:
+@cache
+def _unit_patterns(layout: Layout) -> tuple[tuple[str, re.Pattern], ...]:
+    """Per money column: its label (without the unit the template prints in it) followed by a unit."""
+    return tuple(
+        (code, re.compile(tolerant(re.sub(r"\(.*\)$", "", column.label)) + _UNIT_NOTE))
+        for code, column in layout.columns.items()
+        if column.dtype == "decimal"
+    )
+
+
+_TABLE_UNIT_NOTE = re.compile(rf"\({_GAP}单位{_GAP}[:：]?{_GAP}({'|'.join(printed.MONEY_UNITS)}){_GAP}\)")
+
+
+def header_units(stream: Stream, layout: Layout, start: int, end: int) -> dict[str, str]:
+    """The money unit the table's header prints for each money column (采购总金额（万元）, or a note
+    （单位：万元） where the layout has one money column), where it prints one."""
+    units = {}
+    for code, pattern in _unit_patterns(layout):
+        found = stream.search(pattern, start, end)
+        if found is not None:
+            units[code] = found.group(1)
+    money = _unit_patterns(layout)
+    if not units and len(money) == 1:
+        note = stream.search(_TABLE_UNIT_NOTE, start, end)
+        if note is not None:
+            units[money[0][0]] = note.group(1)
+    return units
+
+
+_BLANK_ROW = re.compile(r"[\x1d\x1e]\x1f+\x1e")  # a table row whose cells are all empty
+_UNKNOWN_WORD = rf"[^\d\s。;/{re.escape(printed.DASH_CHARS)}]{{1,8}}"
+
+
+class T4Vocabulary(NamedTuple):
+    """What 表四's header prints, as patterns: where it begins, all of it, and its results and blocks."""
+
+    anchor: re.Pattern
+    header: re.Pattern
+    word: re.Pattern  # any one word of the header
+    results: re.Pattern
+    blocks: re.Pattern
+
+
+@cache
+def t4_vocabulary(table: Table, layout: Layout) -> T4Vocabulary:
+    results = tuple(column.label for column in layout.columns.values())
+    blocks = tuple(label for row in layout.rows for label in (row.label, *row.variants))
+    words = rf"\(?(?:{words_pattern((table.title, *table.anchors, *table.header_words, *results, *blocks)).pattern})\)?"
+    return T4Vocabulary(
+        anchor=words_pattern((table.title, *table.anchors)),
+        # known words, with a few unknown characters between two of them (a misspelt word: 行政诉情况)
+        header=re.compile(rf"{_GAP}(?:{words})(?:{_GAP}[、,]?{_GAP}(?:{_UNKNOWN_WORD}{_GAP})?(?:{words}))*"),
+        word=re.compile(words),
+        results=words_pattern(results),
+        blocks=words_pattern(blocks),
+    )
+
+
+def find_t4(stream: Stream, spec: Spec, start: int, apart: bool | None = None) -> TableMatch | None:
+    """表四 after its header, in the orientation the header shows: the template's own (every block's results
+    printed across, one run of 15 values after them; or one table per block or two, each a header and its
+    run), or blocks as rows (the results printed once, then each block's label and its values). A header
+    printed any other way is reported, never read by a guess. `apart`: whether the document prints values
+    apart (`values_apart`)."""
     table = spec.tables["t4"]
-    heading = stream.search(_T4_HEADING, start)
+    layout = next(iter(table.layouts.values()))
+    vocabulary = t4_vocabulary(table, layout)
+    heading = stream.search(vocabulary.anchor, start)
     if heading is None:
         return None
-    header = stream.search(words_pattern(table.header_words), heading.start())
-    if header is None:
-        return None
-    pieces, end = stream.values(heading.end(), len(stream.text), skip_to_values=True)
-    if not pieces:
-        return None
-    layout = next(iter(table.layouts.values()))
-    return TableMatch(table, layout, heading.start(), end, {}, run=pieces, paged=stream.paged)
+    text, per_block, cells = stream.text, len(layout.columns), len(layout.cells[0])
+    run: list[Piece] = []
+    position = heading.start()
+    while True:
+        header_end = vocabulary.header.match(text, position).end()
+        blank_row = _BLANK_ROW.search(text, position, header_end)
+        if blank_row is not None:  # a row of empty cells is a row of blank values, never part of a header
+            header_end = vocabulary.header.match(text, position, blank_row.start() + 1).end()
+        results = list(vocabulary.results.finditer(text, position, header_end))
+        after_results = text[results[-1].end() : header_end] if results else ""
+        if not run and len(results) == per_block and vocabulary.blocks.search(after_results):
+            rows, end, _apart = match_rows(stream, layout, results[-1].end(), len(text), apart)
+            return TableMatch(table, layout, heading.start(), end, rows, paged=stream.paged)
+        if not results or len(results) % per_block or after_results.strip():
+            break
+        expected = min(len(results), cells - len(run))  # more results: merged header cells written twice
+        pieces, end = stream.values(header_end, len(text))
+        pieces = settle_blank_lines(pieces, expected)
+        if expected < cells and len(pieces) != expected:  # a header for some blocks, and not their values
+            break
+        run += keep_values_whole(pieces, expected) if apart else pieces
+        following = stream.search(vocabulary.word, end)
+        if len(run) >= cells or not pieces or following is None or text[end : following.start()].strip():
+            return TableMatch(table, layout, heading.start(), end, {}, run=run, paged=stream.paged)
+        position = following.start()  # the next block's table: its header, then its values
+    header_end = vocabulary.header.match(text, position).end()
+    printed = " ".join(stream.text[heading.start() : header_end].split()) or stream.text[heading.start() :][:20]
+    return TableMatch(
+        table,
+        layout,
+        heading.start(),
+        header_end,
+        {},
+        error=f"the header is printed in a way not known ({len(results)} result headings: {printed[:120]})",
+    )

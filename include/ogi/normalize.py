@@ -89,9 +89,16 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text) if is_traditional(text) else text
 
 
+# Quotation marks: reports print them in every style around 三安全一稳定, or leave them out; none is ever part of
+# a value or needed to read one.
+QUOTES = "\"'“”‘’「」『』"
+_NO_QUOTES = dict.fromkeys(map(ord, QUOTES))
+
+
 def normalize_text(text: str) -> str:
-    """NFKC (full-width digits and punctuation), pinyin glosses removed, Traditional to Simplified."""
+    """NFKC (full-width digits and punctuation), pinyin glosses removed, Traditional to Simplified, quotation
+    marks removed."""
     text = _INVISIBLE.sub("", text)
     text = nfkc(text)
     text = _PINYIN.sub("", text)
-    return to_simplified(text)
+    return to_simplified(text).translate(_NO_QUOTES)

@@ -1,20 +1,31 @@
 """Where reports come from: agencies with report URLs, listing pages or local paths, from a YAML file.
 
-The file is validated on load and every mistake is reported with its line: `sources.yaml:12: agencies[3]
+The file is validated on load (pydantic models: the shape, the types, each field's rule) and every mistake is
+reported with its line, found from the YAML node the error points at: `sources.yaml:12: agencies[3]
 .listings[0]: only http(s) URLs are fetched, not 'ftp'`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    ValidationInfo,
+)
+from pydantic_core import PydanticCustomError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 LEVELS = ("national", "province", "city", "county", "township", "department")
-FETCH_DEFAULTS = {"timeout_s": 20.0, "retries": 3, "backoff_s": 1.0, "max_bytes": 50_000_000, "user_agent": "ogi"}
 
 
 class SourcesError(ValueError):
@@ -25,34 +36,81 @@ class SourcesError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
-class Agency:
-    name: str
-    region: str | None = None
-    level: str | None = None
-    parent: str | None = None
-    reports: tuple[str, ...] = ()
-    listings: tuple[str, ...] = ()
-    paths: tuple[Path, ...] = ()
-    allow_private: bool = False  # may fetch from loopback/private addresses (an intranet portal, a test server)
-    consolidates: bool = False  # its report sums the reports of the agencies naming it `parent` (rule H1)
+def _problem(message: str) -> PydanticCustomError:
+    return PydanticCustomError("ogi", message)
 
 
-@dataclass(frozen=True)
-class FetchOptions:
-    timeout_s: float = FETCH_DEFAULTS["timeout_s"]
-    retries: int = FETCH_DEFAULTS["retries"]
-    backoff_s: float = FETCH_DEFAULTS["backoff_s"]
-    max_bytes: int = FETCH_DEFAULTS["max_bytes"]
-    user_agent: str = FETCH_DEFAULTS["user_agent"]
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float) or not str(value).strip():
+        raise _problem("expected a non-empty text")
+    return str(value).strip()
 
 
-@dataclass(frozen=True)
-class Sources:
+def _url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https"):
+        raise _problem(f"only http(s) URLs are fetched, not {parts.scheme or 'a bare path'!r}")
+    if not parts.hostname:
+        raise _problem("the URL names no host")
+    return text
+
+
+def _level(text: str) -> str:
+    if text not in LEVELS:
+        raise _problem(f"{text!r} is not one of {', '.join(LEVELS)}")
+    return text
+
+
+def _local_path(text: str, info: ValidationInfo) -> Path:
+    """A path relative to the sources file, inside one of its `local_roots`, that exists."""
+    base, roots = info.context["base"], info.context["roots"]
+    local = (base / text).resolve()
+    if not any(local == root or root in local.parents for root in roots):
+        raise _problem(f"{text} is outside the configured local_roots")
+    if not local.exists():
+        raise _problem(f"{local} does not exist")
+    return local
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Url = Annotated[Text, AfterValidator(_url)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FetchOptions(_Model):
+    timeout_s: float = Field(20.0, ge=0)
+    retries: int = Field(3, ge=0)
+    backoff_s: float = Field(1.0, ge=0)
+    max_bytes: int = Field(50_000_000, ge=0)
+    user_agent: Text = "ogi"
+
+
+class Agency(_Model):
+    name: Text
+    region: Text | None = None
+    level: Annotated[Text, AfterValidator(_level)] | None = None
+    parent: Text | None = None
+    reports: tuple[Url, ...] = ()
+    listings: tuple[Url, ...] = ()
+    paths: tuple[Annotated[Text, AfterValidator(_local_path)], ...] = ()
+    allow_private: StrictBool = False  # may fetch from loopback/private addresses (an intranet portal, a test server)
+    consolidates: StrictBool = False  # its report sums the reports of the agencies naming it `parent` (rule H1)
+
+
+class _File(_Model):
+    fetch: FetchOptions = FetchOptions()
+    local_roots: tuple[Text, ...] = ()
+    agencies: list[Agency]
+
+
+class Sources(_Model):
     path: Path
     agencies: tuple[Agency, ...]
     local_roots: tuple[Path, ...] = ()
-    fetch: FetchOptions = field(default_factory=FetchOptions)
+    fetch: FetchOptions = FetchOptions()
 
     def members(self) -> dict[str, list[str]]:
         """Consolidating agency → the agencies that name it as their parent."""
@@ -72,84 +130,88 @@ class Sources:
         return tuple(a for a in self.agencies if a.name in names)
 
 
-class _Checker:
-    def __init__(self, path: Path):
-        self.path = path
-        self.problems: list[str] = []
+# line numbers ---------------------------------------------------------------------------------------------------
 
-    def problem(self, node: Node, where: str, message: str) -> None:
-        self.problems.append(f"{self.path}:{node.start_mark.line + 1}: {where}: {message}")
-
-    def mapping(self, node: Node, where: str, allowed: set[str]) -> dict[str, Node]:
-        if not isinstance(node, MappingNode):
-            self.problem(node, where, "expected a mapping of keys to values")
-            return {}
-        out = {}
-        for key, value in node.value:
-            name = key.value if isinstance(key, ScalarNode) else str(key)
-            if name not in allowed:
-                self.problem(key, where, f"unknown key {name!r} (allowed: {', '.join(sorted(allowed))})")
-            elif name in out:
-                self.problem(key, where, f"{name!r} is given twice")
-            else:
-                out[name] = value
-        return out
-
-    def sequence(self, node: Node, where: str) -> list[Node]:
-        if not isinstance(node, SequenceNode):
-            self.problem(node, where, "expected a list")
-            return []
-        return list(node.value)
-
-    def text(self, node: Node, where: str) -> str | None:
-        if not isinstance(node, ScalarNode) or node.tag.endswith(":null") or not str(node.value).strip():
-            self.problem(node, where, "expected a non-empty text")
-            return None
-        return str(node.value).strip()
-
-    def number(self, node: Node, where: str, kind: type) -> float | int | None:
-        try:
-            value = kind(yaml.safe_load(yaml.serialize(node)))
-        except (TypeError, ValueError):
-            self.problem(node, where, f"expected a {kind.__name__}")
-            return None
-        if value < 0:
-            self.problem(node, where, "must not be negative")
-            return None
-        return value
-
-    def boolean(self, node: Node, where: str) -> bool:
-        value = yaml.safe_load(yaml.serialize(node))
-        if not isinstance(value, bool):
-            self.problem(node, where, "expected true or false")
-            return False
-        return value
-
-    def url(self, node: Node, where: str) -> str | None:
-        text = self.text(node, where)
-        if text is None:
-            return None
-        parts = urlsplit(text)
-        if parts.scheme not in ("http", "https"):
-            self.problem(node, where, f"only http(s) URLs are fetched, not {parts.scheme or 'a bare path'!r}")
-            return None
-        if not parts.hostname:
-            self.problem(node, where, "the URL names no host")
-            return None
-        return text
+Loc = tuple[str | int, ...]
+_EXPECTED: dict[str, str] = {
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "list_type": "expected a list",
+    "tuple_type": "expected a list",
+    "model_type": "expected a mapping of keys to values",
+    "dict_type": "expected a mapping of keys to values",
+    "greater_than_equal": "must not be negative",
+}
 
 
-def _urls(check: _Checker, fields: dict, key: str, where: str) -> tuple[str, ...]:
-    nodes = check.sequence(fields[key], f"{where}.{key}") if key in fields else []
-    return tuple(u for j, n in enumerate(nodes) if (u := check.url(n, f"{where}.{key}[{j}]")))
+class _Nodes:
+    """The YAML node at each location of the document (values, and the keys of mappings), and duplicate keys."""
+
+    def __init__(self, root: Node):
+        self.values: dict[Loc, Node] = {}
+        self.keys: dict[Loc, Node] = {}
+        self.duplicates: list[tuple[Loc, Node]] = []
+        self._walk(root, ())
+
+    def _walk(self, node: Node, loc: Loc) -> None:
+        self.values[loc] = node
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                name = key.value if isinstance(key, ScalarNode) else str(key)
+                if loc + (name,) in self.values:
+                    self.duplicates.append((loc + (name,), key))
+                    continue
+                self.keys[loc + (name,)] = key
+                self._walk(value, loc + (name,))
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                self._walk(item, loc + (i,))
+
+    def line(self, loc: Loc, key: bool = False) -> int:
+        while loc not in (self.keys if key else self.values) and loc:
+            loc, key = loc[:-1], False
+        return (self.keys if key else self.values)[loc].start_mark.line + 1
 
 
-def _within(path: Path, roots: tuple[Path, ...]) -> bool:
-    return any(path == root or root in path.parents for root in roots)
+def _where(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "top level"
+
+
+def _allowed(loc: Loc) -> list[str]:
+    model = _File
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation
+        model = Agency if part == "agencies" else annotation
+    return sorted(model.model_fields)
+
+
+def _located(error: dict, nodes: _Nodes, path: Path) -> str:
+    loc: Loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        name = loc[-1]
+        where, line = loc[:-1], nodes.line(loc, key=True)
+        message = f"unknown key {name!r} (allowed: {', '.join(_allowed(where))})"
+    elif kind == "missing":
+        where, line = loc[:-1], nodes.line(loc[:-1])
+        message = "no `agencies` list" if loc == ("agencies",) else f"no `{loc[-1]}`"
+    else:
+        where, line = loc, nodes.line(loc)
+        message = error["msg"] if kind == "ogi" else _EXPECTED.get(kind, error["msg"])
+    return f"{path}:{line}: {_where(where)}: {message}"
 
 
 def parse_sources(text: str, path: Path) -> Sources:
-    check = _Checker(path)
     try:
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
@@ -158,73 +220,37 @@ def parse_sources(text: str, path: Path) -> Sources:
         raise SourcesError([f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
     if root is None:
         raise SourcesError([f"{path}: empty sources file"])
-    top = check.mapping(root, "top level", {"agencies", "local_roots", "fetch"})
+    nodes = _Nodes(root)
+    raw = yaml.safe_load(text)
+    problems = [
+        f"{path}:{key.start_mark.line + 1}: {_where(loc[:-1])}: {loc[-1]!r} is given twice"
+        for loc, key in nodes.duplicates
+    ]
     base = path.parent.resolve()
-    roots = tuple(
-        (base / r).resolve()
-        for i, node in enumerate(check.sequence(top["local_roots"], "local_roots") if "local_roots" in top else [])
-        if (r := check.text(node, f"local_roots[{i}]")) is not None
-    )
-    options = dict(FETCH_DEFAULTS)
-    if "fetch" in top:
-        for key, node in check.mapping(top["fetch"], "fetch", set(FETCH_DEFAULTS)).items():
-            kind = type(FETCH_DEFAULTS[key])
-            value = check.text(node, f"fetch.{key}") if kind is str else check.number(node, f"fetch.{key}", kind)
-            if value is not None:
-                options[key] = value
-    agencies = []
+    roots_given = raw.get("local_roots") if isinstance(raw, dict) else None
+    roots = tuple((base / str(r)).resolve() for r in roots_given or [] if isinstance(r, str) and r.strip())
+    model: _File | None = None
+    try:
+        model = _File.model_validate(raw, context={"base": base, "roots": roots})
+    except ValidationError as exc:
+        problems += [_located(error, nodes, path) for error in exc.errors()]
     names: dict[str, int] = {}
-    if "agencies" not in top:
-        check.problem(root, "top level", "no `agencies` list")
-    for i, node in enumerate(check.sequence(top.get("agencies", root), "agencies") if "agencies" in top else []):
-        where = f"agencies[{i}]"
-        fields = check.mapping(
-            node,
-            where,
-            {"name", "region", "level", "parent", "reports", "listings", "paths", "allow_private", "consolidates"},
-        )
-        name = check.text(fields["name"], f"{where}.name") if "name" in fields else None
-        if "name" not in fields:
-            check.problem(node, where, "no `name`")
-        if name in names:
-            check.problem(fields["name"], f"{where}.name", f"{name!r} is already agencies[{names[name]}]")
-        elif name:
-            names[name] = i
-        optional = {k: check.text(fields[k], f"{where}.{k}") for k in ("region", "level", "parent") if k in fields}
-        if optional.get("level") and optional["level"] not in LEVELS:
-            check.problem(fields["level"], f"{where}.level", f"{optional['level']!r} is not one of {', '.join(LEVELS)}")
-        reports, listings = (_urls(check, fields, key, where) for key in ("reports", "listings"))
-        paths = []
-        for j, n in enumerate(check.sequence(fields["paths"], f"{where}.paths") if "paths" in fields else []):
-            text = check.text(n, f"{where}.paths[{j}]")
-            if text is None:
-                continue
-            local = (base / text).resolve()
-            if not _within(local, roots):
-                check.problem(n, f"{where}.paths[{j}]", f"{text} is outside the configured local_roots")
-            elif not local.exists():
-                check.problem(n, f"{where}.paths[{j}]", f"{local} does not exist")
-            else:
-                paths.append(local)
-        if not (reports or listings or paths) and not any(k in fields for k in ("reports", "listings", "paths")):
-            check.problem(node, where, "gives none of `reports`, `listings`, `paths`")
-        flags = {k: check.boolean(fields[k], f"{where}.{k}") for k in ("allow_private", "consolidates") if k in fields}
-        if name:
-            agencies.append(
-                Agency(
-                    name,
-                    optional.get("region"),
-                    optional.get("level"),
-                    optional.get("parent"),
-                    reports,
-                    listings,
-                    tuple(paths),
-                    **flags,
-                )
+    for i, agency in enumerate(raw.get("agencies") or [] if isinstance(raw, dict) else []):
+        name = agency.get("name") if isinstance(agency, dict) else None
+        if isinstance(name, str) and name.strip() in names:
+            problems.append(
+                f"{path}:{nodes.line(('agencies', i, 'name'))}: agencies[{i}].name: "
+                f"{name.strip()!r} is already agencies[{names[name.strip()]}]"
             )
-    if check.problems:
-        raise SourcesError(check.problems)
-    return Sources(path, tuple(agencies), roots, FetchOptions(**options))
+        elif isinstance(name, str):
+            names[name.strip()] = i
+        if isinstance(agency, dict) and not {"reports", "listings", "paths"} & set(agency):
+            problems.append(
+                f"{path}:{nodes.line(('agencies', i))}: agencies[{i}]: gives none of `reports`, `listings`, `paths`"
+            )
+    if problems or model is None:
+        raise SourcesError(sorted(problems, key=lambda p: int(p[len(str(path)) + 1 :].split(":", 1)[0])))
+    return Sources(path=path, agencies=tuple(model.agencies), local_roots=roots, fetch=model.fetch)
 
 
 def load_sources(path: str | Path) -> Sources:

@@ -2,7 +2,9 @@
 
 Every path the pipeline hands between tasks is a key under the root, so no task assumes it shares a disk with
 another. Writes that readers depend on (`put_atomic`) are all-or-nothing: a local file is written aside and
-renamed; an object store PUT is atomic by itself.
+renamed; an object store PUT is atomic by itself. `create` writes only if nothing is there (O_EXCL on disk, a
+conditional PUT `If-None-Match: *` on S3), the primitive locks are made of. The curated Delta tables are read and
+written by delta-rs, which gets the same location and credentials from `delta_options`.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import fsspec
 
 
 class Store:
-    def __init__(self, root: str | Path, **storage_options):
+    def __init__(self, root: str | Path, fs: fsspec.AbstractFileSystem | None = None, **storage_options):
         root = str(root)
         if "://" not in root:
             root = Path(root).resolve().as_uri()
         self.url = root.rstrip("/")
         self.fs, self._root = fsspec.core.url_to_fs(self.url, **storage_options)
+        if fs is not None:  # the same root through another filesystem object (tests inject faults this way)
+            self.fs = fs
         protocols = (self.fs.protocol,) if isinstance(self.fs.protocol, str) else self.fs.protocol
         self.local = "file" in protocols
 
@@ -53,11 +57,40 @@ class Store:
         path = Path(self.path(key))
         path.parent.mkdir(parents=True, exist_ok=True)
         aside = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        with open(aside, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(aside, path)
+        try:
+            self.fs.pipe_file(str(aside), data)  # through the filesystem: a full disk shows here, not at the rename
+            descriptor = os.open(aside, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+            os.replace(aside, path)
+        except BaseException:
+            aside.unlink(missing_ok=True)
+            raise
+
+    def create(self, key: str, data: bytes) -> None:
+        """Write `key` only if it does not exist; FileExistsError if it does (another writer got there first)."""
+        path = self.path(key)
+        if self.local:
+            self.fs.makedirs(os.path.dirname(path), exist_ok=True)
+        self.fs.pipe_file(path, data, mode="create")
+
+    def delta_options(self) -> dict[str, str]:
+        """Storage options for delta-rs: the endpoint and credentials this store's filesystem uses."""
+        if self.local:
+            return {}
+        options = {"AWS_REGION": os.environ.get("AWS_DEFAULT_REGION", os.environ.get("AWS_REGION", "us-east-1"))}
+        endpoint = getattr(self.fs, "endpoint_url", None) or getattr(self.fs, "client_kwargs", {}).get("endpoint_url")
+        endpoint = endpoint or os.environ.get("FSSPEC_S3_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL")
+        if endpoint:
+            options["AWS_ENDPOINT_URL"] = endpoint
+            options["AWS_ALLOW_HTTP"] = str(endpoint.startswith("http://")).lower()
+        for option, attribute in (("AWS_ACCESS_KEY_ID", "key"), ("AWS_SECRET_ACCESS_KEY", "secret")):
+            value = getattr(self.fs, attribute, None) or os.environ.get(option)
+            if value:
+                options[option] = value
+        return options
 
     def read_json(self, key: str):
         return json.loads(self.read_bytes(key))

@@ -1,9 +1,10 @@
-"""Extraction results as Arrow tables: `reports` (one row per file) and `cells` (one row per cell, long)."""
+"""Extraction results as Arrow tables in the datasets' one schema (`ogi.pipeline.schemas`): `reports` (one row
+per file) and `cells` (one row per cell, long). The pipeline adds what it knows of a document (its agency as
+the sources name it, its hash, its run) to the same rows."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -11,39 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ogi.extract import Report
-
-REPORTS_SCHEMA = pa.schema(
-    [
-        ("report_id", pa.string()),
-        ("source", pa.string()),
-        ("status", pa.string()),
-        ("error", pa.string()),
-        ("format", pa.string()),
-        ("pages", pa.int32()),
-        ("agency", pa.string()),
-        ("region", pa.string()),
-        ("report_year", pa.int32()),
-        ("published", pa.string()),
-        ("t2_layout", pa.string()),
-        ("t3_layout", pa.string()),
-        ("warnings", pa.list_(pa.string())),
-        ("stated", pa.list_(pa.struct([("figure", pa.string()), ("value", pa.int64()), ("phrase", pa.string())]))),
-    ]
-)
-CELLS_SCHEMA = pa.schema(
-    [
-        ("report_id", pa.string()),
-        ("table", pa.string()),
-        ("row", pa.string()),
-        ("col", pa.string()),
-        ("value", pa.float64()),
-        ("raw", pa.string()),
-        ("kind", pa.string()),
-        ("candidates", pa.list_(pa.float64())),
-        ("page", pa.int32()),
-        ("confidence", pa.float32()),  # read by OCR: the probability of the reading (null: read from text)
-    ]
-)
+from ogi.pipeline.schemas import SCHEMAS
 
 
 def report_id(report: Report) -> str:
@@ -55,40 +24,44 @@ def source_id(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
 
 
+def report_row(report: Report, **known) -> dict:
+    """One `reports` row; `known` fills or overrides what the file alone does not say (agency, region, sha256…)."""
+    row = dict.fromkeys(SCHEMAS["reports"].names)
+    row.update(
+        report_id=report_id(report),
+        report_year=report.metadata.report_year,
+        source=report.source,
+        status=report.status,
+        error=report.error,
+        format=report.format,
+        pages=report.pages,
+        agency=report.metadata.agency,
+        agency_printed=report.metadata.agency,
+        published=report.metadata.published,
+        t2_layout=report.layouts.get("t2"),
+        t3_layout=report.layouts.get("t3"),
+        warnings=report.warnings,
+        stated=[s.as_json() for s in report.stated],
+    )
+    row.update(known)
+    return row
+
+
 def reports_table(reports: Iterable[Report]) -> pa.Table:
-    rows = []
-    for report in reports:
-        rows.append(
-            {
-                "report_id": report_id(report),
-                "source": report.source,
-                "status": report.status,
-                "error": report.error,
-                "format": report.format,
-                "pages": report.pages,
-                "agency": report.metadata.agency,
-                "region": None,
-                "report_year": report.metadata.report_year,
-                "published": report.metadata.published,
-                "t2_layout": report.layouts.get("t2"),
-                "t3_layout": report.layouts.get("t3"),
-                "warnings": report.warnings,
-                "stated": [s.as_json() for s in report.stated],
-            }
-        )
-    return pa.Table.from_pylist(rows, schema=REPORTS_SCHEMA)
+    return pa.Table.from_pylist([report_row(r) for r in reports], schema=SCHEMAS["reports"])
 
 
 def cells_table(reports: Iterable[Report]) -> pa.Table:
     rows = []
     for report in reports:
-        rid = report_id(report)
+        rid, year = report_id(report), report.metadata.report_year
         for table, table_rows in report.tables.items():
             for row, cols in table_rows.items():
                 for col, cell in cols.items():
                     rows.append(
                         {
                             "report_id": rid,
+                            "report_year": year,
                             "table": table,
                             "row": row,
                             "col": col,
@@ -100,7 +73,7 @@ def cells_table(reports: Iterable[Report]) -> pa.Table:
                             "confidence": cell.confidence,
                         }
                     )
-    return pa.Table.from_pylist(rows, schema=CELLS_SCHEMA)
+    return pa.Table.from_pylist(rows, schema=SCHEMAS["cells"])
 
 
 def write_parquet(reports: list[Report], directory: str | Path) -> dict[str, Path]:
@@ -110,7 +83,3 @@ def write_parquet(reports: list[Report], directory: str | Path) -> dict[str, Pat
     pq.write_table(reports_table(reports), paths["reports"])
     pq.write_table(cells_table(reports), paths["cells"])
     return paths
-
-
-def to_jsonl(report: Report) -> str:
-    return json.dumps(report.as_json(), ensure_ascii=False)

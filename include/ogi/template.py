@@ -37,7 +37,7 @@ class Row:
     result: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per layout of the loaded spec: hashed by identity
 class Layout:
     table: str
     code: str
@@ -69,7 +69,7 @@ class Layout:
         return keys, tuple(col for row in self.rows for col in self.row_cells[row.code][1])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per table of the loaded spec: hashed by identity
 class Table:
     code: str
     title: str
@@ -82,6 +82,17 @@ class Table:
 class Spec:
     tables: dict[str, Table]
     rules: Rules
+    template_years: dict[str, tuple[int, int | None]]  # template → (first year, last year or None)
+    legacy_before: int
+    legacy_words: tuple[str, ...]
+
+    def template_for(self, year: int | None) -> str:
+        """The template a report of `year` follows; the newest when the year is not known."""
+        newest = max(self.template_years, key=lambda code: self.template_years[code][0])
+        for code, (first, last) in self.template_years.items():
+            if year is not None and first <= year and (last is None or year <= last):
+                return code
+        return newest
 
     @property
     def identities(self) -> dict[str, Identity]:
@@ -136,7 +147,18 @@ def parse_spec(templates_text: str, rules_text: str) -> Spec:
     raw = yaml.safe_load(templates_text)
     kinds = raw["column_kinds"]
     tables = {code: _table(code, t, kinds) for code, t in raw["tables"].items()}
-    return Spec(tables, parse_rules(yaml.safe_load(rules_text)))
+    years = {
+        str(code): (min(t["years"]), max(t["years"])) if "years" in t else (t["years_from"], None)
+        for code, t in raw["templates"].items()
+    }
+    legacy = raw["legacy"]
+    return Spec(
+        tables,
+        parse_rules(yaml.safe_load(rules_text)),
+        years,
+        legacy["before"],
+        tuple(_nfkc(w) for w in legacy["words"]),
+    )
 
 
 @cache

@@ -73,6 +73,13 @@ def test_celery_run_on_s3_equals_a_local_run(cluster, local_run):
     remote = remote_store(cluster)
     assert remote.exists("curated/CURRENT.json") and not remote.local
     assert_same_curated(remote, local_run)
+    # Delta tables in the bucket, read by deltalake alone at the versions the pointer names
+    from deltalake import DeltaTable
+
+    version = curated.current(remote)
+    t3 = DeltaTable(remote.uri("curated/t3"), version=version.tables["t3"], storage_options=remote.delta_options())
+    assert t3.to_pyarrow_table().num_rows == version.manifest["rows"]["t3"] > 0
+    assert str(t3.to_pyarrow_table().schema.field("new_received").type) == "int64"
     executed = {name: cluster.log(name, whole=True).count("run_id=distributed-1/") for name in ("worker1", "worker2")}
     assert sum(executed.values()) >= 6, executed  # every task of the run went through a Celery worker
 
@@ -92,6 +99,40 @@ def test_a_worker_killed_mid_run_loses_nothing(cluster, local_run):
     after = curated.current(remote)
     assert after.number == before + 1  # published once
     assert_same_curated(remote, local_run)  # nothing lost, nothing twice
+
+
+def test_delta_commits_on_this_s3_are_conditional(cluster):
+    """delta-rs writes a commit with `If-None-Match: *`: a commit file another writer already made is never
+    overwritten (the writer moves on to the next version), so the S3 data root needs no lock service for Delta's
+    own atomicity. And the publish lock's conditional create holds there too."""
+    import boto3
+    import pyarrow as pa
+    from deltalake import DeltaTable, write_deltalake
+    from ogi.pipeline.lock import PublishLocked, publish_lock
+
+    remote = remote_store(cluster)
+    options = remote.delta_options()
+    uri = remote.uri("scratch/conditional")
+    write_deltalake(uri, pa.table({"x": [1]}), storage_options=options)
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=cluster.env["FSSPEC_S3_ENDPOINT_URL"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    rival = b'{"commitInfo":{"operation":"RIVAL"}}\n'
+    key = "data/scratch/conditional/_delta_log/00000000000000000001.json"
+    s3.put_object(Bucket="ogi-distributed", Key=key, Body=rival)
+    write_deltalake(DeltaTable(uri, version=0, storage_options=options), pa.table({"x": [2]}), mode="append")
+    assert s3.get_object(Bucket="ogi-distributed", Key=key)["Body"].read() == rival
+    assert DeltaTable(uri, storage_options=options).version() == 2
+    with publish_lock(remote, "holder"):
+        with pytest.raises(PublishLocked, match="run holder is publishing to this data root"):
+            with publish_lock(remote, "second"):
+                pass
+    assert not remote.exists("curated/_publish.lock")
+    remote.delete("scratch")
 
 
 def test_compose_file_validates(tmp_path):

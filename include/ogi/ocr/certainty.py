@@ -28,21 +28,30 @@ SECOND = 0.6  # the second reader's reading counts from this confidence on
 
 
 def settle(
-    table: str, cells: dict[CellKey, C.Cell], runs: Iterable, ocr_tokens: dict, checks: list[Check]
+    table: str,
+    cells: dict[CellKey, C.Cell],
+    runs: Iterable,
+    ocr_tokens: dict,
+    checks: list[Check],
+    ocr_pages: set[int] = frozenset(),
 ) -> list[str]:
     """Re-kind the cells of one table that were read by OCR (`cells` is changed in place); the notes for the
-    report's warnings."""
-    read: dict[CellKey, object] = {}  # key → OcrToken, or None for a cell cut from glued OCR text
+    report's warnings. `ocr_pages`: the pages read by OCR, where a value with no reading of its own (cut from
+    glued text, or a blank the grammar supplied) is not sure either."""
+    read: dict[CellKey, object] = {}  # key → OcrToken, or None for a cell with no reading of its own
     units: dict[CellKey, str | None] = {}
     for run in runs:
         aligned = len(run.candidates) == 1 and len(run.pieces) == len(run.keys)
         for i, (key, column) in enumerate(zip(run.keys, run.columns)):
             units[key] = column.unit
             if aligned:
-                found = ocr_tokens.get(run.pieces[i].token)
+                piece = run.pieces[i]
+                found = ocr_tokens.get(piece.token)
                 if found is not None:
                     read[key] = found
-            elif any(piece.token in ocr_tokens for piece in run.pieces):
+                elif piece.page in ocr_pages:
+                    read[key] = None
+            elif any(piece.token in ocr_tokens or piece.page in ocr_pages for piece in run.pieces):
                 read[key] = None
     if not read:
         return []
@@ -119,10 +128,16 @@ def settle(
     flagged = []
     for key, ocr in read.items():
         cell = cells[key]
-        if ocr is None:
-            if cell.kind == C.NUMBER:
-                cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, [cell.value], cell.page)
-                flagged.append(key)
+        if ocr is None:  # no reading of its own: never sure, whatever it holds
+            implied = [
+                v
+                for check in by_cell.get(key, ())
+                if all(other in settled for other in check.cells if other != key)
+                and (v := _implied(key, check, values)) is not None
+            ]
+            options = sorted({*([cell.value] if cell.kind == C.NUMBER else []), *implied})
+            cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, options, cell.page)
+            flagged.append(key)
             continue
         score = round(confidence(key), 4)
         if key in settled:

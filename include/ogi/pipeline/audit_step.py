@@ -12,6 +12,7 @@ import pandas as pd
 from ogi.pipeline import curated
 from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.pipeline.parquet_io import read_frame, write_frame
+from ogi.pipeline.records import FATES
 from ogi.pipeline.schemas import SCHEMAS
 from ogi.sources import load_sources
 from ogi.template import load_spec
@@ -27,7 +28,7 @@ class AuditError(RuntimeError):
 def load_staged(store, staged_keys: list[str]) -> dict[str, pd.DataFrame]:
     out = {}
     for name in STAGED:
-        frames = [read_frame(store, f"{key}/{name}.parquet") for key in staged_keys]
+        frames = [read_frame(store, f"{key}/{name}.parquet", name) for key in staged_keys]
         frames = [f for f in frames if len(f)]
         out[name] = pd.concat(frames, ignore_index=True) if frames else SCHEMAS[name].empty_table().to_pandas()
     return out
@@ -43,7 +44,7 @@ def _check_integrity(store, staged_keys: list[str], staged: dict[str, pd.DataFra
     counts = cells.groupby(["report_id", "table"]).size()
     for row in reports.itertuples():
         for table, layout_code in (("t2", row.t2_layout), ("t3", row.t3_layout), ("t4", "standard")):
-            if layout_code is None or (row.report_id, table) not in counts:
+            if pd.isna(layout_code) or (row.report_id, table) not in counts:
                 continue
             expected = spec.layout(table, layout_code).cell_count()
             if counts[(row.report_id, table)] != expected:
@@ -53,7 +54,7 @@ def _check_integrity(store, staged_keys: list[str], staged: dict[str, pd.DataFra
                 )
     for key in staged_keys:
         summary = store.read_json(f"{key}/summary.json")
-        fates = sum(v for k, v in summary.items() if k != "documents")
+        fates = sum(summary[fate] for fate in FATES)
         if fates != summary["documents"]:
             problems.append(f"{key}: {summary['documents']} documents but {fates} accounted for")
     return problems
@@ -69,8 +70,7 @@ def _context(store, version, reports: pd.DataFrame, members: dict[str, list[str]
     context = known[known["agency"].isin(agencies) & ~known["report_id"].isin(set(reports["report_id"]))]
     if context.empty:
         return context, SCHEMAS["cells"].empty_table().to_pandas()
-    years = {curated.partition_of("cells", y) for y in context["report_year"]}
-    cells = curated.read_dataset(store, version, "cells", partitions=years)
+    cells = curated.read_dataset(store, version, "cells", partitions=set(context["report_year"]))
     return context, cells[cells["report_id"].isin(set(context["report_id"]))]
 
 

@@ -13,49 +13,28 @@ from ogi.fetch.archive import Archive
 from ogi.pipeline import ocr_step
 from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.pipeline.parquet_io import write_frame
-from ogi.pipeline.schemas import SCHEMAS
+from ogi.pipeline.records import FATES, Document, Fate, FetchedBatch, StageSummary
+from ogi.pipeline.schemas import SCHEMAS, to_frame
 from ogi.pipeline.wide import wide
-from ogi.tables_io import cells_table, report_id, source_id
+from ogi.tables_io import cells_table, report_row, source_id
 from ogi.validation.validate import VALIDATED
 
-# What became of a document in this run (the run summary counts these).
-EXTRACTED, QUARANTINED, CONTAINER, UNCHANGED, OUT_OF_SCOPE = (
-    "extracted",
-    "quarantined",
-    "container",
-    "unchanged",
-    "out_of_scope",
-)
 
-
-def _report_row(report: Report, document: dict, run_id: str) -> dict:
+def _report_row(report: Report, document: Document, run_id: str) -> dict:
     agency = document["agency"]
-    return {
-        "report_id": report_id(report),
-        "report_year": report.metadata.report_year,
-        "source": report.source,
-        "sha256": document["sha256"],
-        "content_type": document["content_type"],
-        "run_id": run_id,
-        "status": report.status,
-        "error": report.error,
-        "format": report.format,
-        "pages": report.pages,
-        "agency": agency["name"],
-        "agency_printed": report.metadata.agency,
-        "region": agency["region"],
-        "level": agency["level"],
-        "parent": agency["parent"],
-        "published": report.metadata.published,
-        "t2_layout": report.layouts.get("t2"),
-        "t3_layout": report.layouts.get("t3"),
-        "warnings": report.warnings,
-        "stated": [s.as_json() for s in report.stated],
-        "quality": None,
-    }
+    return report_row(
+        report,
+        sha256=document["sha256"],
+        content_type=document["content_type"],
+        run_id=run_id,
+        agency=agency["name"],
+        region=agency["region"],
+        level=agency["level"],
+        parent=agency["parent"],
+    )
 
 
-def _quarantine_row(document: dict, stage: str, status: str, reason: str | None, run_id: str) -> dict:
+def _quarantine_row(document: Document, stage: str, status: str, reason: str | None, run_id: str) -> dict:
     return {
         "source": document["source"],
         "report_id": source_id(document["source"]),
@@ -79,17 +58,18 @@ def extract_batch(config: PipelineConfig, fetched_key: str, extract=None) -> str
     without OCR, scanned documents left for the OCR tasks (listed in the staging's ocr.json, not counted)."""
     store = config.store()
     archive = Archive(store)
-    fetched = store.read_json(fetched_key)
+    fetched: FetchedBatch = store.read_json(fetched_key)
     run_id, year = fetched["run_id"], fetched["year"]
     reports: list[Report] = []
-    report_rows, quarantine_rows, fates, scans = [], [], [], []
+    report_rows, quarantine_rows, fates = [], [], []  # one fate per document
+    scans: list[Document] = []  # left for the OCR tasks
     for document in fetched["documents"]:
         if document["sha256"] is None:
             quarantine_rows.append(_quarantine_row(document, "fetch", document["outcome"], document["reason"], run_id))
-            fates.append(QUARANTINED)
+            fates.append(Fate.QUARANTINED)
             continue
         if not document["process"]:
-            fates.append(UNCHANGED)
+            fates.append(Fate.UNCHANGED)
             continue
         read = extract or partial(extract_bytes, ocr=False)
         report = read(archive.get(document["sha256"]), document["source"], document["content_type"])
@@ -98,19 +78,18 @@ def extract_batch(config: PipelineConfig, fetched_key: str, extract=None) -> str
             continue
         if report.status in VALIDATED:
             if year is not None and report.metadata.report_year not in (None, year):
-                fates.append(OUT_OF_SCOPE)
+                fates.append(Fate.OUT_OF_SCOPE)
                 continue
             reports.append(report)
             report_rows.append(_report_row(report, document, run_id))
-            fates.append(EXTRACTED)
+            fates.append(Fate.EXTRACTED)
         elif document["attachments"]:  # a page that links its report as attachments; those are documents too
-            fates.append(CONTAINER)
+            fates.append(Fate.CONTAINER)
         else:
             quarantine_rows.append(_quarantine_row(document, "extract", report.status, report.error, run_id))
-            fates.append(QUARANTINED)
+            fates.append(Fate.QUARANTINED)
     report_frame = _frame(report_rows, "reports")
-    cells = cells_table(reports).to_pandas()
-    cells = cells.merge(report_frame[["report_id", "report_year"]], on="report_id", how="left")
+    cells = to_frame(cells_table(reports))
     staged = f"runs/{run_key(run_id)}/staging/{fetched['batch']}"
     outputs = {
         "reports": report_frame,
@@ -122,8 +101,11 @@ def extract_batch(config: PipelineConfig, fetched_key: str, extract=None) -> str
     }
     for name, frame in outputs.items():
         write_frame(store, f"{staged}/{name}.parquet", frame, name)
-    counts = {fate: fates.count(fate) for fate in (EXTRACTED, QUARANTINED, CONTAINER, UNCHANGED, OUT_OF_SCOPE)}
-    store.write_json(f"{staged}/summary.json", {"documents": len(fetched["documents"]) - len(scans), **counts})
+    summary: StageSummary = {
+        "documents": len(fetched["documents"]) - len(scans),
+        **{fate: fates.count(fate) for fate in FATES},
+    }
+    store.write_json(f"{staged}/summary.json", summary)
     if scans:
         ocr_step.defer(store, staged, fetched, scans)
     return staged

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import asdict
 from urllib.parse import urlsplit
 
 import httpx
@@ -65,7 +64,13 @@ def discover(config: PipelineConfig, run_id: str, agencies: list[str] | None = N
         batch_key = f"runs/{key}/batches/{number:04d}.json"
         store.write_json(
             batch_key,
-            {"run_id": run_id, "batch": f"{number:04d}", "year": year, "items": batch, "fetch": asdict(sources.fetch)},
+            {
+                "run_id": run_id,
+                "batch": f"{number:04d}",
+                "year": year,
+                "items": batch,
+                "fetch": sources.fetch.model_dump(),
+            },
         )
         keys.append(batch_key)
     return {"batches": keys, "items": len(unique), "listing_problems": problems}

@@ -1,8 +1,11 @@
-"""Publish an audited run: a new curated version (made current last, atomically), the DuckDB catalog over it,
-and the run summary whose counts add up: every document is curated, quarantined, a container page, unchanged
-or out of the requested year — exactly one of them."""
+"""Publish an audited run: a new curated version (the nine tables switched together), the DuckDB catalog over
+it, and the run summary whose counts add up: every document is curated, quarantined, a container page,
+unchanged or out of the requested year — exactly one of them. Retried after dying anywhere, it publishes the
+run once: the same summary, the same version."""
 
 from __future__ import annotations
+
+import logging
 
 import numpy as np
 import pandas as pd
@@ -12,8 +15,10 @@ from ogi.pipeline.audit_step import load_staged
 from ogi.pipeline.catalog import build_catalog
 from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.pipeline.parquet_io import read_frame
+from ogi.pipeline.records import FATES, RunSummary
 
 VALIDATION = ("violations", "not_assessable", "quality")
+log = logging.getLogger("ogi.publish")
 
 
 def _new_quarantine(version, quarantine: pd.DataFrame, store) -> pd.DataFrame:
@@ -29,53 +34,54 @@ def _new_quarantine(version, quarantine: pd.DataFrame, store) -> pd.DataFrame:
     return quarantine[np.array(fresh, dtype=bool)]
 
 
-def publish(config: PipelineConfig, run_id: str, staged_keys: list[str], validation_key: str) -> dict:
+def publish(config: PipelineConfig, run_id: str, staged_keys: list[str], validation_key: str) -> RunSummary:
     store = config.store()
-    base = curated.current(store)
-    staged = load_staged(store, staged_keys)
-    checked = {name: read_frame(store, f"{validation_key}/{name}.parquet") for name in VALIDATION}
-    revalidated = set(store.read_json(f"{validation_key}/context.json")["revalidated"])
-    quarantine = _new_quarantine(base, staged["quarantine"], store)
+    with curated.publishing(store, run_id) as publisher:
+        base = publisher.base
+        staged = load_staged(store, staged_keys)
+        checked = {name: read_frame(store, f"{validation_key}/{name}.parquet", name) for name in VALIDATION}
+        revalidated = set(store.read_json(f"{validation_key}/context.json")["revalidated"])
+        quarantine = _new_quarantine(base, staged["quarantine"], store)
 
-    quality = checked["quality"].set_index("report_id")["quality"]
-    reports = staged["reports"].assign(quality=lambda f: f["report_id"].map(quality))
-    if revalidated:  # curated reports whose cross-year/consolidation results this batch changed
-        known = curated.read_dataset(store, base, "reports")
-        context = known[known["report_id"].isin(revalidated)]
-        reports = pd.concat([reports, context.assign(quality=context["report_id"].map(quality))], ignore_index=True)
+        quality = checked["quality"].set_index("report_id")["quality"].astype(str)
+        reports = staged["reports"].assign(quality=lambda f: f["report_id"].map(quality))
+        if revalidated:  # curated reports whose cross-year/consolidation results this batch changed
+            known = curated.read_dataset(store, base, "reports")
+            context = known[known["report_id"].isin(revalidated)]
+            context = context.assign(quality=context["report_id"].map(quality))
+            reports = pd.concat([reports.astype(object), context.astype(object)], ignore_index=True)
 
-    batch_ids = set(staged["reports"]["report_id"])
-    left_curated = set(quarantine["report_id"])  # read before, unreadable now: out of curated, into quarantine
-    replaced = batch_ids | left_curated
-    changes = {name: (staged[name], replaced) for name in ("cells", "t2", "t3", "t4")}
-    changes["reports"] = (reports, replaced | revalidated)
-    for name in VALIDATION:
-        changes[name] = (checked[name], replaced | revalidated)
-    changes["quarantine"] = (quarantine, set(quarantine["source"]) | set(staged["reports"]["source"]))
+        batch_ids = set(staged["reports"]["report_id"])
+        left_curated = set(quarantine["report_id"])  # read before, unreadable now: out of curated, into quarantine
+        replaced = batch_ids | left_curated
+        changes = {name: (staged[name], replaced) for name in ("cells", "t2", "t3", "t4")}
+        changes["reports"] = (reports, replaced | revalidated)
+        for name in VALIDATION:
+            changes[name] = (checked[name], replaced | revalidated)
+        changes["quarantine"] = (quarantine, set(quarantine["source"]) | set(staged["reports"]["source"]))
 
-    summaries = [store.read_json(f"{key}/summary.json") for key in staged_keys]
-    counts = {
-        name: sum(s.get(name, 0) for s in summaries)
-        for name in ("documents", "extracted", "quarantined", "container", "unchanged", "out_of_scope")
-    }
-    summary = {
-        "run_id": run_id,
-        **counts,
-        "newly_quarantined": len(quarantine),
-        "quality": checked["quality"][checked["quality"]["report_id"].isin(batch_ids)]["quality"]
-        .value_counts()
-        .to_dict(),
-        "violations": int(checked["violations"]["report_id"].isin(batch_ids).sum()),
-        "version": base.number if base else None,
-        "published": False,
-    }
-    if len(staged["reports"]) or len(quarantine):
-        version = curated.stage_version(store, base, changes, run_id)
-        curated.commit(store, version)
-        summary.update(version=version.number, published=True)
+        summaries = [store.read_json(f"{key}/summary.json") for key in staged_keys]
+        batch_quality = checked["quality"][checked["quality"]["report_id"].isin(batch_ids)]["quality"]
+        summary: RunSummary = {
+            "run_id": run_id,
+            "documents": sum(s["documents"] for s in summaries),
+            **{fate: sum(s.get(fate, 0) for s in summaries) for fate in FATES},
+            "newly_quarantined": len(quarantine),
+            "quality": {str(q): int(n) for q, n in batch_quality.astype(str).value_counts().items()},
+            "violations": int(checked["violations"]["report_id"].isin(batch_ids).sum()),
+            "version": base.number if base else None,
+            "published": False,
+        }
+        version = publisher.done
+        if version is None and (len(staged["reports"]) or len(quarantine)):
+            version = publisher.commit(changes)
+        if version is not None and version.run_id == run_id:
+            summary.update(version=version.number, published=True)
     version = curated.current(store)
     if version is not None:
         summary["duckdb"] = build_catalog(config, version)
-    summary["curated"] = store.uri("curated/CURRENT.json")
+        log.info("DuckDB catalog built over version %d", version.number)
+    summary["curated"] = store.uri(curated.CURRENT)
     store.write_json(f"runs/{run_key(run_id)}/summary.json", summary)
+    log.info("run summary written")
     return summary

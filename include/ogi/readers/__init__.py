@@ -9,6 +9,8 @@ from ogi.readers.decode import charset_from_content_type, decode
 from ogi.readers.document import CELL, Document, ReadError, Tokens
 
 _HTML = re.compile(r"<\s*(html|body|table|p|div|tr|td|span|br|meta|head)\b", re.I)
+# A page, as opposed to text or Markdown that only holds tables (MinerU) or line breaks (<br> in pipe tables).
+_HTML_PAGE = re.compile(r"<\s*(html|body|p|div|span|meta|head|font|center|h[1-6])\b", re.I)
 _SEP = "\x1f"
 _EDGE_SPACE = re.compile(r"^[^\S\x1f]|[^\S\x1f]$|[^\S\x1f]\x1f|\x1f[^\S\x1f]")  # a token starting or ending in a space
 
@@ -71,7 +73,7 @@ def read_document(data: bytes, source: str, content_type: str | None = None, ocr
         doc = read_word(data, source, kind)
     else:
         text, _encoding, notes = decode(data, charset_from_content_type(content_type))
-        if _HTML.search(text[:20000]):
+        if _HTML_PAGE.search(text[:20000]):
             from ogi.readers.html import html_tokens
 
             tokens, title = html_tokens(text)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from ogi.printed import NUMBER_CELL as NUMBER_CELL  # the readers' name for it
 
 
 class TokenKind(StrEnum):
@@ -56,10 +57,6 @@ class Tokens:
 
     def __iter__(self) -> Iterator[Token]:
         return map(Token, self.kinds, self.texts, self.pages)
-
-
-# A cell holding one number as printed (thousands separators and decimals allowed).
-NUMBER_CELL = re.compile(r"^\s*[-−]?\d[\d,]*(?:\.\d+)?\s*$")
 
 
 @dataclass

@@ -1,0 +1,80 @@
+"""Approximate search for a label misspelt in print (内部事物信息 for 内部事务信息): where in a text the label
+occurs with the fewest edits, and whether that place is the only one that close."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+_SKIPPED = re.compile(r"[\s\"'“”‘’「」『』]+")  # what label matching passes over between two characters
+MAX_TEXT = 4000  # characters searched at most: a misspelt label is looked for between two labels found
+
+
+class Found(NamedTuple):
+    start: int  # offsets in the text searched
+    end: int
+    edits: int
+
+
+def allowed_edits(label: str) -> int:
+    """Edits tolerated in a label of this length: none in short labels, which other words resemble too."""
+    length = len(_SKIPPED.sub("", label))
+    return 0 if length < 6 else 1 if length < 10 else 2
+
+
+def _compact(text: str) -> tuple[str, list[int]]:
+    """The text without what label matching passes over, and each kept character's offset in the text."""
+    kept, offsets = [], []
+    for offset, ch in enumerate(text):
+        if not (ch.isspace() or ch in "\"'“”‘’「」『』"):
+            kept.append(ch)
+            offsets.append(offset)
+    return "".join(kept), offsets
+
+
+def _best_ends(pattern: str, text: str) -> list[tuple[int, int, int]]:
+    """For every end in `text`: (edits, start, end) of the best match of `pattern` ending there (Sellers)."""
+    previous = [(0, j) for j in range(len(text) + 1)]  # (edits, start) with an empty pattern: free start
+    for i, p_ch in enumerate(pattern, start=1):
+        current = [(i, 0)]
+        for j, t_ch in enumerate(text, start=1):
+            substitute = (previous[j - 1][0] + (p_ch != t_ch), previous[j - 1][1])
+            delete = (previous[j][0] + 1, previous[j][1])
+            insert = (current[j - 1][0] + 1, current[j - 1][1])
+            current.append(min(substitute, delete, insert))
+        previous = current
+    return [(edits, start, end) for end, (edits, start) in enumerate(previous) if end > 0]
+
+
+def find_unique(label: str, text: str, rivals: tuple[str, ...] = ()) -> Found | None:
+    """Where `label` occurs in `text` with at most `allowed_edits(label)` edits, if exactly one place does
+    and no rival label (another row's) fits that place as well; else None."""
+    limit = allowed_edits(label)
+    if limit == 0:
+        return None
+    compact, offsets = _compact(text[:MAX_TEXT])
+    pattern = _SKIPPED.sub("", label)
+    if not compact or not pattern:
+        return None
+    ends = [m for m in _best_ends(pattern, compact) if m[0] <= limit]
+    if not ends:
+        return None
+    best = min(ends)
+    edits, start, end = best
+    if any(m[2] <= start or m[1] >= end for m in ends):  # a second place, apart from the best one, fits too
+        return None
+    place = compact[start:end]
+    if any(distance(_SKIPPED.sub("", rival), place) <= edits for rival in rivals):
+        return None
+    return Found(offsets[start], offsets[end - 1] + 1, edits)
+
+
+def distance(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    previous = list(range(len(b) + 1))
+    for i, a_ch in enumerate(a, start=1):
+        current = [i]
+        for j, b_ch in enumerate(b, start=1):
+            current.append(min(previous[j - 1] + (a_ch != b_ch), previous[j] + 1, current[j - 1] + 1))
+        previous = current
+    return previous[-1]
