@@ -76,7 +76,7 @@ def nearest_label(text: str, spec: Spec) -> str | None:
     near: within a quarter of its length in edits (one edit at least), every other label further. A cell that reads
     as the label but for punctuation becomes the label as printed (2：没有 … is 2.没有 …)."""
     bare = _bare(text)
-    if len(bare) < 3 or len(_CJK.findall(bare)) < 2:
+    if len(bare) < 2 or len(_CJK.findall(bare)) < 2:
         return None
     limit = max(1, len(bare) // 4)
     scored = []
@@ -108,4 +108,30 @@ def set_labels_right(doc, spec: Spec) -> list[str]:
         if label is not None:
             changed.append(f"{texts[index]} → {label}")
             texts[index] = label
+    changed += _fill_result_rows(doc, spec)
+    return changed
+
+
+def _fill_result_rows(doc, spec: Spec) -> list[str]:
+    """表四's header row of results (结果维持 … 总计, once per block): where most of a row of OCR'd cells reads as
+    that sequence, a cell misread past setting right by itself (结果组定, two edits from both 结果纠正 and 结果维持)
+    is the result its place in the row names, when it is within two edits of it."""
+    from ogi.readers.document import CELL, ROW_END
+
+    layout = next(iter(spec.tables["t4"].layouts.values()))
+    results = [normalize_text(column.label) for column in layout.columns.values()]
+    kinds, texts = doc.tokens.kinds, doc.tokens.texts
+    changed, row = [], []
+    for index, kind in enumerate(kinds):
+        if kind is CELL:
+            row.append(index)
+            continue
+        if kind is ROW_END and row and len(row) % len(results) == 0 and all(i in doc.ocr_tokens for i in row):
+            expected = results * (len(row) // len(results))
+            off = [(i, want) for i, want in zip(row, expected) if _bare(texts[i]) != _bare(want)]
+            if len(off) <= max(1, len(row) // 5) and all(_distance(_bare(texts[i]), _bare(w), 2) <= 2 for i, w in off):
+                for i, want in off:
+                    changed.append(f"{texts[i]} → {want}")
+                    texts[i] = want
+        row = []
     return changed
