@@ -77,7 +77,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("kind", _CODE),
             ("candidates", pa.list_(pa.float64())),
             ("page", pa.int32()),
-            ("confidence", pa.float32()),  # read by OCR: the probability of the reading
+            ("confidence", pa.float64()),  # read by OCR: the probability of the reading
         ]
     ),
     "t2": _wide("t2", "row", table_columns(_spec, "t2")),
