@@ -351,3 +351,18 @@ def test_misread_labels_are_set_right_only_when_one_label_fits():
     assert nearest_label("本年废发件数", spec) is None  # 本年废止件数 or 本年制发件数: one edit from both
     assert nearest_label("行于 法案卷", spec) is None  # too far from any
     assert nearest_label("188", spec) is None
+
+
+def test_an_ocr_task_bounded_in_time_and_memory(scanned, monkeypatch):
+    """The pipeline reads a scan in a child process: over its time or its memory, the document is an error
+    that says which bound (it goes to quarantine, the run goes on)."""
+    from ogi.pipeline import ocr_step
+
+    _synthetic, data, _report = scanned["2019-hei-200"]
+    monkeypatch.setattr(ocr_step, "TIMEOUT_S", 0.5)
+    report = ocr_step.bounded_ocr(data, "slow.pdf")
+    assert report.status == "error" and "OCR took more than its 0 s (OGI_OCR_TIMEOUT_S)" in report.error
+    monkeypatch.setattr(ocr_step, "TIMEOUT_S", 300)
+    monkeypatch.setattr(ocr_step, "MEMORY_MB", 100)
+    report = ocr_step.bounded_ocr(data, "big.pdf")
+    assert report.status == "error" and "OCR ran out of its 100 MB (OGI_OCR_MEMORY_MB)" in report.error

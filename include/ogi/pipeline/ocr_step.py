@@ -64,7 +64,7 @@ def bounded_ocr(data: bytes, source: str, content_type: str | None = None) -> Re
         max_workers=1, mp_context=context, initializer=_limit_memory, initargs=(MEMORY_MB,)
     )
     try:
-        future = executor.submit(_read, data, source, content_type)
+        future = executor.submit(_read, data, source, content_type, MEMORY_MB)
         return future.result(timeout=TIMEOUT_S)
     except concurrent.futures.TimeoutError:
         return Report(source, "error", errors=[f"OCR took more than its {TIMEOUT_S:.0f} s (OGI_OCR_TIMEOUT_S)"])
@@ -81,6 +81,16 @@ def _limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _read(data: bytes, source: str, content_type: str | None) -> Report:
+def _read(data: bytes, source: str, content_type: str | None, megabytes: int) -> Report:
     logging.basicConfig(level=logging.INFO, format="%(message)s")  # progress per page, into the task's log
-    return extract_bytes(data, source, content_type, ocr=True)
+    over = f"OCR ran out of its {megabytes} MB (OGI_OCR_MEMORY_MB)"
+    try:  # the libraries OCR maps into memory: a bound too low for them shows here
+        import cv2  # noqa: F401
+        import numpy  # noqa: F401
+        import onnxruntime  # noqa: F401
+    except (ImportError, MemoryError, OSError) as exc:
+        return Report(source, "error", errors=[f"{over}: {type(exc).__name__} loading OCR"])
+    report = extract_bytes(data, source, content_type, ocr=True)
+    if report.status == "error" and any("MemoryError" in e or "allocate" in e for e in report.errors):
+        return Report(source, "error", errors=[over])
+    return report
