@@ -150,16 +150,14 @@ def read_scanned(pdf, scanned: list[int], text_layer: bool, source: str, ocr: bo
         return result
     reason = None if ocr else "OCR is off"
     reason = reason or unavailable()
+    if reason is not None and not text_layer:  # no need to look for tables: nothing is read without OCR
+        pages = _ranges([i + 1 for i in images])
+        raise ReadError(f"image-only PDF: scanned pages ({pages}) need OCR; {reason}", status="needs_ocr")
     tables = [i for i in images if holds_table(pdf[i])]
     if reason is not None:
-        if tables or not text_layer:
-            pages = ", ".join(str(i + 1) for i in (tables or images))
-            raise ReadError(
-                f"image-only PDF: scanned pages ({pages}) need OCR; {reason}"
-                if not text_layer
-                else f"scanned table pages ({pages}) need OCR; {reason}",
-                status="needs_ocr",
-            )
+        if tables:
+            pages = _ranges([i + 1 for i in tables])
+            raise ReadError(f"scanned table pages ({pages}) need OCR; {reason}", status="needs_ocr")
         return result
     if not tables:
         if not text_layer:
