@@ -245,17 +245,6 @@ def test_doc_converted_with_libreoffice(soffice):
     assert_cells_equal(report, synthetic)
 
 
-def test_image_only_pdf_needs_ocr():
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument.new()
-    for _ in range(3):
-        pdf.new_page(595, 842)
-    report = extract_bytes(written(pdf), "scan.pdf")
-    assert report.status == "needs_ocr"
-    assert "3 pages" in report.error and "scan.pdf" in report.error
-
-
 def test_extension_that_lies_is_sniffed():
     synthetic = make_report(17)
     report = extract_bytes(render(synthetic, "docx"), "report.pdf")

@@ -177,7 +177,7 @@ class Stream:
                     index = self._take_cells(index, run.group(), pieces)
                     continue
             elif kind is LINE and not texts[index]:
-                pieces.append(Piece("", False, self.pages[index], optional=True, token=index))
+                pieces.append(Piece("", False, self.pages[index], optional=True, token=index if self.track else None))
                 index += 1
                 pos = self._start(index)
                 continue
@@ -205,7 +205,8 @@ class Stream:
                 )
             else:
                 whole_line = index != first and lo == 0
-                stopped_at = _take_line(fragment, token_start + lo, self.pages[index], pieces, whole_line, index)
+                token = index if self.track else None
+                stopped_at = _take_line(fragment, token_start + lo, self.pages[index], pieces, whole_line, token)
                 if stopped_at is not None:
                     return pieces, stopped_at
                 stop = False
