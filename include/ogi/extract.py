@@ -266,7 +266,7 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int], doc: Do
     if doc is not None and doc.ocr_tokens:
         from ogi.ocr.certainty import settle
 
-        result.notes = settle(match.table.code, cells, good, doc.ocr_tokens, checks, set(doc.ocr_pages))
+        result.notes = settle(match.table.code, cells, good, doc.ocr_tokens, checks, set(doc.ocr_pages), doc.ocr_engine)
     return result
 
 

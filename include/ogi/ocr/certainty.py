@@ -34,6 +34,7 @@ def settle(
     ocr_tokens: dict,
     checks: list[Check],
     ocr_pages: set[int] = frozenset(),
+    engine: str | None = None,
 ) -> list[str]:
     """Re-kind the cells of one table that were read by OCR (`cells` is changed in place); the notes for the
     report's warnings. `ocr_pages`: the pages read by OCR, where a value with no reading of its own (cut from
@@ -98,7 +99,7 @@ def settle(
 
     # the second reader: a plausible reading it reads alike, no identity breaking, is settled; a sure reading
     # whose identities break is ambiguous where the second reader's reading would keep them all
-    second = second_reader()
+    second = second_reader(engine)
     seconds: dict[CellKey, float | int] = {}
     if second is not None:
         for key, ocr in read.items():
@@ -165,11 +166,26 @@ def settle(
     ]
 
 
-def second_reader():
-    """Tesseract, when it is installed (ogi.ocr.tesseract), else None."""
+def second_reader(engine: str | None):
+    """The other engine than the one that read the document: Tesseract beside PP-OCRv4 (when it is installed),
+    PP-OCRv4 beside Tesseract; None when there is none."""
     from ogi.ocr import tesseract
 
+    if engine == tesseract.ENGINE:
+        from ogi.ocr.recognize import recognizer
+
+        return _Rapid(recognizer())
     return None if tesseract.unavailable() else tesseract.recognizer()
+
+
+class _Rapid:
+    """PP-OCRv4 with the second reader's interface (one crop at a time)."""
+
+    def __init__(self, recognizer):
+        self.recognizer = recognizer
+
+    def read_one(self, crop, value=None):
+        return self.recognizer.read([crop], [value])[0]
 
 
 def _number(text: str, unit: str | None) -> float | int | None:

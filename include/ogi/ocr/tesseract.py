@@ -17,6 +17,7 @@ from ogi.ocr.recognize import PRINTED_VALUE, VALUE_CHARS, Reading, Session
 ENGINE = "Tesseract (chi_sim, tesserocr)"
 _TESSDATA = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
 _SCALE_TO = 40  # crops are scaled so that a line of text is about this many pixels tall
+CAP = 0.9  # the most a Tesseract reading is believed (below certainty.SURE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -80,7 +81,8 @@ class TesseractRecognizer:
         api.SetImage(image)
         text = api.GetUTF8Text().strip().replace(" ", "")
         confidences = api.AllWordConfidences()
-        confidence = (min(confidences) / 100.0) if confidences else (1.0 if not text else 0.0)
+        # a word confidence, not a probability: never sure on its own (at most CAP), identities must confirm it
+        confidence = (min(confidences) / 100.0 * CAP) if confidences else (1.0 if not text else 0.0)
         return Reading(text, confidence)
 
 
