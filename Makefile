@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 DATA ?= data
 
-.PHONY: setup system-packages fonts distributed-packages airflow-init run ui test test-distributed bench clean
+.PHONY: setup system-packages fonts distributed-packages airflow-init run ui test test-distributed fuzz bench clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -14,10 +14,12 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(UV) pip install -q --python $(PY) --no-deps -e .
 	touch $@
 
-# LibreOffice converts DOC/WPS/ODT and renders the PDF test fixtures; Tesseract (Simplified Chinese) is the OCR
-# benchmark's baseline engine (Debian packages; root on these machines).
+# Debian packages, installed when missing (root on these machines): LibreOffice converts DOC/WPS/ODT and renders
+# the PDF test fixtures; Chromium runs the browser test of the quality pages in the Airflow UI; Tesseract
+# (Simplified Chinese) is OCR's second reader and the OCR benchmark's baseline engine.
 system-packages:
 	@missing=""; command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx chi_sim \
 	  || missing="$$missing tesseract-ocr tesseract-ocr-chi-sim"; \
 	if [ -n "$$missing" ]; then \
@@ -26,7 +28,7 @@ system-packages:
 
 # The CJK fonts test fixtures are rendered with (tests/fonts.py), unpacked from Debian's packages into the
 # virtual environment, one family per directory: the host's own fonts never change a fixture's layout.
-FONTS := $(VENV)/fonts
+FONTS := $(VENV)/fixture-fonts
 FONT_FILES := fonts-wqy-microhei:wqy-microhei:wqy-microhei.ttc fonts-arphic-uming:ar-pl-uming:uming.ttc
 $(FONTS)/.installed:
 	rm -rf $(FONTS) && mkdir -p $(FONTS)/deb
@@ -41,11 +43,26 @@ $(FONTS)/.installed:
 
 fonts: $(FONTS)/.installed
 
-setup: $(VENV)/.installed system-packages fonts
 
-# Airflow on SQLite with the LocalExecutor, the DAGs of this checkout, the API server on 127.0.0.1 only.
+# A CJK font for the browser test's Chromium alone, unpacked into the venv from Debian's package (not installed
+# system-wide: nothing else on the host should see it).
+BROWSER_FONTS := $(abspath $(VENV))/fonts
+$(BROWSER_FONTS)/fonts.conf:
+	rm -rf $(BROWSER_FONTS).tmp && mkdir -p $(BROWSER_FONTS).tmp
+	cd $(BROWSER_FONTS).tmp && { apt-get download -q fonts-wqy-microhei 2>/dev/null \
+	  || { apt-get update -q && apt-get download -q fonts-wqy-microhei; }; }
+	dpkg-deb -x $(BROWSER_FONTS).tmp/fonts-wqy-microhei_*.deb $(BROWSER_FONTS).tmp/root
+	printf '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n<include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n<dir>%s/root/usr/share/fonts</dir>\n<cachedir>%s/cache</cachedir>\n</fontconfig>\n' \
+	  $(BROWSER_FONTS) $(BROWSER_FONTS) > $(BROWSER_FONTS).tmp/fonts.conf
+	rm -rf $(BROWSER_FONTS) && mv $(BROWSER_FONTS).tmp $(BROWSER_FONTS)
+
+setup: $(VENV)/.installed system-packages fonts $(BROWSER_FONTS)/fonts.conf
+
+
+# Airflow on SQLite with the LocalExecutor, the DAGs and plugins of this checkout, the API server on 127.0.0.1 only.
 AIRFLOW_HOME ?= $(CURDIR)/airflow_home
 AIRFLOW_ENV := PATH=$(abspath $(VENV))/bin:$$PATH AIRFLOW_HOME=$(AIRFLOW_HOME) AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
+	AIRFLOW__CORE__PLUGINS_FOLDER=$(CURDIR)/plugins \
 	AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__CORE__EXECUTOR=LocalExecutor AIRFLOW__API__HOST=127.0.0.1 \
 	AIRFLOW__CORE__PARALLELISM=4 OGI_DATA=$(abspath $(DATA))
 AIRFLOW := $(AIRFLOW_ENV) $(VENV)/bin/airflow
@@ -71,6 +88,12 @@ ui: airflow-init
 test: setup
 	$(PY) -m pytest -q
 
+# Coverage-guided fuzzing (atheris) of every reader and the grammar, seeded with the corpus and synthetic reports,
+# for FUZZ_SECONDS in all; a crash is saved under .fuzz/findings/ and fails the target (see fuzz/__main__.py).
+FUZZ_SECONDS ?= 600
+fuzz: setup
+	$(PY) -m fuzz --seconds $(FUZZ_SECONDS)
+
 # Postgres, Redis and docker-compose (to validate the compose file) from Debian; root on these machines.
 distributed-packages:
 	@missing=""; command -v pg_ctlcluster >/dev/null || missing="$$missing postgresql"; \
@@ -91,6 +114,8 @@ bench: setup
 	$(PY) -m bench.validation
 	$(PY) -m bench.pipeline
 	$(PY) -m bench.variety
+	$(PY) -m bench.workers
+	$(PY) -m bench.quality_views
 	$(PY) -m bench.ocr
 	$(PY) -m bench.report
 

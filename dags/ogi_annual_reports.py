@@ -31,6 +31,7 @@ def _config():
     schedule=CronTriggerTimetable("0 2 * * *", timezone="Asia/Shanghai"),
     start_date=datetime(2026, 1, 1),
     catchup=False,
+    is_paused_upon_creation=False,  # the nightly run starts as soon as the scheduler sees the DAG
     max_active_runs=1,
     tags=["ogi", "政府信息公开", "nightly"],
     doc_md=__doc__,

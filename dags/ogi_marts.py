@@ -18,6 +18,7 @@ from ogi_assets import CURATED
     schedule=CURATED,
     start_date=datetime(2026, 1, 1),
     catchup=False,
+    is_paused_upon_creation=False,  # runs whenever the nightly DAG publishes, from the start
     tags=["ogi", "marts"],
     doc_md=__doc__,
     default_args={"owner": "ogi", "retries": 2, "retry_delay": timedelta(minutes=2)},

@@ -22,3 +22,14 @@ def soffice() -> str:
     if found is None:
         pytest.fail("LibreOffice is not installed: run `make setup` (installs libreoffice-writer-nogui)")
     return found
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """The bundled sample through the pipeline once (what `make run` publishes): its config and run summary."""
+    from ogi.pipeline.config import PipelineConfig
+    from ogi.pipeline.run import run_all
+    from ogi.sources import sample_sources_path
+
+    config = PipelineConfig(str(tmp_path_factory.mktemp("sample") / "data"), sample_sources_path())
+    return config, run_all(config, "manual__2026-01-02T03:04:05+00:00")

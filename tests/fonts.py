@@ -3,7 +3,7 @@
 LibreOffice lays a page out with the fonts fontconfig offers it, so the host's fonts move page breaks (with
 fonts-noto-cjk installed, 表三 of a synthetic report runs onto a third page). Fixtures are rendered with a
 fontconfig file that names one CJK family and nothing else, from Debian packages that `make setup` unpacks
-into the virtual environment (`.venv/fonts/<family>/`), or, failing that, from where Debian installs them.
+into the virtual environment (`.venv/fixture-fonts/<family>/`), or, failing that, from where Debian installs them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ FAMILIES = {
     "ar-pl-uming": ("fonts-arphic-uming", "truetype/arphic/uming.ttc"),  # a 明体 (serif), as 宋体 prints
 }
 DEFAULT = "wqy-microhei"
-_VENV_FONTS = Path(sys.prefix) / "fonts"
+_VENV_FONTS = Path(sys.prefix) / "fixture-fonts"
 
 
 def font_file(family: str) -> Path:

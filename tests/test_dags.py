@@ -59,7 +59,7 @@ def test_dagbag_loads_and_every_dag_follows_policy(airflow_env):
         dags = {{
             dag_id: {{"tags": sorted(dag.tags), "doc": bool(dag.doc_md), "owners": sorted({{t.owner for t in dag.tasks}}),
                       "retries": min(t.retries for t in dag.tasks), "catchup": dag.catchup,
-                      "timetable": type(dag.timetable).__name__}}
+                      "timetable": type(dag.timetable).__name__, "paused": dag.is_paused_upon_creation}}
             for dag_id, dag in bag.dags.items()
         }}
         print(json.dumps({{"errors": {{k: str(v) for k, v in bag.import_errors.items()}}, "dags": dags}}))
@@ -71,6 +71,7 @@ def test_dagbag_loads_and_every_dag_follows_policy(airflow_env):
     for dag_id, dag in found["dags"].items():
         assert "ogi" in dag["tags"] and dag["doc"] and dag["owners"] == ["ogi"], dag_id
         assert dag["retries"] >= 2 and dag["catchup"] is False, dag_id
+        assert dag["paused"] is False, dag_id  # runs as scheduled from the start (README: how to pause)
     assert found["dags"]["ogi_annual_reports"]["timetable"] == "CronTriggerTimetable"
     assert found["dags"]["ogi_marts"]["timetable"] == "AssetTriggeredTimetable"
 

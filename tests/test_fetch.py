@@ -1,11 +1,11 @@
 """Fetching against a real HTTP server on 127.0.0.1: retries, conditional GET, caps, refusals, discovery."""
 
-import httpx
 import pytest
 from ogi.fetch.archive import Archive
 from ogi.fetch.discover import attachments, report_links
 from ogi.fetch.http import FAILED, FETCHED, NOT_MODIFIED, REFUSED, TOO_LARGE, fetch_url
 from ogi.fetch.safety import Refused, check_url
+from ogi.fetch.transport import client as http_client
 from ogi.sources import FetchOptions
 from ogi.storage import Store
 
@@ -23,7 +23,7 @@ def portal():
 
 @pytest.fixture
 def client():
-    with httpx.Client() as client:
+    with http_client() as client:
         yield client
 
 

@@ -353,16 +353,21 @@ def test_misread_labels_are_set_right_only_when_one_label_fits():
     assert nearest_label("188", spec) is None
 
 
-def test_an_ocr_task_bounded_in_time_and_memory(scanned, monkeypatch):
-    """The pipeline reads a scan in a child process: over its time or its memory, the document is an error
-    that says which bound (it goes to quarantine, the run goes on)."""
+def test_a_scan_is_read_under_a_budget_of_its_own(scanned):
+    """In the pipeline a scan is read in a worker process (ogi.workers) under OCR's budget, larger than a text
+    report's; over it, the scan is stopped with the bound it passed (it goes to quarantine, the run goes on)."""
     from ogi.pipeline import ocr_step
+    from ogi.sources import ExtractOptions
+    from ogi.workers import Job, ReaderPool
 
+    budget = ocr_step.budget(ExtractOptions(timeout_s=30, memory_mb=1024))
+    assert (budget.timeout_s, budget.memory_mb) == (ocr_step.TIMEOUT_S, ocr_step.MEMORY_MB) == (600, 2048)
     _synthetic, data, _report = scanned["2019-hei-200"]
-    monkeypatch.setattr(ocr_step, "TIMEOUT_S", 0.5)
-    report = ocr_step.bounded_ocr(data, "slow.pdf")
-    assert report.status == "error" and "OCR took more than its 0 s (OGI_OCR_TIMEOUT_S)" in report.error
-    monkeypatch.setattr(ocr_step, "TIMEOUT_S", 300)
-    monkeypatch.setattr(ocr_step, "MEMORY_MB", 100)
-    report = ocr_step.bounded_ocr(data, "big.pdf")
-    assert report.status == "error" and "OCR ran out of its 100 MB (OGI_OCR_MEMORY_MB)" in report.error
+    job = Job("scan.pdf", data=data, ocr=True)
+    with ReaderPool(ExtractOptions(timeout_s=1, memory_mb=2048)) as pool:
+        assert pool.read(job).status == "timeout"
+    with ReaderPool(ExtractOptions(timeout_s=120, memory_mb=300)) as pool:
+        assert pool.read(job).status in ("memory", "error")
+    with ReaderPool(budget) as pool:
+        report = pool.read(job)
+    assert report.status == "ok" and report.ocr["pages"] == [1, 2, 3]

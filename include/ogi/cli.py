@@ -10,26 +10,41 @@ from pathlib import Path
 from ogi import __version__
 
 
+def _read(files: list[Path], args: argparse.Namespace):
+    """The files' reports in order, each read in a worker process under the budget the arguments give."""
+    from ogi.sources import ExtractOptions
+    from ogi.workers import ReaderPool, path_job
+
+    ocr = not getattr(args, "no_ocr", False)
+    with ReaderPool(ExtractOptions(timeout_s=args.timeout, memory_mb=args.memory), workers=args.workers) as pool:
+        yield from pool.map(path_job(file, ocr=ocr) for file in files)
+
+
+def _budget_problem(args: argparse.Namespace) -> str | None:
+    from ogi.sources import EXTRACT_LEAST
+
+    if args.timeout < EXTRACT_LEAST["timeout_s"]:
+        return f"--timeout must be at least {EXTRACT_LEAST['timeout_s']:g} s"
+    if args.memory < EXTRACT_LEAST["memory_mb"]:
+        return f"--memory must be at least {EXTRACT_LEAST['memory_mb']} MB"
+    if args.workers < 1:
+        return "--workers must be at least 1"
+    return None
+
+
 def _extract(args: argparse.Namespace) -> int:
     import json
-    import logging
-
-    from ogi.extract import extract_path
-
-    progress = logging.getLogger("ogi.ocr")  # a scanned report's pages as OCR reads them, on stderr
-    if not progress.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("ogi extract: %(message)s"))
-        progress.addHandler(handler)
-        progress.setLevel(logging.INFO)
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         print(f"ogi extract: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
+    if problem := _budget_problem(args):
+        print(f"ogi extract: {problem}", file=sys.stderr)
+        return 2
+    files = _files(args.paths)
     reports = []
-    for file in _files(args.paths):
-        report = extract_path(file, ocr=not args.no_ocr)
+    for file, report in zip(files, _read(files, args)):
         reports.append(report)
         if args.jsonl:
             print(json.dumps(report.as_json(), ensure_ascii=False), flush=True)
@@ -71,6 +86,9 @@ def _validate(args: argparse.Namespace) -> int:
     if missing:
         print(f"ogi validate: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
+    if problem := _budget_problem(args):
+        print(f"ogi validate: {problem}", file=sys.stderr)
+        return 2
     if args.parquet:
         import pyarrow.parquet as pq
 
@@ -79,11 +97,10 @@ def _validate(args: argparse.Namespace) -> int:
         reports = to_frame(pq.read_table(Path(args.parquet) / "reports.parquet"))
         cells = to_frame(pq.read_table(Path(args.parquet) / "cells.parquet"))
     else:
-        from ogi.extract import extract_path
         from ogi.pipeline.schemas import to_frame
         from ogi.tables_io import cells_table, reports_table
 
-        extracted = [extract_path(file) for file in _files(args.paths)]
+        extracted = list(_read(_files(args.paths), args))
         reports, cells = to_frame(reports_table(extracted)), to_frame(cells_table(extracted))
     members = yaml.safe_load(Path(args.members).read_text(encoding="utf-8")) if args.members else None
     result = validate(reports, cells, members=members, docs_dir=Path(args.docs).resolve() if args.docs else None)
@@ -208,6 +225,29 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _budget_arguments(parser: argparse.ArgumentParser) -> None:
+    from ogi.sources import EXTRACT_DEFAULTS
+
+    budget = parser.add_argument_group("budget per file (a file over it gets status timeout or memory)")
+    budget.add_argument(
+        "--timeout",
+        type=float,
+        default=EXTRACT_DEFAULTS["timeout_s"],
+        metavar="S",
+        help="seconds (default: %(default)g)",
+    )
+    budget.add_argument(
+        "--memory",
+        type=int,
+        default=EXTRACT_DEFAULTS["memory_mb"],
+        metavar="MB",
+        help="megabytes (default: %(default)s)",
+    )
+    budget.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="files read at once, in as many processes (default: 1)"
+    )
+
+
 def _catalog(args: argparse.Namespace) -> int:
     from ogi.pipeline import curated
     from ogi.pipeline.catalog import build_catalog
@@ -247,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument(
         "--no-ocr", action="store_true", help="do not read scanned PDFs by OCR (they come back needs_ocr)"
     )
+    _budget_arguments(extract)
     extract.set_defaults(run=_extract)
 
     check = commands.add_parser("validate", help="check reports against the identities and the other rules")
@@ -256,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--members", metavar="FILE", help="YAML: consolidated agency -> its member agencies (H1)")
     check.add_argument("--docs", metavar="DIR", help="build GX Data Docs for this run into DIR")
     check.add_argument("--out", metavar="DIR", help="write violations, not_assessable and quality as Parquet")
+    _budget_arguments(check)
     check.set_defaults(run=_validate)
 
     docs = commands.add_parser("docs", help="docs/rules.md, generated from the spec")

@@ -376,6 +376,8 @@ def extract_bytes(
         report = extract_document(doc, spec)
     except ReadError as exc:
         return Report(source, exc.status, errors=[str(exc)])
+    except MemoryError:  # not the file's fault alone: the caller's budget (ogi.workers) says what to do
+        raise
     except Exception as exc:  # the batch boundary: one unreadable file is a status, not a crash
         return Report(source, "error", errors=[f"cannot read: {type(exc).__name__}: {exc}"])
     return report

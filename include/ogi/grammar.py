@@ -421,6 +421,8 @@ def _align_to_grid(stream: Stream, layout: Layout, matched: list[RowMatch]) -> N
     do, after the label columns. Empty cells before them are the rest of a label merged over two columns,
     empty cells after a row's values the rest of a value merged over several: neither is a blank value."""
     rows = [m for m in matched if m.pieces and all(not p.splittable and not p.optional for p in m.pieces)]
+    if not any(len(m.pieces) > len(m.row.columns) for m in rows):
+        return  # no row has cells to spare: nothing to align
     widths = {id(m): _row_width(stream, m.label_end) for m in rows}
     common = Counter(w for w, _position in widths.values() if w).most_common(1)
     if not common or common[0][1] * 5 < len(rows) * 4:  # not a full grid: its merged cells were written once

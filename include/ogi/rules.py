@@ -105,6 +105,7 @@ class NarrativeFigure:
     patterns: tuple[re.Pattern, ...]
     equals: tuple[tuple[CellRef, ...], ...]  # alternatives, each a sum of cells
     settles_extraction: bool = False
+    en: str = ""
 
     def find(self, compact_text: str) -> tuple[int, str] | None:
         """(figure, the phrase that states it) from text with whitespace and breaks removed."""
@@ -177,6 +178,7 @@ def parse_rules(raw: dict) -> Rules:
             tuple(re.compile(p) for p in f["patterns"]),
             tuple(tuple(map(CellRef.parse, alt)) for alt in f["equals"]),
             bool(f.get("settles_extraction", False)),
+            f.get("en", ""),
         )
         for f in n["figures"]
     )

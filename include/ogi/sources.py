@@ -26,6 +26,8 @@ from pydantic_core import PydanticCustomError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 LEVELS = ("national", "province", "city", "county", "township", "department")
+EXTRACT_DEFAULTS = {"timeout_s": 30.0, "memory_mb": 1024}  # the budget of one document (ogi.workers)
+EXTRACT_LEAST = {"timeout_s": 1.0, "memory_mb": 256}  # a reader needs this much to read anything
 
 
 class SourcesError(ValueError):
@@ -80,12 +82,29 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _at_least(least: float) -> AfterValidator:
+    def check(value: float) -> float:
+        if value < least:
+            raise _problem(f"must be at least {least:g}")
+        return value
+
+    return AfterValidator(check)
+
+
 class FetchOptions(_Model):
-    timeout_s: float = Field(20.0, ge=0)
+    timeout_s: float = Field(20.0, ge=0)  # each connect or read
+    deadline_s: Annotated[float, _at_least(0.1)] = 120.0  # each attempt, whole (a server trickling bytes)
     retries: int = Field(3, ge=0)
     backoff_s: float = Field(1.0, ge=0)
     max_bytes: int = Field(50_000_000, ge=0)
     user_agent: Text = "ogi"
+
+
+class ExtractOptions(_Model):
+    """The budget of one document, read in a worker process (ogi.workers)."""
+
+    timeout_s: Annotated[float, _at_least(EXTRACT_LEAST["timeout_s"])] = EXTRACT_DEFAULTS["timeout_s"]
+    memory_mb: Annotated[int, _at_least(EXTRACT_LEAST["memory_mb"])] = EXTRACT_DEFAULTS["memory_mb"]
 
 
 class Agency(_Model):
@@ -102,6 +121,7 @@ class Agency(_Model):
 
 class _File(_Model):
     fetch: FetchOptions = FetchOptions()
+    extract: ExtractOptions = ExtractOptions()
     local_roots: tuple[Text, ...] = ()
     agencies: list[Agency]
 
@@ -111,6 +131,7 @@ class Sources(_Model):
     agencies: tuple[Agency, ...]
     local_roots: tuple[Path, ...] = ()
     fetch: FetchOptions = FetchOptions()
+    extract: ExtractOptions = ExtractOptions()
 
     def members(self) -> dict[str, list[str]]:
         """Consolidating agency → the agencies that name it as their parent."""
@@ -250,7 +271,9 @@ def parse_sources(text: str, path: Path) -> Sources:
             )
     if problems or model is None:
         raise SourcesError(sorted(problems, key=lambda p: int(p[len(str(path)) + 1 :].split(":", 1)[0])))
-    return Sources(path=path, agencies=tuple(model.agencies), local_roots=roots, fetch=model.fetch)
+    return Sources(
+        path=path, agencies=tuple(model.agencies), local_roots=roots, fetch=model.fetch, extract=model.extract
+    )
 
 
 def load_sources(path: str | Path) -> Sources:

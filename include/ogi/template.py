@@ -23,6 +23,7 @@ class Column:
     dtype: str  # "int" or "decimal"
     signed: bool
     unit: str | None = None
+    en: str = ""
 
 
 @dataclass(frozen=True, eq=False)  # one object per row of the loaded spec: hashed by identity, cheaply
@@ -35,6 +36,8 @@ class Row:
     tail: str = ""
     variants: tuple[str, ...] = ()
     result: bool = False
+    en: str = ""
+    group_en: str = ""
 
 
 @dataclass(frozen=True, eq=False)  # one object per layout of the loaded spec: hashed by identity
@@ -76,6 +79,7 @@ class Table:
     anchors: tuple[str, ...]
     layouts: dict[str, Layout]
     header_words: tuple[str, ...] = ()
+    title_en: str = ""
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity, so results per spec can be cached
@@ -104,7 +108,7 @@ class Spec:
 
 def _column(code: str, raw: dict, kinds: dict) -> Column:
     kind = kinds[raw["kind"]]
-    return Column(code, _nfkc(raw["label"]), kind["dtype"], kind["signed"], raw.get("unit"))
+    return Column(code, _nfkc(raw["label"]), kind["dtype"], kind["signed"], raw.get("unit"), raw.get("en", ""))
 
 
 def _row(raw: dict, default_columns: tuple[str, ...]) -> Row:
@@ -117,6 +121,8 @@ def _row(raw: dict, default_columns: tuple[str, ...]) -> Row:
         tail=_nfkc(raw.get("tail", "")),
         variants=tuple(_nfkc(v) for v in raw.get("variants", ())),
         result=bool(raw.get("result", False)),
+        en=raw.get("en", ""),
+        group_en=raw.get("group_en", ""),
     )
 
 
@@ -140,6 +146,7 @@ def _table(code: str, raw: dict, kinds: dict) -> Table:
         tuple(_nfkc(a) for a in raw["anchors"]),
         layouts,
         tuple(_nfkc(w) for w in raw.get("header_words", ())),
+        raw.get("title_en", ""),
     )
 
 

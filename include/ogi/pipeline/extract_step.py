@@ -4,11 +4,10 @@ reason and the raw file's hash) for what was not. Nothing is dropped: every docu
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import partial
 
 import pandas as pd
 
-from ogi.extract import Report, extract_bytes
+from ogi.extract import Report
 from ogi.fetch.archive import Archive
 from ogi.pipeline import ocr_step
 from ogi.pipeline.config import PipelineConfig, run_key
@@ -16,8 +15,10 @@ from ogi.pipeline.parquet_io import write_frame
 from ogi.pipeline.records import FATES, Document, Fate, FetchedBatch, StageSummary
 from ogi.pipeline.schemas import SCHEMAS, to_frame
 from ogi.pipeline.wide import wide
+from ogi.sources import ExtractOptions
 from ogi.tables_io import cells_table, report_row, source_id
 from ogi.validation.validate import VALIDATED
+from ogi.workers import MEMORY, TIMEOUT, Job, ReaderPool
 
 
 def _report_row(report: Report, document: Document, run_id: str) -> dict:
@@ -53,16 +54,22 @@ def _frame(rows: list[dict], dataset: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SCHEMAS[dataset].names)
 
 
-def extract_batch(config: PipelineConfig, fetched_key: str, extract=None) -> str:
-    """`extract`: how a document's bytes are read (ogi.pipeline.ocr_step reads scans by OCR); by default
-    without OCR, scanned documents left for the OCR tasks (listed in the staging's ocr.json, not counted)."""
+def extract_batch(config: PipelineConfig, fetched_key: str, ocr: bool = False) -> str:
+    """`ocr`: scanned documents read by OCR, under OCR's larger budget (ogi.pipeline.ocr_step); without it,
+    they are left for the OCR tasks (listed in the staging's ocr.json, not counted here)."""
     store = config.store()
     archive = Archive(store)
     fetched: FetchedBatch = store.read_json(fetched_key)
     run_id, year = fetched["run_id"], fetched["year"]
     reports: list[Report] = []
     report_rows, quarantine_rows, fates = [], [], []  # one fate per document
-    scans: list[Document] = []  # left for the OCR tasks
+    to_read = [d for d in fetched["documents"] if d["sha256"] is not None and d["process"]]
+    jobs = (Job(d["source"], data=archive.get(d["sha256"]), content_type=d["content_type"], ocr=ocr) for d in to_read)
+    options = ExtractOptions(**(fetched.get("extract") or {}))
+    # Each document read in a worker process under the run's budget: one that hangs or swells is stopped there.
+    with ReaderPool(ocr_step.budget(options) if ocr else options) as pool:
+        read = dict(zip(map(id, to_read), pool.map(jobs)))
+    scans = [d for d in to_read if read[id(d)].status == "needs_ocr" and not ocr]  # left for the OCR tasks
     for document in fetched["documents"]:
         if document["sha256"] is None:
             quarantine_rows.append(_quarantine_row(document, "fetch", document["outcome"], document["reason"], run_id))
@@ -71,11 +78,9 @@ def extract_batch(config: PipelineConfig, fetched_key: str, extract=None) -> str
         if not document["process"]:
             fates.append(Fate.UNCHANGED)
             continue
-        read = extract or partial(extract_bytes, ocr=False)
-        report = read(archive.get(document["sha256"]), document["source"], document["content_type"])
-        if report.status == "needs_ocr" and extract is None:
-            scans.append(document)
-            continue
+        report = read[id(document)]
+        if report.status == "needs_ocr" and not ocr:
+            continue  # one of `scans`
         if report.status in VALIDATED:
             if year is not None and report.metadata.report_year not in (None, year):
                 fates.append(Fate.OUT_OF_SCOPE)
@@ -83,8 +88,8 @@ def extract_batch(config: PipelineConfig, fetched_key: str, extract=None) -> str
             reports.append(report)
             report_rows.append(_report_row(report, document, run_id))
             fates.append(Fate.EXTRACTED)
-        elif document["attachments"]:  # a page that links its report as attachments; those are documents too
-            fates.append(Fate.CONTAINER)
+        elif document["attachments"] and report.status not in (TIMEOUT, MEMORY):
+            fates.append(Fate.CONTAINER)  # a page that links its report as attachments; those are documents too
         else:
             quarantine_rows.append(_quarantine_row(document, "extract", report.status, report.error, run_id))
             fates.append(Fate.QUARANTINED)

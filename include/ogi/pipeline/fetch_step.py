@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
-
 from ogi.fetch.archive import Archive, sha256
 from ogi.fetch.discover import attachments
 from ogi.fetch.http import FETCHED, NOT_MODIFIED, fetch_url
+from ogi.fetch.transport import client as http_client
 from ogi.pipeline import curated
 from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.readers import html_text
@@ -66,7 +65,7 @@ def fetch_batch(config: PipelineConfig, batch_key: str, force: bool = False) -> 
         )
         documents.append(document)
 
-    with httpx.Client() as client:
+    with http_client() as client:
         for item in batch["items"]:
             if item["kind"] == "path":
                 path = Path(item["location"])
@@ -87,7 +86,8 @@ def fetch_batch(config: PipelineConfig, batch_key: str, force: bool = False) -> 
                 seen.add(url)
                 state = archive.url_state(url)
                 conditional = {} if force else {"etag": state.get("etag"), "last_modified": state.get("last_modified")}
-                result = fetch_url(client, url, options, item["agency"]["allow_private"], **conditional)
+                allow_private, referrer = item["agency"]["allow_private"], origin.get("found_on")
+                result = fetch_url(client, url, options, allow_private, referrer=referrer, **conditional)
                 log.append({"stage": "fetch", "agency": item["agency"]["name"], **result.log_record(), "sha256": None})
                 document = _document(
                     origin, url, outcome=result.outcome, reason=result.reason, content_type=result.content_type
@@ -111,6 +111,13 @@ def fetch_batch(config: PipelineConfig, batch_key: str, force: bool = False) -> 
     archive.write_log(key, f"fetch-{batch['batch']}", log)
     out = f"runs/{key}/fetched/{batch['batch']}.json"
     store.write_json(
-        out, {"run_id": batch["run_id"], "batch": batch["batch"], "year": batch["year"], "documents": documents}
+        out,
+        {
+            "run_id": batch["run_id"],
+            "batch": batch["batch"],
+            "year": batch["year"],
+            "extract": batch.get("extract"),
+            "documents": documents,
+        },
     )
     return out

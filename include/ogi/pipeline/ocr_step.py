@@ -2,26 +2,21 @@
 
 The extract step reads every document without OCR; a scanned PDF comes back `needs_ocr` and is listed in
 its batch's staging (`ocr.json`) instead of being staged. `plan` turns those lists into one work item per
-document; `extract_scanned` stages one such document as a batch of one, reading it by OCR in a child process
-bounded in memory (address space) and time: a document over either bound goes to quarantine with the reason,
-and the run goes on. In the DAG these are mapped tasks in their own pool (`ogi_ocr`).
+document; `extract_scanned` stages one such document as a batch of one, reading it by OCR in a worker process
+(ogi.workers) under a budget of its own, larger than a text report's (OGI_OCR_TIMEOUT_S, OGI_OCR_MEMORY_MB): a
+document over it goes to quarantine as `timeout` or `memory`, and the run goes on. In the DAG these are mapped
+tasks in their own pool (`ogi_ocr`).
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import logging
-import multiprocessing
 import os
-import resource
 
-from ogi.extract import Report, extract_bytes
 from ogi.pipeline.config import PipelineConfig
-
-log = logging.getLogger("ogi.ocr")
+from ogi.sources import ExtractOptions
 
 DEFERRED = "ocr.json"  # in a batch's staging: its documents left for OCR
-MEMORY_MB = int(os.environ.get("OGI_OCR_MEMORY_MB", 2048))  # address space of the process reading one scan
+MEMORY_MB = int(os.environ.get("OGI_OCR_MEMORY_MB", 2048))  # address space of the worker reading one scan
 TIMEOUT_S = float(os.environ.get("OGI_OCR_TIMEOUT_S", 600))  # time for one scanned document, all its pages
 
 
@@ -51,46 +46,12 @@ def plan(config: PipelineConfig, staged_keys: list[str]) -> list[str]:
 
 
 def extract_scanned(config: PipelineConfig, item: str) -> str:
-    """Stage one scanned document (a work item of `plan`), read by OCR within the memory and time bounds."""
+    """Stage one scanned document (a work item of `plan`), read by OCR in a worker process under OCR's budget."""
     from ogi.pipeline.extract_step import extract_batch
 
-    return extract_batch(config, item, extract=bounded_ocr)
+    return extract_batch(config, item, ocr=True)
 
 
-def bounded_ocr(data: bytes, source: str, content_type: str | None = None) -> Report:
-    """`extract_bytes` with OCR, in a child process of at most MEMORY_MB of address space and TIMEOUT_S."""
-    context = multiprocessing.get_context("spawn")
-    executor = concurrent.futures.ProcessPoolExecutor(
-        max_workers=1, mp_context=context, initializer=_limit_memory, initargs=(MEMORY_MB,)
-    )
-    try:
-        future = executor.submit(_read, data, source, content_type, MEMORY_MB)
-        return future.result(timeout=TIMEOUT_S)
-    except concurrent.futures.TimeoutError:
-        return Report(source, "error", errors=[f"OCR took more than its {TIMEOUT_S:.0f} s (OGI_OCR_TIMEOUT_S)"])
-    except concurrent.futures.process.BrokenProcessPool:
-        return Report(source, "error", errors=[f"OCR ran out of its {MEMORY_MB} MB (OGI_OCR_MEMORY_MB) or crashed"])
-    finally:
-        for process in list(getattr(executor, "_processes", {}).values()):
-            process.kill()
-        executor.shutdown(wait=False, cancel_futures=True)
-
-
-def _limit_memory(megabytes: int) -> None:
-    limit = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-def _read(data: bytes, source: str, content_type: str | None, megabytes: int) -> Report:
-    logging.basicConfig(level=logging.INFO, format="%(message)s")  # progress per page, into the task's log
-    over = f"OCR ran out of its {megabytes} MB (OGI_OCR_MEMORY_MB)"
-    try:  # the libraries OCR maps into memory: a bound too low for them shows here
-        import cv2  # noqa: F401
-        import numpy  # noqa: F401
-        import onnxruntime  # noqa: F401
-    except (ImportError, MemoryError, OSError) as exc:
-        return Report(source, "error", errors=[f"{over}: {type(exc).__name__} loading OCR"])
-    report = extract_bytes(data, source, content_type, ocr=True)
-    if report.status == "error" and any("MemoryError" in e or "allocate" in e for e in report.errors):
-        return Report(source, "error", errors=[over])
-    return report
+def budget(options: ExtractOptions) -> ExtractOptions:
+    """A scan's budget: the run's, raised to OCR's own (seconds a page, half a gigabyte and more)."""
+    return ExtractOptions(timeout_s=max(options.timeout_s, TIMEOUT_S), memory_mb=max(options.memory_mb, MEMORY_MB))

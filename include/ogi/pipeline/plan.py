@@ -6,11 +6,10 @@ import math
 from collections import defaultdict
 from urllib.parse import urlsplit
 
-import httpx
-
 from ogi.fetch.archive import Archive
 from ogi.fetch.discover import report_links
 from ogi.fetch.http import FETCHED, fetch_url
+from ogi.fetch.transport import client as http_client
 from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.readers.decode import charset_from_content_type, decode
 from ogi.sources import Agency, load_sources
@@ -38,7 +37,7 @@ def discover(config: PipelineConfig, run_id: str, agencies: list[str] | None = N
     items: list[dict] = []
     log: list[dict] = []
     problems: list[str] = []
-    with httpx.Client() as client:
+    with http_client() as client:
         for agency in sources.select(agencies):
             items += [_item(agency, "path", str(path)) for path in agency.paths]
             items += [_item(agency, "url", url) for url in agency.reports]
@@ -70,6 +69,7 @@ def discover(config: PipelineConfig, run_id: str, agencies: list[str] | None = N
                 "year": year,
                 "items": batch,
                 "fetch": sources.fetch.model_dump(),
+                "extract": sources.extract.model_dump(),
             },
         )
         keys.append(batch_key)

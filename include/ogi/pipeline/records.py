@@ -48,6 +48,7 @@ class Batch(TypedDict):
     year: int | None
     items: list[BatchItem]
     fetch: dict  # FetchOptions as a mapping
+    extract: dict  # ExtractOptions (the budget per document) as a mapping
 
 
 class Plan(TypedDict):
@@ -74,6 +75,7 @@ class FetchedBatch(TypedDict):
     run_id: str
     batch: str
     year: int | None
+    extract: NotRequired[dict | None]  # the batch's budget per document (absent in runs before it)
     documents: list[Document]
 
 

@@ -9,8 +9,10 @@ layout tables: their cells are read as flowing text.
 from __future__ import annotations
 
 from functools import cache
+from itertools import chain
 
-from ogi.readers.document import CELL, LINE, NUMBER_CELL, ROW_END, TABLE_END, TokenKind, Tokens
+from ogi.readers.document import CELL, LINE, NUMBER_CELL, ROW_END, TABLE_END, ReadError, TokenKind, Tokens
+from ogi.readers.nesting import nesting_work
 
 _SKIP = {"script", "style", "noscript", "template", "head", "select", "option", "button", "iframe", "svg"}
 _BLOCK = {
@@ -51,6 +53,16 @@ _BLOCK = {
 }
 _ROW_GROUPS = {"tbody", "thead", "tfoot"}
 _MAX_SPAN = 100
+# Grid places a table's spans may claim: far more than any table of values needs (a label spanning its rows), far
+# fewer than a table of cells each spanning millions, which would hold gigabytes.
+_SPAN_PLACES, _SPAN_PLACES_PER_CELL = 200_000, 64
+# The parser's looks down the stack of open elements, summed over the page's tags (readers/nesting.py): 5*10^7
+# take it a fraction of a second (2-12 ns each); a page of fewer tags than this cannot cost more, and is not checked.
+_PARSE_WORK = 50_000_000
+_TAGS_ALWAYS_PARSED = 10_000
+_FLOW_DEPTH = 300  # below this depth an element's text is read as one run
+_FLUSH = object()  # in the walker's stack of children: end the line here
+_SPACE = object()  # in a cell's: a space, where a block element ends
 
 
 def _span(attributes: dict, name: str) -> int:
@@ -83,38 +95,45 @@ class _Walker:
             self.texts.append(text)
         self.line = []
 
-    def flow(self, node, depth: int = 0) -> None:
-        for child in _children(node):
-            tag = child.tag
-            if tag == "-text":
+    def flow(self, root) -> None:
+        """`root`'s text in reading order: block elements end a line, tables are read as tables. Walked with a
+        stack of the children still to read rather than by recursion, as a page may nest elements thousands
+        deep; below `_FLOW_DEPTH` a subtree is read as one run of text."""
+        stack = [(_children(root), 0)]
+        while stack:
+            children, depth = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+            elif child is _FLUSH:
+                self.flush()
+            elif (tag := child.tag) == "-text":
                 self.line.append(child.text_content or "")
-            elif tag in ("-comment",) or tag in _SKIP:
+            elif tag == "-comment" or tag in _SKIP:
                 continue
             elif tag == "table":
                 self.flush()
-                self.table(child, depth + 1)
-            elif depth > 300:
+                if child.mem_id in self.layout_tables:
+                    stack.append((_layout_cells(child), depth + 2))
+                else:
+                    self.table(child)
+            elif depth > _FLOW_DEPTH:
                 self.line.append(child.text(separator=" "))
             elif tag in _BLOCK:
                 self.flush()
-                self.flow(child, depth + 1)
-                self.flush()
+                stack.append((chain(_children(child), (_FLUSH,)), depth + 1))
             else:
-                self.flow(child, depth + 1)
+                stack.append((_children(child), depth + 1))
 
-    def table(self, node, depth: int) -> None:
-        if node.mem_id in self.layout_tables:
-            for row in _table_rows(node):
-                for cell in _row_cells(row):
-                    self.flow(cell, depth + 1)
-                    self.flush()
-            return
+    def table(self, node) -> None:
         rows_and_cells = self.rows_and_cells.get(node.mem_id)
         if rows_and_cells is None:  # a table inside another: its own rows and cells
             rows_and_cells = node.css("tr, td, th")
         add_kind, add_text = self.kinds.append, self.texts.append
         spanning = self.spanning
         occupied: dict[tuple[int, int], tuple[str, int]] = {}  # (row, col) -> (text, origin row)
+        extent = None  # (rows, columns) of the table, worked out at its first spanning cell
+        places = 0  # grid places claimed by spans so far
         r, c = -1, 0
         tr = _tag_id("tr")
         for cell in rows_and_cells:
@@ -135,8 +154,18 @@ class _Walker:
             add_text(text)
             colspan = 1
             if spanning and cell.mem_id in spanning:  # only a spanning cell holds places later cells must skip
+                if extent is None:
+                    extent = _extent(rows_and_cells, tr)
                 attributes = cell.attributes
-                rowspan, colspan = _span(attributes, "rowspan"), _span(attributes, "colspan")
+                # A span reaches no further than the table's rows and its widest row's cells.
+                rowspan = min(_span(attributes, "rowspan"), extent[0] - r)
+                colspan = min(_span(attributes, "colspan"), extent[1])
+                places += rowspan * colspan
+                if places > (most := max(_SPAN_PLACES, _SPAN_PLACES_PER_CELL * len(rows_and_cells))):
+                    raise ReadError(
+                        f"a table whose rowspan/colspan claim more than {most:,} grid places for its "
+                        f"{len(rows_and_cells):,} rows and cells: not a table of values; not read"
+                    )
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         occupied[(r + dr, c + dc)] = (text, r)
@@ -146,6 +175,25 @@ class _Walker:
             add_text("")
         add_kind(TABLE_END)
         add_text("")
+
+
+def _extent(rows_and_cells: list, tr: int) -> tuple[int, int]:
+    """(rows, the most cells in one row) of a table; cells before its first row count as a row."""
+    rows, widest, in_row = 0, 0, 0
+    for node in rows_and_cells:
+        if node.tag_id == tr:
+            rows, widest, in_row = rows + 1, max(widest, in_row), 0
+        else:
+            in_row += 1
+    return rows, max(widest, in_row, 1)
+
+
+def _layout_cells(table):
+    """A layout table's cells' children, each cell's followed by the end of a line."""
+    for row in _table_rows(table):
+        for cell in _row_cells(row):
+            yield from _children(cell)
+            yield _FLUSH
 
 
 @cache
@@ -174,28 +222,40 @@ def _tables(root) -> tuple[dict[int, list], set[int]]:
     by_table: dict[int, list] = {}
     layout_tables: set[int] = set()
     table_tag = _tag_id("table")
+    table_around: dict[int, int | None] = {}
     rows_and_cells: list = []
     for node in root.css("table, tr, td, th"):
         if node.tag_id == table_tag:
-            around = _tables_around(node, table_tag)
-            layout_tables.update(around)
+            # The nearest table is enough: the tables around that one were marked when it was met.
+            around = _table_around(node, table_tag, table_around)
             rows_and_cells = []
-            if not around:
+            if around is None:
                 by_table[node.mem_id] = rows_and_cells
+            else:
+                layout_tables.add(around)
         else:
             rows_and_cells.append(node)
     return by_table, layout_tables
 
 
-def _tables_around(node, table_tag: int) -> list[int]:
-    """The mem_ids of the tables that `node` lies inside."""
-    around = []
-    parent = node.parent
+def _table_around(node, table_tag: int, known: dict[int, int | None]) -> int | None:
+    """The mem_id of the nearest table `node` lies inside, or None. `known` keeps the answer for every element
+    passed on the way up, so that tables nested thousands deep cost one walk up, not one each."""
+    passed = []
+    parent, found = node.parent, None
     while parent is not None:
+        key = parent.mem_id
+        if key in known:
+            found = known[key]
+            break
         if parent.tag_id == table_tag:
-            around.append(parent.mem_id)
+            found = key
+            break
+        passed.append(key)
         parent = parent.parent
-    return around
+    for key in passed:
+        known[key] = found
+    return found
 
 
 def _structure(cell) -> list:
@@ -244,22 +304,22 @@ def cell_text(cell) -> str:
         if whole == _collapsed(structure[0].text()):  # nothing but spaces outside the paragraph
             return whole
     parts: list[str] = []
-
-    def walk(node) -> None:
-        for child in _children(node):
-            tag = child.tag
-            if tag == "-text":
-                parts.append(child.text_content or "")
-            elif tag == "-comment" or tag in _SKIP:
-                continue
-            elif tag in _BLOCK:
-                parts.append(" ")
-                walk(child)
-                parts.append(" ")
-            else:
-                walk(child)
-
-    walk(cell)
+    stack = [_children(cell)]  # not by recursion: a cell may nest elements thousands deep
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif child is _SPACE:
+            parts.append(" ")
+        elif (tag := child.tag) == "-text":
+            parts.append(child.text_content or "")
+        elif tag == "-comment" or tag in _SKIP:
+            continue
+        elif tag in _BLOCK:
+            parts.append(" ")
+            stack.append(chain(_children(child), (_SPACE,)))
+        else:
+            stack.append(_children(child))
     return _collapsed("".join(parts))
 
 
@@ -267,6 +327,13 @@ def html_tokens(text: str) -> tuple[Tokens, str | None]:
     """(tokens, page title)."""
     from selectolax.lexbor import LexborHTMLParser
 
+    if text.count("<") > _TAGS_ALWAYS_PARSED:
+        work, deepest = nesting_work(text)
+        if work > _PARSE_WORK:
+            raise ReadError(
+                f"HTML nested too deep to parse: elements open {deepest:,} deep, which would cost the parser "
+                f"about {work:,} steps (more than {_PARSE_WORK:,}); not read"
+            )
     tree = LexborHTMLParser(text)
     title_node = tree.css_first("title")
     title = title_node.text().strip() if title_node is not None else None

@@ -276,7 +276,10 @@ def read_pdf(data: bytes, source: str, ocr: bool = True) -> Document:
         per_page: list[list[Token]] = []
         scanned: list[int] = []
         for index in range(pages):
-            page_tokens, page_chars = _page_tokens(pdf[index], index + 1)
+            try:
+                page_tokens, page_chars = _page_tokens(pdf[index], index + 1)
+            except pdfium.PdfiumError as exc:  # the document opened, but this page's objects are damaged
+                raise ReadError(f"corrupt PDF: page {index + 1} of {pages} cannot be read ({exc})") from None
             per_page.append(page_tokens)
             if page_chars < SCANNED_CHARS:
                 scanned.append(index)

@@ -18,8 +18,10 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ReadError(f"corrupt or truncated ZIP/DOCX ({exc})") from None
+    except NotImplementedError as exc:  # a ZIP version or feature Python's zipfile does not read
+        raise ReadError(f"ZIP/DOCX of a kind that cannot be read ({exc})") from None
     unpacked = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if unpacked > MAX_UNPACKED or unpacked / packed > MAX_RATIO:
