@@ -72,6 +72,8 @@ def unavailable() -> str | None:
 
         model_path()
     except (ImportError, FileNotFoundError) as exc:
+        if "map segment" in str(exc) or "allocate memory" in str(exc):  # installed, but over a memory budget
+            raise MemoryError(f"OCR's libraries do not fit the memory budget ({exc})") from None
         return (
             f"OCR is not installed ({exc}); install ogi's dependencies (rapidocr-onnxruntime, opencv-python-headless)"
         )
