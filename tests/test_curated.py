@@ -19,7 +19,7 @@ from ogi.pipeline.catalog import build_catalog
 from ogi.pipeline.config import PipelineConfig
 from ogi.pipeline.lock import LOCK, PublishLocked, publish_lock
 from ogi.pipeline.migrate import migrate
-from ogi.pipeline.schemas import SCHEMAS, storage_schema
+from ogi.pipeline.schemas import SCHEMA_VERSION, SCHEMAS, storage_schema
 from ogi.sources import sample_sources_path
 from ogi.storage import Store
 
@@ -193,7 +193,7 @@ def test_migration_from_the_hand_made_layout(store, capsys):
     assert main(["migrate", "--data", store.url]) == 0
     assert "version 3 (hand-made Parquet layout) → version 4" in capsys.readouterr().out
     version = curated.current(store)
-    assert version.number == 4 and version.manifest["schema"] == 1
+    assert version.number == 4 and version.manifest["schema"] == SCHEMA_VERSION
     migrated = curated.read_dataset(store, version, "t3").set_index("report_id")["new_received"]
     assert str(migrated.dtype) == "Int64" and migrated["a"] == 5 and pd.isna(migrated["b"])  # 2.5 was no count
     assert sorted(curated.read_dataset(store, version, "reports")["report_id"]) == ["a", "b"]
@@ -290,6 +290,25 @@ def test_two_publishers_in_separate_processes_one_wins(store, tmp_path):
     assert not store.exists(LOCK)
 
 
+def test_schema_1_data_gets_the_cells_confidence_column(store, monkeypatch):
+    """Schema 2 added `cells.confidence` (a reading's probability, for cells read by OCR): curated data of schema
+    1 is migrated by `ogi migrate`, its cells' confidence NULL."""
+    from ogi.pipeline import migrate as migrations
+
+    cells = frame("cells", report_id=["a"], report_year=[2022], table="t3", row="granted", col="total", value=[1.0])
+    with monkeypatch.context() as before:
+        before.setitem(SCHEMAS, "cells", SCHEMAS["cells"].remove(SCHEMAS["cells"].get_field_index("confidence")))
+        for module in (curated, migrations):
+            before.setattr(module, "SCHEMA_VERSION", 1)
+        publish(store, "one", {"cells": (cells.drop(columns="confidence"), set())})
+    with pytest.raises(curated.NeedsMigration, match="schema 1, this ogi writes schema 2; run `ogi migrate`"):
+        publish(store, "two", {"cells": (cells.assign(report_id="b", confidence=0.97), set())})
+    assert migrate(store) == ["schema 1 → 2 (version 2): added cells.confidence"]
+    publish(store, "three", {"cells": (cells.assign(report_id="b", confidence=0.97), set())})
+    now = curated.read_dataset(store, curated.current(store), "cells").set_index("report_id")["confidence"]
+    assert pd.isna(now["a"]) and now["b"] == pytest.approx(0.97)
+
+
 def test_a_version_made_by_someone_else_stops_the_publisher(store):
     """Even past the lock (a stale lock taken over by two at once), a version is made once: its file is created
     only if absent, and the publisher that finds it made stops."""
@@ -302,19 +321,20 @@ def test_a_version_made_by_someone_else_stops_the_publisher(store):
 
 
 def test_a_new_column_is_a_migration(store, monkeypatch):
-    """Schema 2 adds a column to t3: publishing stops until `ogi migrate` adds it; rows written before read it
-    as NULL, time travel to schema 1's versions still works."""
+    """The next schema adds a column to t3: publishing stops until `ogi migrate` adds it; rows written before read
+    it as NULL, time travel to the earlier schema's versions still works."""
     from ogi.pipeline import migrate as migrations
     from ogi.pipeline import schemas
 
     publish(store, "one", {"t3": (t3(["a"], 2022, [5]), set())})
+    old, new = schemas.SCHEMA_VERSION, schemas.SCHEMA_VERSION + 1
     monkeypatch.setitem(schemas.SCHEMAS, "t3", SCHEMAS["t3"].append(pa.field("note", pa.string())))
     for module in (curated, migrations):
-        monkeypatch.setattr(module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.MIGRATIONS, 1, migrations.add_new_columns)
-    with pytest.raises(curated.NeedsMigration, match="schema 1, this ogi writes schema 2; run `ogi migrate`"):
+        monkeypatch.setattr(module, "SCHEMA_VERSION", new)
+    monkeypatch.setitem(migrations.MIGRATIONS, old, migrations.add_new_columns)
+    with pytest.raises(curated.NeedsMigration, match=f"schema {old}, this ogi writes schema {new}; run `ogi migrate`"):
         publish(store, "two", {"t3": (t3(["b"], 2022, [6]), set())})
-    assert migrate(store) == ["schema 1 → 2 (version 2): added t3.note"]
+    assert migrate(store) == [f"schema {old} → {new} (version 2): added t3.note"]
     publish(store, "three", {"t3": (t3(["b"], 2022, [6]).assign(note="printed twice"), set())})
     now = curated.read_dataset(store, curated.current(store), "t3").set_index("report_id")
     assert now.loc["b", "note"] == "printed twice" and pd.isna(now.loc["a", "note"])
