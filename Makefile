@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 DATA ?= data
 
-.PHONY: setup system-packages distributed-packages airflow-init run ui test test-distributed fuzz bench clean
+.PHONY: setup system-packages fonts distributed-packages airflow-init run ui test test-distributed fuzz bench clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -15,16 +15,37 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	touch $@
 
 # Debian packages, installed when missing (root on these machines): LibreOffice converts DOC/WPS/ODT and renders
-# the PDF test fixtures; Chromium runs the browser test of the quality pages in the Airflow UI.
+# the PDF test fixtures; Chromium runs the browser test of the quality pages in the Airflow UI; Tesseract
+# (Simplified Chinese) is OCR's second reader and the OCR benchmark's baseline engine.
 system-packages:
 	@missing=""; command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx chi_sim \
+	  || missing="$$missing tesseract-ocr tesseract-ocr-chi-sim"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q $$missing; \
 	  else echo "install:$$missing (sudo apt-get install$$missing)" >&2; exit 1; fi; fi
 
+# The CJK fonts test fixtures are rendered with (tests/fonts.py), unpacked from Debian's packages into the
+# virtual environment, one family per directory: the host's own fonts never change a fixture's layout.
+FONTS := $(VENV)/fixture-fonts
+FONT_FILES := fonts-wqy-microhei:wqy-microhei:wqy-microhei.ttc fonts-arphic-uming:ar-pl-uming:uming.ttc
+$(FONTS)/.installed:
+	rm -rf $(FONTS) && mkdir -p $(FONTS)/deb
+	cd $(FONTS)/deb && { apt-get download $(foreach f,$(FONT_FILES),$(word 1,$(subst :, ,$(f)))) 2>/dev/null \
+	  || { [ "$$(id -u)" = 0 ] && apt-get update -q >/dev/null \
+	       && apt-get download $(foreach f,$(FONT_FILES),$(word 1,$(subst :, ,$(f)))); }; }
+	for deb in $(FONTS)/deb/*.deb; do dpkg-deb -x $$deb $(FONTS)/deb/root; done
+	@for f in $(FONT_FILES); do set -- $$(echo $$f | tr : ' '); mkdir -p $(FONTS)/$$2; \
+	  find $(FONTS)/deb/root -name $$3 -exec mv {} $(FONTS)/$$2/ \; ; test -f $(FONTS)/$$2/$$3; done
+	rm -rf $(FONTS)/deb
+	touch $@
+
+fonts: $(FONTS)/.installed
+
+
 # A CJK font for the browser test's Chromium alone, unpacked into the venv from Debian's package (not installed
-# system-wide: LibreOffice renders the PDF test fixtures with the host's fonts, and a CJK font moves their page breaks).
+# system-wide: nothing else on the host should see it).
 BROWSER_FONTS := $(abspath $(VENV))/fonts
 $(BROWSER_FONTS)/fonts.conf:
 	rm -rf $(BROWSER_FONTS).tmp && mkdir -p $(BROWSER_FONTS).tmp
@@ -35,7 +56,8 @@ $(BROWSER_FONTS)/fonts.conf:
 	  $(BROWSER_FONTS) $(BROWSER_FONTS) > $(BROWSER_FONTS).tmp/fonts.conf
 	rm -rf $(BROWSER_FONTS) && mv $(BROWSER_FONTS).tmp $(BROWSER_FONTS)
 
-setup: $(VENV)/.installed system-packages $(BROWSER_FONTS)/fonts.conf
+setup: $(VENV)/.installed system-packages fonts $(BROWSER_FONTS)/fonts.conf
+
 
 # Airflow on SQLite with the LocalExecutor, the DAGs and plugins of this checkout, the API server on 127.0.0.1 only.
 AIRFLOW_HOME ?= $(CURDIR)/airflow_home
@@ -49,6 +71,7 @@ airflow-init: setup
 	@mkdir -p $(AIRFLOW_HOME) $(DATA)
 	$(AIRFLOW) db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || { tail -30 $(AIRFLOW_HOME)/db-migrate.log; exit 1; }
 	$(AIRFLOW) pools set ogi_fetch 4 "fetch tasks at once (batches keep one host together)" > /dev/null
+	$(AIRFLOW) pools set ogi_ocr 1 "scanned reports read by OCR at once (about 0.5 GB each)" > /dev/null
 
 # The nightly DAG once, end to end, over the bundled sample sources; then the marts DAG it triggers.
 run: airflow-init
@@ -93,6 +116,7 @@ bench: setup
 	$(PY) -m bench.variety
 	$(PY) -m bench.workers
 	$(PY) -m bench.quality_views
+	$(PY) -m bench.ocr
 	$(PY) -m bench.report
 
 clean:

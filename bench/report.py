@@ -198,6 +198,42 @@ def quality_views_lines(results: dict) -> list[str]:
     return lines
 
 
+def ocr_lines(results: dict) -> list[str]:
+    lines = [
+        "## OCR of scanned reports",
+        "",
+        f"Machine: {results['machine']}. Date: {results['date']}. The same degraded scans of synthetic reports "
+        "(both layouts and font families; 150 dpi and a few at 300 dpi; skewed up to 2°, blurred, faded, noisy, "
+        "specked, JPEG, most with a red seal) read by each engine in turn, on one thread: CPU seconds per page "
+        "are the cost per core. A cell is exact (the printed value, as a number), flagged (ambiguous or absent) "
+        "or wrong (a sure value that is not the printed one).",
+        "",
+        "| engine | reports | pages | pages/s per core | CPU s/page (median) | wall s/page | cells exact | "
+        "flagged | wrong | reports ok |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results["engines"].values():
+        lines.append(
+            f"| {r['engine']} | {r['reports']} | {r['pages']} | **{r['pages_per_s_per_core']}** | "
+            f"{r['cpu_seconds_per_page']} ({r['median_cpu_seconds_per_page']}) | {r['wall_seconds_per_page']} | "
+            f"{r['exact']}/{r['cells']} ({100 * r['exact'] / r['cells']:.1f}%) | {r['flagged']} | {r['wrong']} | "
+            f"{r['ok']}/{r['reports']} |"
+        )
+    lines += ["", "Per document (CPU seconds, cells exact / flagged / wrong, status):", ""]
+    engines = list(results["engines"])
+    lines += ["| scan | pages | " + " | ".join(engines) + " |", "|---|---|" + "---|" * len(engines)]
+    for i, d in enumerate(results["engines"][engines[0]]["documents"]):
+        cells = [results["engines"][e]["documents"][i] for e in engines]
+        lines.append(
+            f"| {d['name']} | {d['pages']} | "
+            + " | ".join(
+                f"{c['cpu_seconds']} s, {c['exact']}/{c['flagged']}/{c['wrong']}, {c['status']}" for c in cells
+            )
+            + " |"
+        )
+    return lines
+
+
 def targets_lines(loaded: dict) -> list[str]:
     """Issue 6's targets against this run's numbers."""
     e, b, v, p = (loaded.get(k) for k in ("extraction", "baselines", "validation", "pipeline"))
@@ -255,7 +291,18 @@ def targets_lines(loaded: dict) -> list[str]:
                 not any(silent.values()),
             )
         )
-    lines = ["## Targets (issues 6, 15, 19)", "", "| target | this run | met |", "|---|---|---|"]
+    o = loaded.get("ocr")
+    if o:
+        mine = o["engines"]["rapidocr"]
+        rows += [
+            (
+                "OCR ≤ 3 s per page per core (issue 14)",
+                f"{mine['cpu_seconds_per_page']} CPU s/page ({mine['pages_per_s_per_core']} pages/s per core)",
+                mine["cpu_seconds_per_page"] <= 3,
+            ),
+            ("OCR: no silent wrong cell (issue 14)", f"{mine['wrong']} of {mine['cells']} cells", mine["wrong"] == 0),
+        ]
+    lines = ["## Targets (issues 6, 14, 15, 19)", "", "| target | this run | met |", "|---|---|---|"]
     lines += [f"| {name} | {value} | {'yes' if met else '**no**'} |" for name, value, met in rows]
     return lines
 
@@ -270,7 +317,7 @@ def main() -> None:
         "listed beside its median.",
         "",
     ]
-    names = ("extraction", "baselines", "validation", "pipeline", "variety", "quality_views", "workers")
+    names = ("extraction", "baselines", "validation", "pipeline", "variety", "quality_views", "workers", "ocr")
     loaded = {name: _load(name) for name in names}
     lines += targets_lines({k: v for k, v in loaded.items() if v is not None}) + [""]
     for name, render in (
@@ -281,6 +328,7 @@ def main() -> None:
         ("variety", variety_lines),
         ("quality_views", quality_views_lines),
         ("workers", workers_lines),
+        ("ocr", ocr_lines),
     ):
         results = loaded[name]
         if results is not None:

@@ -2,11 +2,11 @@
 ### ogi_annual_reports — 政府信息公开工作年度报告, nightly
 
 Discover reports on the configured agency portals (`OGI_SOURCES`, default: the bundled sample), fetch new and
-changed ones into the raw archive, extract their three tables, settle one report per agency and year from the
-documents that carry it (copies compared cell by cell, rule D3), validate them against the template's
-identities and the cross-report rules, and publish curated datasets (write → audit → publish: ten Delta
-tables switched together) with a quality report; the run's staging is deleted whatever happened (`cleanup`).
-Data lives under `OGI_DATA`.
+changed ones into the raw archive, extract their three tables (scanned reports by OCR, in tasks of their own
+in pool `ogi_ocr`), settle one report per agency and year from the documents that carry it (copies compared
+cell by cell, rule D3), validate them against the template's identities and the cross-report rules, and publish
+curated datasets (write → audit → publish: ten Delta tables switched together) with a quality report; the run's
+staging is deleted whatever happened (`cleanup`). Data lives under `OGI_DATA`.
 
 Params for an ad-hoc run: `agencies` (a subset of the sources, by name), `year` (only reports of that year),
 `force` (re-process documents even when their bytes were already published).
@@ -72,6 +72,23 @@ def ogi_annual_reports():
         return extract_batch(_config(), fetched)
 
     @task
+    def scans(staged: list[str]) -> list[str]:
+        from ogi.pipeline.ocr_step import plan as ocr_plan
+
+        return ocr_plan(_config(), [staged[i] for i in range(len(staged))])
+
+    # scanned reports, read by OCR one per task in a pool of their own: text reports never wait for them
+    @task(pool="ogi_ocr", max_active_tis_per_dagrun=2, execution_timeout=timedelta(minutes=30))
+    def ocr(item: str) -> str:
+        from ogi.pipeline.ocr_step import extract_scanned
+
+        return extract_scanned(_config(), item)
+
+    @task(trigger_rule="none_failed")  # no scans: the OCR tasks are skipped, and the run goes on
+    def gather(staged: list[str], scanned: list[str] | None) -> list[str]:
+        return [staged[i] for i in range(len(staged))] + ([scanned[i] for i in range(len(scanned))] if scanned else [])
+
+    @task
     def audit(staged: list[str]) -> str:
         from ogi.pipeline.audit_step import audit as audit_batch
 
@@ -98,7 +115,8 @@ def ogi_annual_reports():
 
         return remove_intermediate(_config(), get_current_context()["run_id"])
 
-    staged = extract.expand(fetched=fetch.expand(batch=discover()))
+    extracted = extract.expand(fetched=fetch.expand(batch=discover()))
+    staged = gather(extracted, ocr.expand(item=scans(extracted)))
     published = publish(staged, audit(staged))
     quality_report(published)
     published >> cleanup()  # a leaf beside quality_report, so a failed run still shows as failed

@@ -18,6 +18,8 @@ from ogi.metadata import Metadata
 from ogi.stated import stated_figures
 from ogi.template import Layout, Row, load_spec
 
+from tests import fonts
+
 Values = dict[str, dict[str, dict[str, float | int]]]
 
 
@@ -405,12 +407,12 @@ def render(report: SyntheticReport, form: str) -> bytes:
     return _RENDERERS[form](report)
 
 
-def render_pdf(report: SyntheticReport) -> bytes:
-    """A text-layer PDF made by LibreOffice from the DOCX rendering. 表三 is long enough after the
-    introduction to break across pages 1 and 2, one row split by the break."""
+def render_pdf(report: SyntheticReport, font: str = fonts.DEFAULT) -> bytes:
+    """A text-layer PDF made by LibreOffice from the DOCX rendering, with `font` (tests/fonts.py) the only font
+    it sees. 表三 is long enough after the introduction to break across pages, rows split by the breaks."""
     from ogi.readers.libreoffice import convert
 
-    return convert(render_docx(report), ".docx", "pdf")
+    return convert(render_docx(report), ".docx", "pdf", env=fonts.render_env(font))
 
 
 def wrong_cells(report, synthetic: SyntheticReport) -> list[tuple[str, str, str, float | int, dict | None]]:

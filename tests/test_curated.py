@@ -197,13 +197,13 @@ def test_migration_from_the_hand_made_layout(store, capsys):
     assert main(["migrate", "--data", store.url]) == 0
     assert "version 3 (hand-made Parquet layout) → version 4" in capsys.readouterr().out
     version = curated.current(store)
-    assert version.number == 5 and version.manifest["schema"] == SCHEMA_VERSION == 2  # to Delta, then documents
+    assert version.number == 4 and version.manifest["schema"] == SCHEMA_VERSION
     migrated = curated.read_dataset(store, version, "t3").set_index("report_id")["new_received"]
     assert str(migrated.dtype) == "Int64" and migrated["a"] == 5 and pd.isna(migrated["b"])  # 2.5 was no count
     assert sorted(curated.read_dataset(store, version, "reports")["report_id"]) == ["a", "b"]
     assert migrate(store) == []  # done once
     publish(store, "after", {"t3": (t3(["b"], 2022, [3]), {"b"})})
-    assert curated.current(store).number == 6
+    assert curated.current(store).number == 5
 
 
 def test_a_second_publisher_stops_with_a_clear_message(store):
@@ -292,6 +292,25 @@ def test_two_publishers_in_separate_processes_one_wins(store, tmp_path):
     assert curated.read_dataset(store, version, "t3")["new_received"].tolist() == [len(winner)]
     assert curated.read_dataset(store, version, "reports")["run_id"].tolist() == [winner]
     assert not store.exists(LOCK)
+
+
+def test_schema_2_data_gets_the_cells_confidence_column(store, monkeypatch):
+    """Schema 3 added `cells.confidence` (a reading's probability, for cells read by OCR): curated data of schema
+    2 is migrated by `ogi migrate`, its cells' confidence NULL."""
+    from ogi.pipeline import migrate as migrations
+
+    cells = frame("cells", report_id=["a"], report_year=[2022], table="t3", row="granted", col="total", value=[1.0])
+    with monkeypatch.context() as before:
+        before.setitem(SCHEMAS, "cells", SCHEMAS["cells"].remove(SCHEMAS["cells"].get_field_index("confidence")))
+        for module in (curated, migrations):
+            before.setattr(module, "SCHEMA_VERSION", 2)
+        publish(store, "one", {"cells": (cells.drop(columns="confidence"), set())})
+    with pytest.raises(curated.NeedsMigration, match="schema 2, this ogi writes schema 3; run `ogi migrate`"):
+        publish(store, "two", {"cells": (cells.assign(report_id="b", confidence=0.97), set())})
+    assert migrate(store) == ["schema 2 → 3 (version 2): added cells.confidence"]
+    publish(store, "three", {"cells": (cells.assign(report_id="b", confidence=0.97), set())})
+    now = curated.read_dataset(store, curated.current(store), "cells").set_index("report_id")["confidence"]
+    assert pd.isna(now["a"]) and now["b"] == pytest.approx(0.97)
 
 
 def test_a_version_made_by_someone_else_stops_the_publisher(store):

@@ -30,7 +30,11 @@ def airflow_env(tmp_path_factory):
         "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__CORE__PARALLELISM": "4",
     }
-    for command in (["db", "migrate"], ["pools", "set", "ogi_fetch", "4", "fetch tasks at once"]):
+    for command in (
+        ["db", "migrate"],
+        ["pools", "set", "ogi_fetch", "4", "fetch tasks at once"],
+        ["pools", "set", "ogi_ocr", "1", "scanned reports read by OCR at once"],
+    ):
         done = subprocess.run([BIN / "airflow", *command], env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr[-3000:]
     return env
@@ -153,3 +157,38 @@ def test_nightly_run_end_to_end(airflow_env, portal, tmp_path):
     dags_test("ogi_annual_reports", env)
     again = summaries(tmp_path / "data")[-1]
     assert again["published"] is False and again["version"] == first["version"] and again["unchanged"] == 5
+
+
+def test_a_scanned_report_is_read_by_an_ocr_task_of_its_own(airflow_env, soffice, tmp_path):
+    """A scanned PDF beside a text report: the extract task leaves the scan for the OCR tasks (pool
+    ogi_ocr), which read it; both are published, the scan's cells with their confidence."""
+    from tests import synth
+    from tests.scans import Degradation, scan
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    scanned = synth.make_report(61, "2021", "2021")
+    (reports / "scan.pdf").write_bytes(scan(synth.render_pdf(scanned), Degradation(200, 0.8, 0.5, 0.1, 3, 0.5, 70), 61))
+    (reports / "text.html").write_bytes(synth.render(synth.make_report(62), "html"))
+    (tmp_path / "sources.yaml").write_text(
+        textwrap.dedent("""\
+        local_roots: [reports]
+        agencies:
+          - {name: 示例市扫描局, region: 示例省示例市, level: county, paths: [reports/scan.pdf]}
+          - {name: 示例市文本局, region: 示例省示例市, level: county, paths: [reports/text.html]}
+        """),
+        encoding="utf-8",
+    )
+    env = {**airflow_env, "OGI_DATA": str(tmp_path / "data"), "OGI_SOURCES": str(tmp_path / "sources.yaml")}
+    done = dags_test("ogi_annual_reports", env)
+    assert "by OCR) read in" in done.stdout + done.stderr  # its progress, page by page, in the task's log
+    summary = summaries(tmp_path / "data")[-1]
+    assert (summary["documents"], summary["extracted"], summary["quarantined"]) == (2, 2, 0)
+    with duckdb.connect(str(tmp_path / "data" / "ogi.duckdb"), read_only=True) as db:
+        formats = dict(db.sql("select agency, format from reports").fetchall())
+        confident = db.sql(
+            "select count(*) from cells join reports r using (report_id) "
+            "where r.format = 'pdf-ocr' and cells.confidence is not null"
+        ).fetchall()[0][0]
+    assert formats == {"示例市扫描局": "pdf-ocr", "示例市文本局": "html"}
+    assert confident > 150

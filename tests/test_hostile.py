@@ -194,7 +194,7 @@ def test_the_pipeline_quarantines_hostile_documents_with_their_bytes_and_the_run
         row = quarantine.loc[path.as_uri()]
         assert row.stage == "extract" and row.status == "error" and path.name in row.reason
         assert archive.get(row.sha256) == path.read_bytes()  # the raw bytes are kept
-    published = curated.read_dataset(store, version, "reports").set_index("source")
+    published = curated.read_dataset(store, version, "documents").set_index("source")  # one agency's, one year's
     assert sorted(published.index) == sorted([(reports / "good.html").as_uri(), glued.as_uri()])
     assert published.loc[glued.as_uri()].status == "partial"
 

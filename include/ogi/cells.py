@@ -21,6 +21,8 @@ class Cell:
     value: float | int | None = None
     candidates: Sequence[float | int] = ()
     page: int | None = None
+    confidence: float | None = None  # read by OCR: the probability of the reading it holds
+    box: tuple[float, float, float, float] | None = None  # read by OCR: where (points from the page's top left)
 
     def as_json(self) -> dict:
         out = {"value": self.value, "raw": self.raw, "kind": self.kind}
@@ -28,6 +30,9 @@ class Cell:
             out["candidates"] = self.candidates
         if self.page is not None:
             out["page"] = self.page
+        if self.confidence is not None:
+            out["confidence"] = self.confidence
+            out["box"] = self.box
         return out
 
 

@@ -15,8 +15,9 @@ def _read(files: list[Path], args: argparse.Namespace):
     from ogi.sources import ExtractOptions
     from ogi.workers import ReaderPool, path_job
 
+    ocr = not getattr(args, "no_ocr", False)
     with ReaderPool(ExtractOptions(timeout_s=args.timeout, memory_mb=args.memory), workers=args.workers) as pool:
-        yield from pool.map(map(path_job, files))
+        yield from pool.map(path_job(file, ocr=ocr) for file in files)
 
 
 def _budget_problem(args: argparse.Namespace) -> str | None:
@@ -283,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", metavar="PATH", help="report files or directories of them")
     extract.add_argument("--jsonl", action="store_true", help="one JSON object per input file on stdout")
     extract.add_argument("--parquet", metavar="DIR", help="write reports.parquet and cells.parquet to DIR")
+    extract.add_argument(
+        "--no-ocr", action="store_true", help="do not read scanned PDFs by OCR (they come back needs_ocr)"
+    )
     _budget_arguments(extract)
     extract.set_defaults(run=_extract)
 

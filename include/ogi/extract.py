@@ -33,6 +33,7 @@ class Report:
     metadata: Metadata = field(default_factory=Metadata)
     tables: dict[str, dict[str, dict[str, C.Cell]]] = field(default_factory=dict)
     stated: list[Stated] = field(default_factory=list)
+    ocr: dict | None = None  # read by OCR: {"engine": …, "pages": [1-based page numbers]}
 
     @property
     def error(self) -> str | None:
@@ -50,6 +51,7 @@ class Report:
             "layouts": self.layouts,
             "metadata": self.metadata.as_json(),
             "stated": [figure.as_json() for figure in self.stated],
+            **({"ocr": self.ocr} if self.ocr else {}),
             "tables": {
                 t: {r: {c: cell.as_json() for c, cell in cols.items()} for r, cols in rows.items()}
                 for t, rows in self.tables.items()
@@ -117,9 +119,11 @@ class TableResult:
     cells: dict[CellKey, C.Cell]
     errors: list[str]
     missing_rows: list[str]
+    notes: list[str] = field(default_factory=list)
 
 
-def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> TableResult:
+def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int], doc: Document | None = None) -> TableResult:
+    """`doc`: the document, when its tokens were read by OCR (its cells are then weighed by ogi.ocr.certainty)."""
     if match.error is not None:
         keys, _columns = match.layout.cells
         return TableResult(match.layout, {key: C.absent() for key in keys}, [f"{match.table.code}: {match.error}"], [])
@@ -144,7 +148,12 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> Tabl
         for key in keys:
             if key not in cells:
                 cells[key] = C.absent()
-    return TableResult(match.layout, cells, errors, missing)
+    result = TableResult(match.layout, cells, errors, missing)
+    if doc is not None and doc.ocr_tokens:
+        from ogi.ocr.certainty import settle
+
+        result.notes = settle(match.table.code, cells, good, doc.ocr_tokens, checks, set(doc.ocr_pages), doc.ocr_engine)
+    return result
 
 
 def _nested(result: TableResult) -> dict[str, dict[str, C.Cell]]:
@@ -169,10 +178,16 @@ def _merge_copies(first: TableResult, second: TableResult) -> list[str]:
 
 def extract_document(doc: Document, spec: Spec | None = None) -> Report:
     spec = spec or load_spec()
-    stream = Stream(doc.tokens)
+    if doc.ocr_tokens:
+        from ogi.ocr.lexicon import set_labels_right
+
+        set_labels_right(doc, spec)
+    stream = Stream(doc.tokens, track=bool(doc.ocr_tokens))
     metadata = extract_metadata(stream.text, doc.title)
     report = Report(doc.source, "ok", format=doc.format, pages=doc.pages, metadata=metadata)
     report.warnings.extend(doc.notes)
+    if doc.ocr_pages:
+        report.ocr = {"engine": doc.ocr_engine, "pages": doc.ocr_pages}
 
     t3 = find_t3(stream, spec)
     apart = t3.values_apart if t3 else None  # 表三's many rows show best whether values are glued
@@ -189,13 +204,14 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
     for code, match in (("t2", t2), ("t3", t3), ("t4", t4)):
         if match is None:
             continue
-        result = read_table(spec, match, narrative_hints(spec, code, report.stated))
+        result = read_table(spec, match, narrative_hints(spec, code, report.stated), doc)
         results[code] = result
         report.errors.extend(result.errors)
+        report.warnings.extend(result.notes)
         if result.missing_rows and code != "t2":
             report.errors.append(f"{code}: rows not found: {', '.join(result.missing_rows)}")
     if copy is not None and t3 is not None:
-        second = read_table(spec, copy, {})
+        second = read_table(spec, copy, {}, doc)
         differing = _merge_copies(results["t3"], second)
         if differing:
             report.errors.append(
@@ -236,10 +252,13 @@ def _no_tables(report: Report, text: str, spec: Spec) -> Report:
     return report
 
 
-def extract_bytes(data: bytes, source: str, content_type: str | None = None, spec: Spec | None = None) -> Report:
-    """Extract one file's bytes. Never raises for bad input: the status and error say what went wrong."""
+def extract_bytes(
+    data: bytes, source: str, content_type: str | None = None, spec: Spec | None = None, ocr: bool = True
+) -> Report:
+    """Extract one file's bytes. Never raises for bad input: the status and error say what went wrong.
+    `ocr=False`: a scanned PDF comes back `needs_ocr` rather than read by OCR (seconds a page)."""
     try:
-        doc = read_document(data, source, content_type)
+        doc = read_document(data, source, content_type, ocr)
         report = extract_document(doc, spec)
     except ReadError as exc:
         return Report(source, exc.status, errors=[str(exc)])
@@ -250,10 +269,10 @@ def extract_bytes(data: bytes, source: str, content_type: str | None = None, spe
     return report
 
 
-def extract_path(path: str | Path, spec: Spec | None = None) -> Report:
+def extract_path(path: str | Path, spec: Spec | None = None, ocr: bool = True) -> Report:
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         return Report(str(path), "error", errors=[f"cannot read file: {exc.strerror or exc}"])
-    return extract_bytes(data, str(path), spec=spec)
+    return extract_bytes(data, str(path), spec=spec, ocr=ocr)

@@ -59,6 +59,7 @@ def cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]
     while len(pieces) > n and not pieces[-1].splittable and not pieces[-1].text:
         pieces = pieces[:-1]
     if len(pieces) == n:  # one value per cell, as printed tables have
+        run.pieces = pieces
         run.candidates = [tuple(map(_TEXT, pieces))]
         return
     if len(pieces) > n:

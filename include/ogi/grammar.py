@@ -88,12 +88,14 @@ def words_pattern(words: tuple[str, ...]) -> re.Pattern:
 
 class Piece(NamedTuple):
     """A value as found: a table cell (one value) or a run from free text that may hold glued values; an
-    optional piece is an empty line, which may be a blank cell or only a gap between lines."""
+    optional piece is an empty line, which may be a blank cell or only a gap between lines. `token`: the index
+    of the token it was read from (free-text values carry it where the stream tracks tokens)."""
 
     text: str
     splittable: bool
     page: int | None = None
     optional: bool = False
+    token: int | None = None
 
 
 # Fast paths of `Stream.values`, each matching what the token-by-token walk would take, many tokens at a time:
@@ -106,13 +108,18 @@ _LINE_RUN = re.compile(rf"(?:(?:{_SPACE}|\n(?=[^\x1c-\x1f\n]+\n))*(?:{_GLUED.pat
 _VALUE_IN_RUN = re.compile(r"\S+")
 
 
-def _pieces(texts: Iterable[str], splittable: bool, pages: Iterable[int | None]) -> Iterator[Piece]:
+def _pieces(
+    texts: Iterable[str], splittable: bool, pages: Iterable[int | None], tokens: Iterable[int | None]
+) -> Iterator[Piece]:
     """Pieces made without a Python call each (the runs of a table are thousands of pieces per second)."""
-    return map(tuple.__new__, repeat(Piece), zip(texts, repeat(splittable), pages, repeat(False)))
+    return map(tuple.__new__, repeat(Piece), zip(texts, repeat(splittable), pages, repeat(False), tokens))
 
 
 class Stream:
-    def __init__(self, tokens: Tokens):
+    def __init__(self, tokens: Tokens, track: bool = False):
+        """`track`: values in free text carry the index of their token too (table cells always do), for
+        documents whose tokens carry more than their text (OCR)."""
+        self.track = track
         self.kinds, self.texts, self.pages = tokens.kinds, tokens.texts, tokens.pages
         # each token's text, then its kind, whose value is the character that ends the token
         self.text = "".join(chain.from_iterable(zip(self.texts, self.kinds)))
@@ -170,7 +177,7 @@ class Stream:
                     index = self._take_cells(index, run.group(), pieces)
                     continue
             elif kind is LINE and not texts[index]:
-                pieces.append(Piece("", False, self.pages[index], optional=True))
+                pieces.append(Piece("", False, self.pages[index], optional=True, token=index if self.track else None))
                 index += 1
                 pos = self._start(index)
                 continue
@@ -198,7 +205,8 @@ class Stream:
                 )
             else:
                 whole_line = index != first and lo == 0
-                stopped_at = _take_line(fragment, token_start + lo, self.pages[index], pieces, whole_line)
+                token = index if self.track else None
+                stopped_at = _take_line(fragment, token_start + lo, self.pages[index], pieces, whole_line, token)
                 if stopped_at is not None:
                     return pieces, stopped_at
                 stop = False
@@ -212,7 +220,7 @@ class Stream:
         """Add the value cells of a run matched from token `index` on; the index of the token after them."""
         texts = run.split("\x1f")[:-1]
         pages = self.pages[index : index + len(texts)] if self.paged else repeat(self._page)
-        pieces.extend(_pieces(texts, False, pages))
+        pieces.extend(_pieces(texts, False, pages, range(index, index + len(texts))))
         return index + len(texts)
 
     def _take_lines(self, run: re.Match, pieces: list[Piece], starts_line: bool) -> None:
@@ -226,33 +234,37 @@ class Stream:
         for i, line in enumerate(lines):
             chunks = line.split()
             whole = len(chunks) == 1 and (i > 0 or starts_line) and (i < len(lines) - 1 or ends_line)
-            if not self.paged:
-                pieces.extend(_pieces(chunks, not whole, repeat(self._page)))
+            if not self.paged and not self.track:
+                pieces.extend(_pieces(chunks, not whole, repeat(self._page), repeat(None)))
             else:
                 found = list(_VALUE_IN_RUN.finditer(line))
-                pages = (self.page_at(offset + m.start()) for m in found)
-                pieces.extend(_pieces((m.group() for m in found), not whole, pages))
+                indices = [self.token_index(offset + m.start()) for m in found]
+                pages = [self.pages[i] for i in indices] if self.paged else repeat(self._page)
+                tokens = indices if self.track else repeat(None)
+                pieces.extend(_pieces((m.group() for m in found), not whole, pages, tokens))
             offset += len(line) + 1
 
     def _take_cell(self, index: int, text: str, pieces: list[Piece], label_cell: bool, first: bool) -> bool:
         """Add a table cell to the run; whether the run stops before it."""
         if label_cell:  # the rest of the label's own cell
             if text and VALUE.fullmatch(text):
-                pieces.append(Piece(text, False, self.pages[index]))
+                pieces.append(Piece(text, False, self.pages[index], token=index))
             return False
         if not text or VALUE.fullmatch(text):
-            pieces.append(Piece(text, False, self.pages[index]))
+            pieces.append(Piece(text, False, self.pages[index], token=index))
             return False
         if not pieces and text == self.texts[index - 1].strip():  # the label's merged cell, written again
             return False
         return bool(pieces) or not first
 
 
-def _take_line(fragment: str, offset: int, page: int | None, pieces: list[Piece], whole_line: bool) -> int | None:
+def _take_line(
+    fragment: str, offset: int, page: int | None, pieces: list[Piece], whole_line: bool, token: int | None = None
+) -> int | None:
     """Add the values of a line of free text to the run; the offset where the run stops, if it does. A value
     that is a whole line by itself is one cell, never cut as glued digits."""
     if whole_line and VALUE.fullmatch(fragment.strip()):
-        pieces.append(Piece(fragment.strip(), False, page))
+        pieces.append(Piece(fragment.strip(), False, page, token=token))
         return None
     if whole_line and not pieces and (_DIGIT.search(fragment) or _SECTION.match(fragment)):
         return offset  # prose or the next section before any value: the row printed none here
@@ -270,7 +282,7 @@ def _take_line(fragment: str, offset: int, page: int | None, pieces: list[Piece]
                     return chunk_start
                 break
             counted = printed.COUNTED.fullmatch(value.group()) is not None  # its unit ends the cell
-            pieces.append(Piece(value.group(), not counted, page))
+            pieces.append(Piece(value.group(), not counted, page, token=token))
             if value.end() < len(chunk) and not counted:
                 return chunk_start + value.end()
             chunk, chunk_start = chunk[value.end() :], chunk_start + value.end()

@@ -70,6 +70,7 @@ def cells_table(reports: Iterable[Report]) -> pa.Table:
                             "kind": cell.kind,
                             "candidates": [float(c) for c in cell.candidates] or None,
                             "page": cell.page,
+                            "confidence": cell.confidence,
                         }
                     )
     return pa.Table.from_pylist(rows, schema=SCHEMAS["cells"])

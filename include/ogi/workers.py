@@ -39,18 +39,20 @@ class Job:
     data: bytes | None = None
     path: str | None = None
     content_type: str | None = None
+    ocr: bool = True  # a scanned PDF read by OCR (False: it comes back needs_ocr)
 
 
 def _read(job: Job) -> Report:
     from ogi.extract import extract_bytes, extract_path
 
     if job.path is not None:
-        return extract_path(job.path)
-    return extract_bytes(job.data, job.source, job.content_type)
+        return extract_path(job.path, ocr=job.ocr)
+    return extract_bytes(job.data, job.source, job.content_type, ocr=job.ocr)
 
 
 def _serve(jobs: Connection, answers: Connection, memory_bytes: int) -> None:
     """A worker: reads the jobs it is sent, one at a time, until told to stop."""
+    import logging
     import resource
 
     import ogi.readers.html
@@ -58,6 +60,11 @@ def _serve(jobs: Connection, answers: Connection, memory_bytes: int) -> None:
     import ogi.readers.text
     import ogi.readers.word  # noqa: F401  (every reader imported before the first job, not during it)
 
+    progress = logging.getLogger("ogi.ocr")  # a scanned report's pages as OCR reads them, on stderr (the task's log)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("ogi: %(message)s"))
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
     answers.send(("ready", None))
@@ -260,8 +267,8 @@ class ReaderPool:
         return Report(job.source, "error", errors=[f"the reader crashed on this file ({how})"])
 
 
-def path_job(path: str | Path) -> Job:
-    return Job(str(path), path=str(path))
+def path_job(path: str | Path, ocr: bool = True) -> Job:
+    return Job(str(path), path=str(path), ocr=ocr)
 
 
 if __name__ == "__main__":

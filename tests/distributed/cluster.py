@@ -143,6 +143,7 @@ class Cluster:
         s3.create_bucket(Bucket=BUCKET)
         self.airflow("db", "migrate", timeout=600)
         self.airflow("pools", "set", "ogi_fetch", "4", "fetch tasks at once")
+        self.airflow("pools", "set", "ogi_ocr", "1", "scanned reports read by OCR at once")
         self.start_process("api-server", [str(BIN / "airflow"), "api-server"])
         self.start_process("scheduler", [str(BIN / "airflow"), "scheduler"])
         self.start_process("dag-processor", [str(BIN / "airflow"), "dag-processor"])

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ogi.extract import Report
 from ogi.fetch.archive import Archive
+from ogi.pipeline import ocr_step
 from ogi.pipeline.config import PipelineConfig, run_key
 from ogi.pipeline.parquet_io import write_frame
 from ogi.pipeline.records import FATES, Document, Fate, FetchedBatch, StageSummary
@@ -54,7 +55,9 @@ def _frame(rows: list[dict], dataset: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SCHEMAS[dataset].names)
 
 
-def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
+def extract_batch(config: PipelineConfig, fetched_key: str, ocr: bool = False) -> str:
+    """`ocr`: scanned documents read by OCR, under OCR's larger budget (ogi.pipeline.ocr_step); without it,
+    they are left for the OCR tasks (listed in the staging's ocr.json, not counted here)."""
     store = config.store()
     archive = Archive(store)
     fetched: FetchedBatch = store.read_json(fetched_key)
@@ -62,10 +65,12 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
     reports: list[Report] = []
     document_rows, quarantine_rows, fates = [], [], []  # one fate per document
     to_read = [d for d in fetched["documents"] if d["sha256"] is not None and d["process"]]
-    jobs = (Job(d["source"], data=archive.get(d["sha256"]), content_type=d["content_type"]) for d in to_read)
+    jobs = (Job(d["source"], data=archive.get(d["sha256"]), content_type=d["content_type"], ocr=ocr) for d in to_read)
+    options = ExtractOptions(**(fetched.get("extract") or {}))
     # Each document read in a worker process under the run's budget: one that hangs or swells is stopped there.
-    with ReaderPool(ExtractOptions(**(fetched.get("extract") or {}))) as pool:
+    with ReaderPool(ocr_step.budget(options) if ocr else options) as pool:
         read = dict(zip(map(id, to_read), pool.map(jobs)))
+    scans = [d for d in to_read if read[id(d)].status == "needs_ocr" and not ocr]  # left for the OCR tasks
     for document in fetched["documents"]:
         if document["sha256"] is None:
             quarantine_rows.append(_quarantine_row(document, "fetch", document["outcome"], document["reason"], run_id))
@@ -75,6 +80,8 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
             fates.append(Fate.UNCHANGED)
             continue
         report = read[id(document)]
+        if report.status == "needs_ocr" and not ocr:
+            continue  # one of `scans`
         if report.status in VALIDATED:
             if year is not None and report.metadata.report_year not in (None, year):
                 fates.append(Fate.OUT_OF_SCOPE)
@@ -97,6 +104,11 @@ def extract_batch(config: PipelineConfig, fetched_key: str) -> str:
     }
     for name, frame in outputs.items():
         write_frame(store, f"{staged}/{name}.parquet", frame, name)
-    summary: StageSummary = {"documents": len(fetched["documents"]), **{fate: fates.count(fate) for fate in FATES}}
+    summary: StageSummary = {
+        "documents": len(fetched["documents"]) - len(scans),
+        **{fate: fates.count(fate) for fate in FATES},
+    }
     store.write_json(f"{staged}/summary.json", summary)
+    if scans:
+        ocr_step.defer(store, staged, fetched, scans)
     return staged

@@ -1,9 +1,11 @@
 """Migrations of the curated data, one step per schema version, run by `ogi migrate` under the publish lock.
 
-0 → 1: ogi's earlier hand-made layout (Parquet under `curated/v<N>/` with a manifest per version, counts stored
-as DOUBLE) becomes the nine Delta tables, counts as integers (a fractional count, which rule D1 reports, is
-NULL as the wide tables now hold it). The version number goes on from the old one; the old directories are
+0 → current: ogi's earlier hand-made layout (Parquet under `curated/v<N>/` with a manifest per version, counts
+stored as DOUBLE) becomes the nine Delta tables, counts as integers (a fractional count, which rule D1 reports,
+is NULL as the wide tables now hold it). The version number goes on from the old one; the old directories are
 left for you to delete once satisfied.
+1 → 2: the `documents` table, and the columns of `reports` that name a report's documents.
+2 → 3: `cells.confidence` added (NULL in rows written before).
 
 A new schema: bump `schemas.SCHEMA_VERSION`, add the step here, and a test that migrates data of the old one."""
 
@@ -65,7 +67,7 @@ def _from_hand_made_layout(store: Store) -> str:
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "run_id": f"migration of version {pointer['version']} to Delta tables",
         "previous": None,
-        "schema": 1,
+        "schema": SCHEMA_VERSION,  # the tables are made in this ogi's schema: no later step has anything to add
         "tables": tables,
         "rows": curated._rows(store, tables),
     }
@@ -123,7 +125,11 @@ def _documents_beside_reports(store: Store) -> str:
     )
 
 
-MIGRATIONS: dict[int, Callable[[Store], str]] = {0: _from_hand_made_layout, 1: _documents_beside_reports}
+MIGRATIONS: dict[int, Callable[[Store], str]] = {
+    0: _from_hand_made_layout,
+    1: _documents_beside_reports,
+    2: add_new_columns,  # cells.confidence: the probability of an OCR reading (NULL in cells read before)
+}
 
 
 def migrate(store: Store) -> list[str]:

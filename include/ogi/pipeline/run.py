@@ -3,6 +3,7 @@ exercise the steps without a scheduler."""
 
 from __future__ import annotations
 
+from ogi.pipeline import ocr_step
 from ogi.pipeline.audit_step import audit
 from ogi.pipeline.cleanup_step import cleanup
 from ogi.pipeline.config import PipelineConfig
@@ -20,6 +21,7 @@ def run_all(
     try:
         plan = discover(config, run_id, agencies, year)
         staged = [extract_batch(config, fetch_batch(config, batch, force)) for batch in plan["batches"]]
+        staged += [ocr_step.extract_scanned(config, item) for item in ocr_step.plan(config, staged)]
         summary = publish(config, run_id, staged, audit(config, run_id, staged))
         summary["quality_report"] = write_quality_report(config, summary)
         summary["listing_problems"] = plan["listing_problems"]

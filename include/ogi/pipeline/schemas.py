@@ -13,7 +13,7 @@ import pyarrow as pa
 from ogi.template import load_spec
 from ogi.validation.frames import table_columns, table_rows
 
-SCHEMA_VERSION = 2  # 2: the `documents` dataset; reports' documents, canonical_reason, copies
+SCHEMA_VERSION = 3  # 2: the `documents` dataset; reports' documents, canonical_reason, copies. 3: cells.confidence
 
 _spec = load_spec()
 _CODE = pa.dictionary(pa.int32(), pa.string())  # a short code from a small set (a kind, a status, a rule)
@@ -93,6 +93,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("kind", _CODE),
             ("candidates", pa.list_(pa.float64())),
             ("page", pa.int32()),
+            ("confidence", pa.float64()),  # read by OCR: the probability of the reading
         ]
     ),
     "t2": _wide("t2", "row", table_columns(_spec, "t2")),

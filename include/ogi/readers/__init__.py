@@ -60,12 +60,13 @@ def html_text(data: bytes, content_type: str | None = None) -> str | None:
     return text if _HTML.search(text[:20000]) else None
 
 
-def read_document(data: bytes, source: str, content_type: str | None = None) -> Document:
+def read_document(data: bytes, source: str, content_type: str | None = None, ocr: bool = True) -> Document:
+    """`ocr=False`: a scanned PDF raises a `needs_ocr` ReadError instead of being read by OCR."""
     kind = sniff(data)
     if kind == "pdf":
         from ogi.readers.pdf import read_pdf
 
-        doc = read_pdf(data, source)
+        doc = read_pdf(data, source, ocr)
     elif kind in ("zip", "ole", "rtf"):
         from ogi.readers.word import read_word
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from ogi.printed import NUMBER_CELL as NUMBER_CELL  # the readers' name for it
 
@@ -68,6 +69,11 @@ class Document:
     pages: int | None = None
     title: str | None = None
     notes: list[str] = field(default_factory=list)
+    # read by OCR: the pages so read (1-based), the engine, and per token index what OCR saw there
+    # (ogi.ocr.page.OcrToken: the reading with its probability and alternatives, the box on the page)
+    ocr_pages: list[int] = field(default_factory=list)
+    ocr_engine: str | None = None
+    ocr_tokens: dict[int, Any] = field(default_factory=dict)
 
 
 class ReadError(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -16,8 +17,9 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(data: bytes, suffix: str, target: str) -> bytes:
-    """`data`, a file of type `suffix` (".doc"), converted to `target` ("docx", "pdf").
+def convert(data: bytes, suffix: str, target: str, env: dict[str, str] | None = None) -> bytes:
+    """`data`, a file of type `suffix` (".doc"), converted to `target` ("docx", "pdf"); `env` adds to the
+    environment LibreOffice runs in (FONTCONFIG_FILE: the fonts it may use).
 
     Each call has its own LibreOffice profile, so parallel conversions do not share a lock.
     """
@@ -43,7 +45,7 @@ def convert(data: bytes, suffix: str, target: str) -> bytes:
             str(src),
         ]
         try:
-            subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False)
+            subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False, env={**os.environ, **(env or {})})
         except subprocess.TimeoutExpired:
             raise ReadError(f"LibreOffice did not convert the {kind} file within {TIMEOUT} s") from None
         out = Path(tmp) / f"document.{target}"

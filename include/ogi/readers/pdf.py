@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ogi.readers.document import NUMBER_CELL, Document, ReadError, Token, TokenKind, Tokens
 
 MAX_PAGES = 2000
+SCANNED_CHARS = 20  # a page with fewer text-layer characters than this is a scan (or empty)
 _TOL = 2.0  # points: rulings closer than this are one
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s*\d+\s*页?)?[-—–\s]*$")
 
@@ -221,10 +222,13 @@ def _last_row(tokens: list[Token]) -> list[Token] | None:
     return tokens[start : len(tokens) - 2]
 
 
-def _join_split_row(previous: list[Token], page: list[Token]) -> list[Token]:
+def _join_split_row(previous: list[Token], page: list[Token], noise: dict[int, float] | None = None) -> list[Token]:
     """A row broken by the page break: its first part ends the previous page with the numbers, the rest of
     its labels opens this page in an otherwise empty row. Join the text into the previous row's cells.
-    A repeated header row has text where the previous row has numbers, and is left alone."""
+    A repeated header row has text where the previous row has numbers, and is left alone. `noise`: for the
+    cells OCR read as values without being sure, how sure (specks in an empty cell read as a digit): read as
+    empty under a cell holding its value, and anywhere when weak."""
+    noise = noise or {}
     last = _last_row(previous)
     if last is None or not page or page[0].kind is not TokenKind.CELL:
         return page
@@ -234,6 +238,12 @@ def _join_split_row(previous: list[Token], page: list[Token]) -> list[Token]:
     first = page[:end]
     if len(first) != len(last) or end >= len(page) or page[end].kind is not TokenKind.ROW_END:
         return page
+    # under a cell that holds its value already, an unsure reading is not a second value; a weak one is
+    # not a value anywhere (specks read as a digit)
+    first = [
+        Token(b.kind, "", b.page) if noise.get(id(b), 1.0) < (1.0 if a.text else 0.5) else b
+        for a, b in zip(last, first)
+    ]
     for above, below in zip(last, first):
         if below.text and (NUMBER_CELL.match(below.text) or NUMBER_CELL.match(above.text)):
             return page
@@ -245,7 +255,9 @@ def _join_split_row(previous: list[Token], page: list[Token]) -> list[Token]:
     return page[end + 1 :]
 
 
-def read_pdf(data: bytes, source: str) -> Document:
+def read_pdf(data: bytes, source: str, ocr: bool = True) -> Document:
+    """The PDF's tokens: text-layer pages as they are, scanned pages by OCR where they hold a table
+    (ogi.ocr.scanned says which). `ocr=False`: a document that needs OCR raises a `needs_ocr` ReadError."""
     import pypdfium2 as pdfium
 
     try:
@@ -261,17 +273,30 @@ def read_pdf(data: bytes, source: str) -> Document:
             raise ReadError("PDF has no pages")
         if pages > MAX_PAGES:
             raise ReadError(f"PDF has {pages} pages, more than the {MAX_PAGES} read")
-        tokens: list[Token] = []
-        chars = 0
+        per_page: list[list[Token]] = []
+        scanned: list[int] = []
         for index in range(pages):
             try:
                 page_tokens, page_chars = _page_tokens(pdf[index], index + 1)
             except pdfium.PdfiumError as exc:  # the document opened, but this page's objects are damaged
                 raise ReadError(f"corrupt PDF: page {index + 1} of {pages} cannot be read ({exc})") from None
-            tokens.extend(_join_split_row(tokens, page_tokens))
-            chars += page_chars
-        if chars < 20 * pages and chars < 200:
-            raise ReadError(f"image-only PDF: no text layer on its {pages} pages; needs OCR", status="needs_ocr")
-        return Document(source, "pdf", Tokens.of(tokens), pages=pages)
+            per_page.append(page_tokens)
+            if page_chars < SCANNED_CHARS:
+                scanned.append(index)
+        scan = None
+        if scanned:
+            from ogi.ocr.scanned import read_scanned
+
+            scan = read_scanned(pdf, scanned, len(scanned) < pages, source, ocr)
+            for index, page_text in scan.pages.items():
+                per_page[index] = page_text.tokens
+        noise = scan.noise() if scan is not None else {}
+        tokens: list[Token] = []
+        for page_tokens in per_page:
+            tokens.extend(_join_split_row(tokens, page_tokens, noise))
+        doc = Document(source, "pdf", Tokens.of(tokens), pages=pages)
+        if scan is not None and scan.pages:
+            scan.attach(doc, tokens)
+        return doc
     finally:
         pdf.close()

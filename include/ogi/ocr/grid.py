@@ -1,0 +1,525 @@
+"""Ruled tables found in a page image: ruling lines by morphology, cells between them, merged cells as one.
+
+As in the text-layer PDF reader, a table's rows are the bands between its horizontal rulings and a band's
+cells lie between the vertical rulings that cross it; a cell whose lower ruling is missing continues into
+the band below (a merged cell), and is one cell to read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from ogi.ocr.image import Page, components
+
+
+@dataclass(frozen=True)
+class Segment:
+    label: int  # its component in the candidates' label image
+    across: int  # y of a horizontal segment, x of a vertical one
+    start: int
+    end: int
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class Rulings:
+    h_labels: np.ndarray  # label images of the straight runs of ink, each a candidate ruling
+    v_labels: np.ndarray
+    horizontal: list[Segment]  # the candidates taken for rulings
+    vertical: list[Segment]
+    # where a faint line may run: thin dark pixels, smoothed along the line's direction (noise is not a line)
+    h_faint: np.ndarray
+    v_faint: np.ndarray
+    ink: np.ndarray  # the page's ink (to tell a ruling from a stroke through text)
+
+    def mask(self, horizontal: set[int], vertical: set[int]) -> np.ndarray:
+        """255 on the pixels of the given segments (by label)."""
+        hit = np.isin(self.h_labels, list(horizontal)) | np.isin(self.v_labels, list(vertical))
+        return np.where(hit, 255, 0).astype(np.uint8)
+
+    def horizontal_at(self, y: int, x0: int, x1: int, tol: int) -> float:
+        """How much of x0..x1 a line covers at y (± tol), faint lines counted, so that a faint or broken
+        ruling still separates two cells."""
+        strip = self.h_faint[max(0, y - tol) : y + tol + 1, x0:x1]
+        return float((strip.max(axis=0) > 0).mean()) if strip.size else 0.0
+
+    def vertical_at(self, x: int, y0: int, y1: int, tol: int) -> float:
+        strip = self.v_faint[y0:y1, max(0, x - tol) : x + tol + 1]
+        return float((strip.max(axis=1) > 0).mean()) if strip.size else 0.0
+
+
+@dataclass
+class Cell:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    band: int  # the band the cell starts in
+    bands: int = 1  # how many bands it spans
+
+
+@dataclass
+class Table:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    bands: list[tuple[int, int]]  # (top, bottom) of each band, top to bottom
+    # per band, its cells left to right; a merged cell appears in every band it spans
+    rows: list[list[Cell]] = field(default_factory=list)
+    horizontal: set[int] = field(default_factory=set)  # the labels of the rulings it is drawn with
+    vertical: set[int] = field(default_factory=set)
+
+    @property
+    def cells(self) -> list[Cell]:
+        seen, out = set(), []
+        for row in self.rows:
+            for cell in row:
+                if id(cell) not in seen:
+                    seen.add(id(cell))
+                    out.append(cell)
+        return out
+
+
+def rulings(page: Page) -> Rulings:
+    """Ruling lines. Candidates are ink that runs straight for a while (after closing the small gaps of
+    faint or broken lines); a candidate is a ruling when it is longer than any character's stroke (an inch
+    across, half an inch down), or when both its ends meet rulings (a short line of a small table, a
+    one-row band), or when it continues a ruling across a gap, so that characters' strokes are not lines."""
+
+    gap = page.px(0.015)
+    threshold = float(np.clip(0.45 * line_contrast(page), 16, 30))
+    h_dark, h_faint = _thin_dark(page, True, threshold)
+    v_dark, v_faint = _thin_dark(page, False, threshold)
+    h_mask = _straight(h_dark, (page.px(0.25), 1), (gap, 1))
+    v_mask = _straight(v_dark, (1, page.px(0.1)), (1, gap))
+    h_count, h_labels, h_stats = components(h_mask)
+    v_count, v_labels, v_stats = components(v_mask)
+    hs = [
+        Segment(i, _densest(h_labels, i, x, y, w, h, 1) + int(y), int(x), int(x + w - 1))
+        for i, (x, y, w, h, _a) in enumerate(h_stats[1:h_count], 1)
+    ]
+    vs = [
+        Segment(i, _densest(v_labels, i, x, y, w, h, 0) + int(x), int(y), int(y + h - 1))
+        for i, (x, y, w, h, _a) in enumerate(v_stats[1:v_count], 1)
+    ]
+    tol = page.px(0.03)
+    bridge = page.px(0.2)
+    h_ok = {s.label for s in hs if s.length >= page.px(1.0)}
+    v_ok = {s.label for s in vs if s.length >= page.px(0.5)}
+
+    def meets(across: int, along: int, inward: int, others: list[Segment], accepted: set[int]) -> bool:
+        """Whether the end `along` of a line at `across` meets an accepted ruling of the other direction: at
+        the end, or a little inside it (`inward`: +1 or -1), the line running on past the ruling into a
+        stroke of text beside the table."""
+        lo, hi = sorted((along - tol * inward, along + 3 * tol * inward))
+        return any(
+            o.label in accepted and lo <= o.across <= hi and o.start - tol <= across <= o.end + tol for o in others
+        )
+
+    def continues(s: Segment, same: list[Segment], accepted: set[int]) -> bool:
+        """Whether `s` lies in line with an accepted ruling, a short gap from it."""
+        return any(
+            o.label in accepted
+            and abs(o.across - s.across) <= tol
+            and (0 <= s.start - o.end <= bridge or 0 <= o.start - s.end <= bridge)
+            for o in same
+        )
+
+    lines_of_pieces = [line for line in _collinear(hs, max(2, page.px(0.012))) if len(line) > 1]
+    for _ in range(4):
+        before = len(h_ok) + len(v_ok)
+        for s in vs:
+            if s.label in v_ok:
+                continue
+            ends = meets(s.across, s.start, 1, hs, h_ok) + meets(s.across, s.end, -1, hs, h_ok)
+            if ends == 2 or (ends == 1 and continues(s, vs, v_ok)):
+                v_ok.add(s.label)
+        for s in hs:
+            if s.label in h_ok:
+                continue
+            ends = meets(s.across, s.start, 1, vs, v_ok) + meets(s.across, s.end, -1, vs, v_ok)
+            if ends == 2 or (ends == 1 and continues(s, hs, h_ok)):
+                h_ok.add(s.label)
+        # a horizontal ruling broken into pieces (faint, or text touching it from both sides in a tight
+        # row): pieces in one line that together run an inch, cover most of their extent and meet vertical
+        # rulings at two ends at least are a ruling (a row of text's aligned strokes meets none)
+        for line in lines_of_pieces:
+            if all(s.label in h_ok for s in line):
+                continue
+            extent = max(s.end for s in line) - min(s.start for s in line)
+            covered = sum(s.length for s in line)
+            ends = sum(meets(s.across, s.start, 1, vs, v_ok) + meets(s.across, s.end, -1, vs, v_ok) for s in line)
+            if covered >= page.px(1.0) and covered >= 0.5 * extent and ends >= 2:
+                h_ok.update(s.label for s in line)
+        if len(h_ok) + len(v_ok) == before:
+            break
+    return Rulings(
+        h_labels,
+        v_labels,
+        [s for s in hs if s.label in h_ok],
+        [s for s in vs if s.label in v_ok],
+        h_faint,
+        v_faint,
+        page.ink,
+    )
+
+
+def _thin_dark(page: Page, horizontal: bool, threshold: float = 30) -> tuple[np.ndarray, np.ndarray]:
+    """Pixels darker than the paper a little above and below them (horizontal) or left and right: thin dark
+    lines and strokes, never the inside of a blot (bold text blurred into one patch, whose rows would run as
+    long as a ruling's). Second, the same at a lower contrast after smoothing along the line: where a
+    faint or damaged stretch of a known ruling runs."""
+    import cv2
+
+    darker = _darker(page, horizontal)
+    along = page.px(0.04)
+    smooth = cv2.blur(darker, (along, 1) if horizontal else (1, along))
+    faint = max(10.0, threshold / 2)
+    return np.where(darker > threshold, 255, 0).astype(np.uint8), np.where(smooth > faint, 255, 0).astype(np.uint8)
+
+
+def _darker(page: Page, horizontal: bool) -> np.ndarray:
+    """How much darker each pixel is than the paper a little above and below it (horizontal; left and right):
+    a morphological black-hat, high on thin dark lines and strokes, low inside a blot."""
+    import cv2
+
+    across = page.px(0.05)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, across) if horizontal else (across, 1))
+    return cv2.morphologyEx(page.grey, cv2.MORPH_BLACKHAT, kernel)
+
+
+def line_contrast(page: Page) -> float:
+    """How much darker than the paper this page's rulings are: the median over its long level lines (faded
+    scans print them light), from which the threshold for a line's pixels is set."""
+
+    darker = _darker(page, horizontal=True)
+    long = _straight(np.where(darker > 30, 255, 0).astype(np.uint8), (page.px(1.0), 1), (page.px(0.015), 1))
+    values = darker[long > 0]
+    return float(np.median(values)) if values.size > page.px(2.0) else 60.0
+
+
+def _straight(mask: np.ndarray, length: tuple[int, int], gap: tuple[int, int]) -> np.ndarray:
+    """The parts of `mask` that run straight for `length` (after closing gaps of `gap`)."""
+    import cv2
+
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, gap))
+    return cv2.morphologyEx(closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, length))
+
+
+def _densest(labels: np.ndarray, label: int, x: int, y: int, w: int, h: int, axis: int) -> int:
+    """Where across its box a candidate runs: the row (axis=1) or column (axis=0) holding most of it, not the
+    middle of its box (a character's stroke touching the line widens the box)."""
+    if (h if axis == 1 else w) <= 3:
+        return (h if axis == 1 else w) // 2
+    return int((labels[y : y + h, x : x + w] == label).sum(axis=axis).argmax())
+
+
+def _collinear(segments: list[Segment], tight: int) -> list[list[Segment]]:
+    """Segments grouped by the line they lie on (their position across within `tight` of each other)."""
+    out: list[list[Segment]] = []
+    for s in sorted(segments, key=lambda s: s.across):
+        if out and s.across - out[-1][-1].across <= tight:
+            out[-1].append(s)
+        else:
+            out.append([s])
+    return out
+
+
+def _cluster(values: list[int], tolerance: int) -> list[int]:
+    out: list[list[int]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tolerance:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [round(sum(group) / len(group)) for group in out]
+
+
+def _groups(lines: Rulings, tol: int, bridge: int) -> list[tuple[list[Segment], list[Segment]]]:
+    """Rulings that touch, or continue each other across a short gap, grouped: each group is one table's
+    (horizontal, vertical) rulings."""
+    parent = list(range(len(lines.horizontal) + len(lines.vertical)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    n = len(lines.horizontal)
+    for i, h in enumerate(lines.horizontal):
+        for j, v in enumerate(lines.vertical):
+            if h.start - tol <= v.across <= h.end + tol and v.start - tol <= h.across <= v.end + tol:
+                parent[find(i)] = find(n + j)
+    for offset, same in ((0, lines.horizontal), (n, lines.vertical)):
+        for i, a in enumerate(same):
+            for j in range(i + 1, len(same)):
+                b = same[j]
+                if abs(a.across - b.across) <= tol and max(a.start, b.start) - min(a.end, b.end) <= bridge:
+                    parent[find(offset + i)] = find(offset + j)
+    groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
+    for i, h in enumerate(lines.horizontal):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(lines.vertical):
+        groups.setdefault(find(n + j), ([], []))[1].append(v)
+    return list(groups.values())
+
+
+def find_tables(page: Page, lines: Rulings | None = None) -> list[Table]:
+    lines = lines or rulings(page)
+    tol = page.px(0.03)
+    tables = []
+    for hs, vs in _groups(lines, tol, page.px(0.2)):
+        if len(hs) < 2 or len(vs) < 2:
+            continue
+        table = _table(hs, vs, lines, tol, page.px(0.15), max(2, page.px(0.012)), page.px(0.3))
+        if table is None:
+            continue
+        tables.extend(t for t in _split(table) if t.x1 - t.x0 >= page.px(1.0))
+    tables.sort(key=lambda t: t.y0)
+    return tables
+
+
+def _table(
+    hs: list[Segment], vs: list[Segment], lines: Rulings, tol: int, narrowest: int, tight: int, line_height: int
+) -> Table | None:
+    """`tol`: how far apart two rulings' ends may be and still meet; `tight`: how far a column's pieces stand
+    from each other (a ruling is straight: a stroke a few pixels off its line is not a piece of it);
+    `line_height`: the tallest band a character's stroke can reach across."""
+    ys = _rows(hs, tol, narrowest // 2)
+    if len(ys) < 2:
+        return None
+    x0 = min(min(s.start for s in hs), min(s.across for s in vs))
+    x1 = max(max(s.end for s in hs), max(s.across for s in vs))
+    ys = _with_faint_rows(ys, x0, x1, lines, tol, narrowest)
+    bands = list(zip(ys, ys[1:]))
+    table = Table(x0, ys[0], x1, ys[-1], bands, horizontal={s.label for s in hs})
+    # the vertical rulings by column (one x, the pieces of a line broken by a seal or a faint stretch), and
+    # the bands each column crosses from the band's top ruling to its bottom one
+    columns: list[list[Segment]] = []
+    for s in sorted(vs, key=lambda s: s.across):
+        if columns and s.across - columns[-1][-1].across <= tight:
+            columns[-1].append(s)
+        else:
+            columns.append([s])
+    crossed = [[_covers(column, top, bottom, tol, tight, lines) for top, bottom in bands] for column in columns]
+    if len(bands) > 1:
+        # in a band no taller than a line of text, a column crossing it must run on, through the ruling
+        # between them, into the band above or below: a character's stroke reaching from a tight row's top
+        # ruling to its bottom one does not (in a taller band, no stroke reaches across)
+        xs = [int(np.median([s.across for s in column])) for column in columns]
+        reach = max(2, tol // 2)
+        crossed = [
+            [
+                flags[b]
+                and (
+                    (flags[b] == FULL and bands[b][1] - bands[b][0] > line_height)
+                    or any(
+                        flags[n]
+                        and _continues_through(lines, xs[c], bands[b][0] if n < b else bands[b][1], reach, tight)
+                        for n in (b - 1, b + 1)
+                        if 0 <= n < len(bands)
+                    )
+                )
+                for b in range(len(bands))
+            ]
+            for c, flags in enumerate(crossed)
+        ]
+        # a column that crosses the bands above and below a run of bands (or above a run down to the table's
+        # foot) but not those, where some of its line shows in each and no text runs across its place,
+        # crosses them too: a ruling lost under a seal or to fading (a merged cell's bands differ from their
+        # neighbours on one side at least)
+        for c, flags in enumerate(crossed):
+            b = 1
+            while b < len(bands):
+                if flags[b] or not flags[b - 1]:
+                    b += 1
+                    continue
+                end = b
+                while end < len(bands) and not flags[end]:
+                    end += 1
+                # a run down to the table's foot has no band below to vouch for it: more of the line must show
+                shows = 0.3 if end < len(bands) else 0.5
+                if all(
+                    lines.vertical_at(xs[c], bands[k][0] + tol, bands[k][1] - tol, tight) >= shows
+                    and not _through_text(lines.ink, xs[c], bands[k][0] + tol, bands[k][1] - tol, tol)
+                    for k in range(b, end)
+                ):
+                    for k in range(b, end):
+                        flags[k] = BRIDGED
+                b = end + 1
+    for b, (top, bottom) in enumerate(bands):
+        here = [c for c in range(len(columns)) if crossed[c][b]]
+        here = _without_slivers(here, columns, narrowest, tol)
+        for c in here:
+            table.vertical.update(s.label for s in columns[c])
+        xs = [round(sum(s.across for s in columns[c]) / len(columns[c])) for c in here]
+        table.rows.append([Cell(a, top, b_, bottom, b) for a, b_ in zip(xs, xs[1:])])
+    if not any(table.rows):
+        return None
+    _merge_down(table, lines, tol)
+    return table
+
+
+def _with_faint_rows(ys: list[int], x0: int, x1: int, lines: Rulings, tol: int, lowest: int) -> list[int]:
+    """Rulings across the whole table too broken to be found (faint, text touching them from above and below
+    in every cell): a faint line along most of the table's width inside a band parts it."""
+    out = [ys[0]]
+    for top, bottom in zip(ys, ys[1:]):
+        if bottom - top > 2 * lowest:
+            strip = lines.h_faint[top + lowest : bottom - lowest + 1, x0 + tol : x1 - tol] > 0
+            if strip.size:
+                cover = strip.mean(axis=1)
+                y = int(np.argmax(cover))
+                if cover[y] >= 0.7:
+                    out.append(top + lowest + y)
+        out.append(bottom)
+    return out
+
+
+def _split(table: Table) -> list[Table]:
+    """Tables one above the other whose side rulings line up are one group of rulings; a band no vertical
+    ruling crosses (a heading between them) parts them."""
+    out: list[Table] = []
+    start = 0
+    for b in range(len(table.rows) + 1):
+        if b < len(table.rows) and table.rows[b]:
+            continue
+        if b > start:
+            rows = table.rows[start:b]
+            cells = [cell for row in rows for cell in row]
+            part = Table(
+                min(c.x0 for c in cells),
+                table.bands[start][0],
+                max(c.x1 for c in cells),
+                table.bands[b - 1][1],
+                table.bands[start:b],
+                rows,
+                table.horizontal,
+                table.vertical,
+            )
+            for row in part.rows:
+                for cell in row:
+                    cell.band -= start
+            out.append(part)
+        start = b + 1
+    return out
+
+
+def _rows(hs: list[Segment], tol: int, lowest: int) -> list[int]:
+    """The y of each horizontal ruling, top to bottom. Two closer than any row is tall are one ruling and
+    the tops of a row of characters touching it (bold text under a border): the longer stands."""
+    lines: list[tuple[int, int]] = []  # (y, length)
+    for group in _collinear(hs, tol):
+        y = round(sum(s.across * s.length for s in group) / max(1, sum(s.length for s in group)))
+        lines.append((y, sum(s.length for s in group)))
+    kept: list[tuple[int, int]] = []
+    for y, length in sorted(lines):
+        if kept and y - kept[-1][0] < lowest:
+            if length > kept[-1][1]:
+                kept[-1] = (y, length)
+            continue
+        kept.append((y, length))
+    return [y for y, _ in kept]
+
+
+def _continues_through(lines: Rulings, x: int, y: int, reach: int, tight: int) -> bool:
+    """Whether a vertical line at x runs unbroken through the horizontal ruling at y."""
+    strip = lines.ink[max(0, y - 2 * reach) : y + 2 * reach + 1, max(0, x - tight) : x + tight + 1]
+    return bool(strip.size) and bool((strip.max(axis=1) > 0).all())
+
+
+FULL, BRIDGED = 2, 1  # how a column crosses a band: its pieces run across it; a faint line carries it on
+
+
+def _covers(column: list[Segment], top: int, bottom: int, tol: int, tight: int, lines: Rulings) -> int:
+    """How the column crosses the band: FULL when its pieces cover it top to bottom but for short gaps;
+    BRIDGED when they cover half of it and a faint line runs on along the rest (a ruling faded or broken
+    under a seal); 0 when it does not, or when it would run through text."""
+    covered = 0
+    reach = top
+    for s in sorted(column, key=lambda s: s.start):
+        start, end = max(s.start, reach), min(s.end, bottom)
+        if end > start:
+            covered += end - start
+            reach = end
+    height = bottom - top
+    if covered < 0.5 * height:
+        return 0
+    x = int(np.median([s.across for s in column]))
+    if _through_text(lines.ink, x, top + tol, bottom - tol, tol):
+        return 0
+    if covered >= height - 2 * tol and covered >= 0.8 * height:
+        return FULL
+    return BRIDGED if lines.vertical_at(x, top + tol, bottom - tol, tight) >= 0.9 else 0
+
+
+def _through_text(ink: np.ndarray, x: int, y0: int, y1: int, tol: int) -> bool:
+    """Whether a vertical line at x would run through text: a ruling has the cells' padding beside it, clean
+    paper along most of its length on both sides; a stroke of a character has the rest of the character
+    close on one side or the other."""
+    if y1 <= y0 or x - 3 * tol < 0 or x + 3 * tol >= ink.shape[1]:
+        return False
+    rows = ink[y0:y1, x - 3 * tol : x + 3 * tol + 1] > 0
+    fraction = rows.mean(axis=0)  # per column, how much of the band has ink there
+    centre = 3 * tol
+    sides = []
+    for step in (-1, 1):
+        d = 1
+        while d < tol and fraction[centre + step * d] >= 0.8:  # the ruling's own width
+            d += 1
+        window = [centre + step * k for k in range(d + 1, d + 1 + tol)]
+        sides.append(float(fraction[window].mean()))
+    return max(sides) > 0.25
+
+
+def _without_slivers(here: list[int], columns: list[list[Segment]], narrowest: int, tol: int) -> list[int]:
+    """Columns closer together than any cell is wide: the shorter is a character's stroke beside a ruling."""
+
+    def x(c: int) -> float:
+        return sum(s.across for s in columns[c]) / len(columns[c])
+
+    def length(c: int) -> int:
+        return sum(s.length for s in columns[c])
+
+    here = list(here)
+    changed = True
+    while changed and len(here) > 2:
+        changed = False
+        for a, b in zip(here, here[1:]):
+            if x(b) - x(a) < narrowest:
+                here.remove(a if length(a) < length(b) else b)
+                changed = True
+                break
+    return here
+
+
+def _merge_down(table: Table, lines: Rulings, tol: int) -> None:
+    """A cell whose bottom edge has no ruling continues into the band below, where a cell spans the same
+    columns: the two are one cell."""
+    for i in range(len(table.rows) - 1):
+        for cell in table.rows[i]:
+            if cell.band + cell.bands - 1 != i:
+                continue  # merged into a lower band's cell already: its bottom is judged there
+            match = next(
+                (
+                    j
+                    for j, c in enumerate(table.rows[i + 1])
+                    if abs(c.x0 - cell.x0) <= tol and abs(c.x1 - cell.x1) <= tol
+                ),
+                None,
+            )
+            if match is None:
+                continue
+            margin = max(2, (cell.x1 - cell.x0) // 10)
+            if lines.horizontal_at(table.bands[i][1], cell.x0 + margin, cell.x1 - margin, tol) >= 0.3:
+                continue
+            lower = table.rows[i + 1][match]
+            cell.y1 = lower.y1
+            cell.bands += lower.bands
+            table.rows[i + 1][match] = cell

@@ -1,0 +1,222 @@
+"""A scanned page read into the tokens every reader produces: table cells (with their box and how sure
+their reading is), row and table ends, and lines of text between the tables, in reading order."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ogi.ocr.grid import Table, find_tables, rulings
+from ogi.ocr.image import Page, prepare
+from ogi.ocr.layout import (
+    Box,
+    cell_box,
+    char_height,
+    clean_ink,
+    crop,
+    faint_ink,
+    free_lines,
+    outside_tables,
+    text_lines,
+)
+from ogi.ocr.recognize import Reading
+from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
+
+BLANK = Reading("", 1.0)
+FAINT = 0.6  # the most a reading of faint ink is believed
+UNDER_SEAL = Reading("", 0.0)  # no ink seen, under a seal: not a sure blank
+
+
+@dataclass
+class OcrToken:
+    """What OCR adds to a token: how it read, and where it lies on the page (points from the top left of
+    the deskewed page)."""
+
+    reading: Reading
+    box: tuple[float, float, float, float]
+    crop: np.ndarray | None = None  # a value's line as read, for a second reader (ogi.ocr.certainty)
+
+
+@dataclass
+class PageText:
+    tokens: list[Token]
+    ocr: list[OcrToken | None]  # per token
+    tables: int
+    skew: float
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+def find_page_tables(rgb: np.ndarray, dpi: float) -> tuple[Page, list[Table]]:
+    page = prepare(rgb, dpi)
+    return page, find_tables(page)
+
+
+def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only: bool = False) -> PageText:
+    """The page's tokens. `recognizer`: the engine (ogi.ocr.recognize, or ogi.ocr.tesseract as the
+    benchmark's baseline); `tables_only`: lines outside the tables are not read (nor paid for)."""
+    import cv2
+
+    started = time.process_time()
+    page = prepare(rgb, dpi)
+    lines = rulings(page)
+    tables = find_tables(page, lines)
+    ruled = lines.mask(set().union(*(t.horizontal for t in tables)), set().union(*(t.vertical for t in tables)))
+    ruled = cv2.dilate(ruled, np.ones((3, 3), np.uint8))
+    ink = clean_ink(page, ruled)
+    grey = page.grey.copy()
+    grey[ruled > 0] = 255  # the tables' rulings whitened, so that a crop near a cell's edge shows no line
+    pad = page.px(0.04)
+
+    crops: list[np.ndarray] = []
+    parts: dict[tuple[int, int], list[tuple[int, Box]]] = {}  # (table, cell) → (crop, line box) per line
+    items: list[tuple[float, str, int]] = []  # (top, kind, index), put in reading order below
+    faint: set[tuple[int, int]] = set()  # cells whose only ink is too faint to be sure of
+    height = char_height(ink, [cell_box(cell, page) for table in tables for cell in table.cells], page)
+    for t_index, table in enumerate(tables):
+        for c_index, cell in enumerate(table.cells):
+            box = cell_box(cell, page)
+            found = text_lines(ink, box, page, height)
+            if not found:
+                found = text_lines(faint_ink(grey, box, page), box, page, height)
+                if found:
+                    faint.add((t_index, c_index))
+            for line in found:
+                parts.setdefault((t_index, c_index), []).append((len(crops), line))
+                crops.append(crop(grey, line, pad))
+        items.append((table.y0, "table", t_index))
+    free: list[Box] = []
+    first_free = len(crops)
+    if not tables_only:
+        free = free_lines(outside_tables(ink, tables, page), page)
+        for f_index, line in enumerate(free):
+            crops.append(crop(grey, line, pad))
+            items.append((line.y0, "line", f_index))
+
+    session = recognizer.start(crops)
+    readings: list[Reading] = [session.read(i, None if i < first_free else False) for i in range(len(crops))]
+    # a column, or a row, of values: its cells that did not read as values are read as values too, unless they
+    # read as words (its header, its label); a 0 the model took for a letter is still a value
+    for t_index, table in enumerate(tables):
+        for members in [*_columns(table).values(), *_bands(table)]:
+            keys = [(t_index, c) for c in members if (t_index, c) in parts]
+            values = sum(all(readings[i].value for i, _ in parts[key]) for key in keys)
+            if values < 2 or values < 0.6 * len(keys):
+                continue
+            for key in keys:
+                if _words(Reading("".join(readings[i].text for i, _ in parts[key]), 1.0)):
+                    continue  # a cell of words (a label over several lines, one of them 3.危)
+                for i, _line in parts[key]:
+                    if not readings[i].value:
+                        readings[i] = session.read(i, True)
+    cell_readings = {key: _joined([(readings[i], line) for i, line in lines]) for key, lines in parts.items()}
+    if page.sealed is not None:  # a cell a seal lies over, with no ink seen: what it held may be under the seal
+        for t_index, table in enumerate(tables):
+            for c_index, cell in enumerate(table.cells):
+                box = cell_box(cell, page)
+                under = page.sealed[box.y0 : box.y1, box.x0 : box.x1]
+                if (t_index, c_index) not in parts and under.size and (under > 0).mean() > 0.05:
+                    cell_readings[(t_index, c_index)] = UNDER_SEAL
+    for key in parts:  # a value cell holding a ruling or two values: a cell the grid missed
+        reading = cell_readings[key]
+        if reading.value and reading.text and _not_one_value(ink, tables[key[0]].cells[key[1]], page, height):
+            cell_readings[key] = Reading(reading.text, 0.0, reading.alternatives, True)
+    for key in faint:  # faint ink read is never sure on its own: its identities must confirm it
+        reading = cell_readings[key]
+        cell_readings[key] = Reading(reading.text, min(reading.confidence, FAINT), reading.alternatives, reading.value)
+    line_readings = {f: readings[first_free + f] for f in range(len(free))}
+    value_crops = {
+        key: crops[max(lines, key=lambda part: part[1].height)[0]]
+        for key, lines in parts.items()
+        if cell_readings[key].value
+    }
+
+    def points(box: Box) -> tuple[float, float, float, float]:
+        k = 72.0 / dpi
+        return (round(box.x0 * k, 1), round(box.y0 * k, 1), round(box.x1 * k, 1), round(box.y1 * k, 1))
+
+    tokens: list[Token] = []
+    ocr: list[OcrToken | None] = []
+    items.sort(key=lambda item: item[0])
+    for _top, kind, index in items:
+        if kind == "line":
+            reading = line_readings[index]
+            if reading.text.strip():
+                tokens.append(Token(LINE, reading.text, page_no))
+                ocr.append(OcrToken(reading, points(free[index])))
+            continue
+        table = tables[index]
+        order = {id(cell): i for i, cell in enumerate(table.cells)}
+        for band, row in enumerate(table.rows):
+            band_readings = [
+                cell_readings.get((index, order[id(cell)]), BLANK) if cell.band == band else BLANK for cell in row
+            ]
+            if not any(reading.text for reading in band_readings):
+                continue  # a band with no text at all (the text-layer reader passes over such rows too)
+            for cell, reading in zip(row, band_readings):
+                tokens.append(Token(CELL, reading.text, page_no))
+                value_crop = value_crops.get((index, order[id(cell)])) if cell.band == band else None
+                ocr.append(OcrToken(reading, points(Box(cell.x0, cell.y0, cell.x1, cell.y1)), value_crop))
+            tokens.append(Token(ROW_END, page=page_no))
+            ocr.append(None)
+        tokens.append(Token(TABLE_END, page=page_no))
+        ocr.append(None)
+    return PageText(tokens, ocr, len(tables), page.skew, time.process_time() - started)
+
+
+def _not_one_value(ink: np.ndarray, cell, page, height: int) -> bool:
+    """Whether a cell's ink is more than one value: a ruling the grid missed runs down it (a thin stroke as
+    tall as most of the cell), or its ink falls in groups further apart than a character is wide."""
+    from ogi.ocr.image import components
+    from ogi.ocr.layout import without_specks
+
+    box = cell_box(cell, page)
+    region = without_specks(ink[box.y0 : box.y1, box.x0 : box.x1], page)
+    if not region.any():
+        return False
+    count, _labels, stats = components(region)
+    for _x, _y, w, h, _area in stats[1:count]:
+        if h >= 0.7 * region.shape[0] and w <= page.px(0.03) and h >= 1.5 * height:
+            return True
+    cols = np.flatnonzero(region.any(axis=0))
+    return bool(cols.size) and bool((np.diff(cols) > max(page.px(0.1), int(0.8 * height))).any())
+
+
+def _columns(table: Table) -> dict[tuple[int, int], list[int]]:
+    """The table's cells by column: cells spanning the same x-range, by their index in `table.cells`."""
+    out: dict[tuple[int, int], list[int]] = {}
+    for i, cell in enumerate(table.cells):
+        out.setdefault((cell.x0 // 8, cell.x1 // 8), []).append(i)
+    return out
+
+
+def _bands(table: Table) -> list[list[int]]:
+    """The table's cells by band, by their index in `table.cells` (a merged cell in its first band only)."""
+    index = {id(cell): i for i, cell in enumerate(table.cells)}
+    return [[index[id(cell)] for cell in row if cell.band == band] for band, row in enumerate(table.rows)]
+
+
+def _words(reading: Reading) -> bool:
+    """Whether a reading is words (a header): two CJK characters or more, which no value is misread as."""
+    return sum("一" <= ch <= "鿿" for ch in reading.text) >= 2
+
+
+def _joined(parts: list[tuple[Reading, Box]]) -> Reading:
+    """A cell's lines as one reading. Words: texts joined by a space (as the text-layer reader joins a cell's
+    lines), as sure as the least sure line. A value is printed on one line: of several lines that read as
+    values, the tallest is the value and the others marks beside it, so the reading is not sure."""
+    if not parts:
+        return BLANK
+    if len(parts) == 1:
+        reading = parts[0][0]
+    elif all(r.value for r, _ in parts):
+        reading, tallest = max(parts, key=lambda part: part[1].height)
+        if any(r.text for r, box in parts if box is not tallest):
+            reading = Reading(reading.text, min(reading.confidence, 0.9), reading.alternatives, True)
+    else:
+        text = " ".join(r.text for r, _ in parts if r.text)
+        reading = Reading(text, min(r.confidence for r, _ in parts), (), False)
+    if not reading.text:  # ink is there, and reads as nothing: not a blank
+        return Reading("", 0.0, reading.alternatives, reading.value)
+    return reading

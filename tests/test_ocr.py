@@ -1,0 +1,373 @@
+"""Scanned reports read by OCR: synthetic reports rendered with pinned fonts, rasterised and degraded as scans
+are (tests/scans.py), read back cell by cell — every cell exact or flagged, never a silent wrong number; the
+grid, the certainty rules and the labels on their own; scans without tables, mixed PDFs, OCR turned off, and
+OCR run with no network at all."""
+
+import io
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from ogi import cells as C
+from ogi.extract import extract_bytes, extract_document
+from ogi.ocr.page import OcrToken
+from ogi.ocr.recognize import Reading
+from ogi.readers import read_document
+
+from tests.scans import Degradation, scan
+from tests.synth import make_report, printed_kind, render_html, render_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (seed, t2 and t3 layout, font, how the scan is degraded): both layouts, both font families, 150-300 dpi,
+# skew either way up to 2°, blur, faded ink, noise, specks, JPEG, a red seal over the tables
+SCANS = {
+    "2021-hei-150": (41, "2021", "wqy-microhei", Degradation(150, 1.7, 0.8, 0.3, 6, 2.0, 45, True)),
+    "2019-ming-300": (42, "2019", "ar-pl-uming", Degradation(300, -1.2, 0.6, 0.2, 4, 1.0, 60, True)),
+    "2021-ming-150": (43, "2021", "ar-pl-uming", Degradation(150, -2.0, 1.0, 0.4, 8, 2.5, 40, False)),
+    "2019-hei-200": (44, "2019", "wqy-microhei", Degradation(200, 0.6, 0.5, 0.1, 3, 0.5, 70, True)),
+}
+
+
+def tally(report, synthetic) -> dict[str, list]:
+    """Every cell of the synthetic report: read exactly, flagged (ambiguous or absent), or wrong."""
+    out = {"exact": [], "flagged": [], "wrong": []}
+    for table, rows in synthetic.values.items():
+        for row, cols in rows.items():
+            for col, value in cols.items():
+                cell = report.tables.get(table, {}).get(row, {}).get(col)
+                printed = synthetic.printed.get((table, row, col))
+                where = (table, row, col, value, cell)
+                if cell is None or cell.kind in (C.AMBIGUOUS, C.ABSENT):  # a table not found: all absent
+                    out["flagged"].append(where)
+                elif cell is not None and printed is not None and cell.kind == printed_kind(printed):
+                    out["exact"].append(where)
+                elif cell is not None and printed is None and cell.kind == C.NUMBER and cell.value == value:
+                    out["exact"].append(where)
+                else:
+                    out["wrong"].append(where)
+    return out
+
+
+@pytest.fixture(scope="module")
+def scanned(soffice) -> dict:
+    """Per scan: the synthetic report, the scanned PDF, and what ogi reads from it."""
+    out = {}
+    for name, (seed, layout, font, how) in SCANS.items():
+        synthetic = make_report(seed, layout, layout)
+        data = scan(render_pdf(synthetic, font), how, seed)
+        out[name] = (synthetic, data, extract_bytes(data, f"{name}.pdf"))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(SCANS))
+def test_degraded_scan_every_cell_exact_or_flagged(scanned, name):
+    synthetic, _data, report = scanned[name]
+    assert report.status in ("ok", "partial"), report.error
+    cells = tally(report, synthetic)
+    assert cells["wrong"] == [], "a cell read as a sure value that is not the printed one"
+    total = sum(len(v) for v in cells.values())
+    assert len(cells["exact"]) >= 0.8 * total, f"{len(cells['exact'])} of {total} exact; {report.error}"
+    # read by OCR, and said so: every page, the engine, each cell's page, box and confidence
+    assert report.format == "pdf-ocr" and report.ocr["pages"] == list(range(1, report.pages + 1))
+    assert any("read by OCR" in w for w in report.warnings)
+    numbers = [
+        c for rows in report.tables.values() for cols in rows.values() for c in cols.values() if c.kind == "number"
+    ]
+    assert all(c.confidence is not None and c.box is not None and c.page for c in numbers)
+    assert {c.page for c in report.tables["t3"]["new_received"].values()} <= set(range(1, report.pages + 1))
+
+
+def test_most_cells_of_the_degraded_scans_are_exact(scanned):
+    exact = total = 0
+    for synthetic, _data, report in scanned.values():
+        cells = tally(report, synthetic)
+        exact += len(cells["exact"])
+        total += sum(len(v) for v in cells.values())
+    assert exact >= 0.93 * total, f"{exact} of {total}"
+
+
+def test_ambiguous_cells_name_the_printed_value(scanned):
+    """Where a cell is flagged, the value printed there is among its candidates as a rule: the recogniser's
+    other readings, the second reader's and the value its identities imply."""
+    hits = total = 0
+    for synthetic, _data, report in scanned.values():
+        for table, rows in synthetic.values.items():
+            for row, cols in rows.items():
+                for col, value in cols.items():
+                    cell = report.tables.get(table, {}).get(row, {}).get(col)
+                    if cell is not None and cell.kind == C.AMBIGUOUS:
+                        total += 1
+                        hits += value in cell.candidates
+    assert total == 0 or hits >= 0.5 * total
+
+
+def test_text_report_with_a_scanned_table_page(soffice, scanned):
+    """A text-layer report whose second page was scanned in: that page alone is read by OCR, in the same
+    token stream (表三 runs on across the pages)."""
+    import pypdf
+
+    synthetic = make_report(45)
+    text = render_pdf(synthetic)
+    scanned_pdf = scan(text, Degradation(150, 1.0, 0.6, 0.2, 4, 1.0, 60, False), 45)
+    writer = pypdf.PdfWriter()
+    text_pages, scan_pages = pypdf.PdfReader(io.BytesIO(text)).pages, pypdf.PdfReader(io.BytesIO(scanned_pdf)).pages
+    for i, page in enumerate(text_pages):
+        writer.add_page(scan_pages[i] if i == 1 else page)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    report = extract_bytes(buffer.getvalue(), "mixed.pdf")
+    assert report.ocr["pages"] == [2]
+    cells = tally(report, synthetic)
+    assert cells["wrong"] == []
+    assert len(cells["exact"]) >= 0.95 * sum(len(v) for v in cells.values()), report.error
+    confidences = {c.confidence is None for rows in report.tables.values() for r in rows.values() for c in r.values()}
+    assert confidences == {True, False}  # cells from the text layer and cells read by OCR
+
+
+def test_scanned_pages_without_tables_get_a_clear_status(soffice):
+    import docx
+
+    document = docx.Document()
+    for i in range(25):
+        document.add_paragraph(f"第{i + 1}段。本机关依法做好政府信息公开工作，加强组织领导，完善制度建设。" * 3)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    from ogi.readers.libreoffice import convert
+
+    from tests import fonts
+
+    prose = convert(buffer.getvalue(), ".docx", "pdf", env=fonts.render_env())
+    report = extract_bytes(scan(prose, Degradation(150, 0.8, 0.5, 0.1, 3, 0.5, 70, True), 1), "notice.pdf")
+    assert report.status == "error"
+    assert "image-only PDF" in report.error and "no ruled table" in report.error and "notice.pdf" in report.error
+
+
+def test_pdf_without_text_or_images():
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(3):
+        pdf.new_page(595, 842)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    report = extract_bytes(buffer.getvalue(), "blank.pdf")
+    assert report.status == "error"
+    assert "no text layer and no scanned image on its 3 pages" in report.error and "blank.pdf" in report.error
+
+
+def test_scan_with_ocr_off_needs_ocr(scanned):
+    _synthetic, data, _report = scanned["2021-hei-150"]
+    report = extract_bytes(data, "scan.pdf", ocr=False)
+    assert report.status == "needs_ocr"
+    assert "OCR is off" in report.error and "scan.pdf" in report.error and report.tables == {}
+
+
+def test_ocr_runs_offline(scanned, tmp_path):
+    """Nothing is fetched at run time: a scan is read with every connection refused, no proxy and an empty
+    home directory (no model cache to fall back on): the models come in the wheel and Debian's package."""
+    _synthetic, data, _report = scanned["2019-hei-200"]
+    (tmp_path / "scan.pdf").write_bytes(data)
+    code = textwrap.dedent(f"""
+        import json, socket
+        tried = []
+        def refuse(*args, **kwargs):
+            tried.append(repr(args))
+            raise OSError("network is off in this test")
+        socket.socket.connect = socket.socket.connect_ex = refuse
+        socket.create_connection = refuse
+        socket.getaddrinfo = refuse
+        from ogi.extract import extract_path
+        report = extract_path({str(tmp_path / "scan.pdf")!r})
+        print(json.dumps({{"status": report.status, "ocr": report.ocr, "tried": tried}}))
+    """)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"), "LANG": "C.UTF-8"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] in ("ok", "partial") and result["ocr"]["pages"] and result["tried"] == []
+    # no model cached at home either (onnxruntime keeps a device id there, a few bytes)
+    cached = [f for f in (tmp_path / "home").rglob("*") if f.is_file()]
+    assert not [f for f in cached if f.suffix in (".onnx", ".traineddata", ".pdmodel", ".pdiparams")]
+    assert sum(f.stat().st_size for f in cached) < 1_000_000
+
+
+# --- the certainty rules, on a report whose cells are given readings directly ---------------------------------
+
+
+def ocr_document(synthetic, confidence=0.99):
+    """The report's HTML tokens, each cell given a reading of `confidence` as OCR would give it."""
+    doc = read_document(render_html(synthetic).encode("utf-8"), "scan.pdf")
+    for i, (kind, text) in enumerate(zip(doc.tokens.kinds, doc.tokens.texts)):
+        if kind.name == "CELL":
+            value = bool(text) and (text[0].isdigit() or text[0] in "-—/")
+            doc.ocr_tokens[i] = OcrToken(Reading(text, confidence, (), value), (0.0, 0.0, 10.0, 10.0))
+    doc.ocr_pages, doc.ocr_engine, doc.format = [1], "test", "pdf-ocr"
+    return doc
+
+
+def token_of(doc, synthetic, table, row, col) -> int:
+    """The index of the token holding a cell: its row's label cell, then one cell per value."""
+    label = synthetic.layout(table).row(row)
+    start = next(i for i, t in enumerate(doc.tokens.texts) if label.label in t and doc.tokens.kinds[i].name == "CELL")
+    return start + 1 + list(label.columns).index(col)
+
+
+def misread(doc, index: int, text: str, confidence: float, alternatives=()) -> None:
+    doc.tokens.texts[index] = text
+    doc.ocr_tokens[index] = OcrToken(Reading(text, confidence, tuple(alternatives), True), (1.0, 2.0, 3.0, 4.0))
+
+
+def cell_at(doc, table, row, col):
+    return extract_document(doc).tables[table][row][col]
+
+
+def nonzero_cell(synthetic) -> tuple[str, str, int]:
+    for row, cols in synthetic.values["t3"].items():
+        for col, value in cols.items():
+            if col != "total" and value >= 2:
+                return row, col, value
+    raise AssertionError("no cell to misread")
+
+
+def test_sure_readings_are_numbers_with_their_confidence():
+    synthetic = make_report(50)
+    report = extract_document(ocr_document(synthetic))
+    cell = report.tables["t3"]["new_received"]["natural_person"]
+    assert cell.kind == "number" and cell.value == synthetic.values["t3"]["new_received"]["natural_person"]
+    assert cell.confidence == 0.99 and cell.box == (0.0, 0.0, 10.0, 10.0)
+
+
+def test_reading_that_breaks_its_identities_is_ambiguous_when_another_reading_keeps_them():
+    synthetic = make_report(51)
+    row, col, value = nonzero_cell(synthetic)
+    doc = ocr_document(synthetic)
+    index = token_of(doc, synthetic, "t3", row, col)
+    misread(doc, index, str(value + 6), 0.99, [(str(value), 0.008)])
+    cell = cell_at(doc, "t3", row, col)
+    assert cell.kind == "ambiguous" and sorted(cell.candidates) == [value, value + 6]
+    assert cell.raw == str(value + 6)  # never corrected: the reading it holds stays its raw text
+
+
+def test_sure_reading_that_breaks_its_identities_with_no_other_reading_stays_as_read():
+    """Real reports break identities as printed; without another reading there is nothing to doubt it by,
+    and the validation reports the break."""
+    synthetic = make_report(52)
+    row, col, value = nonzero_cell(synthetic)
+    doc = ocr_document(synthetic)
+    misread(doc, token_of(doc, synthetic, "t3", row, col), str(value + 6), 0.99)
+    cell = cell_at(doc, "t3", row, col)
+    assert cell.kind == "number" and cell.value == value + 6
+
+
+def test_unsure_reading_is_never_a_number():
+    synthetic = make_report(53)
+    row, col, value = nonzero_cell(synthetic)
+    doc = ocr_document(synthetic)
+    misread(doc, token_of(doc, synthetic, "t3", row, col), str(value), 0.3)
+    cell = cell_at(doc, "t3", row, col)
+    assert cell.kind == "ambiguous" and value in cell.candidates and cell.confidence == 0.3
+
+
+def test_plausible_reading_confirmed_by_its_identities_is_a_number():
+    synthetic = make_report(54)
+    row, col, value = nonzero_cell(synthetic)
+    doc = ocr_document(synthetic)
+    misread(doc, token_of(doc, synthetic, "t3", row, col), str(value), 0.7)
+    assert cell_at(doc, "t3", row, col).kind == "number"
+    misread(doc, token_of(doc, synthetic, "t3", row, col), str(value + 1), 0.7)
+    cell = cell_at(doc, "t3", row, col)
+    assert cell.kind == "ambiguous" and value in cell.candidates  # the value its row and columns imply
+
+
+def test_plausible_reading_with_no_identity_to_confirm_it_is_ambiguous():
+    synthetic = make_report(55)
+    doc = ocr_document(synthetic)
+    start = next(i for i, t in enumerate(doc.tokens.texts) if t == "行政许可")
+    index = start + 1
+    misread(doc, index, doc.tokens.texts[index], 0.8)
+    assert cell_at(doc, "t2", "licensing", "decisions").kind == "ambiguous"
+
+
+def test_cells_dataset_has_the_confidence():
+    from ogi.tables_io import cells_table
+
+    synthetic = make_report(56)
+    table = cells_table([extract_document(ocr_document(synthetic, confidence=0.97))]).to_pandas()
+    assert "confidence" in table.columns and (table["confidence"].round(2) == 0.97).all()
+
+
+# --- the grid, the labels -------------------------------------------------------------------------------------
+
+
+def test_grid_finds_rows_columns_and_merged_cells():
+    """A ruled table drawn here: a header row, a cell merged across two rows, a cell merged across two
+    columns, skewed and noisy: its cells are found, the merged ones once."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    dpi = 150
+    image = np.full((900, 1200), 255, np.uint8)
+    xs, ys = [100, 300, 500, 700, 1000], [100, 150, 230, 310, 360]
+    for y in ys:
+        cv2.line(image, (xs[0], y), (xs[-1], y), 0, 2)
+    cv2.line(image, (xs[0] + 3, ys[2]), (xs[1] - 3, ys[2]), 255, 3)  # rows 1-2 of the first column: one cell
+    for i, x in enumerate(xs):
+        top = ys[0] if i not in (2,) else ys[1]  # the header's 2nd and 3rd columns are one cell
+        cv2.line(image, (x, top), (x, ys[-1]), 0, 2)
+    for x in xs[:-1]:
+        for y1 in ys[1:]:
+            cv2.putText(image, "12", (x + 10, y1 - 12), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    rotation = cv2.getRotationMatrix2D((600, 450), 1.5, 1.0)
+    image = cv2.warpAffine(image, rotation, (1200, 900), borderValue=255)
+    noise = np.random.default_rng(0).normal(0, 6, image.shape)
+    image = np.clip(image + noise, 0, 255).astype(np.uint8)
+    page = prepare(np.dstack([image] * 3), dpi)
+    assert abs(page.skew - 1.5) < 0.2
+    (table,) = find_tables(page)
+    assert [len(row) for row in table.rows] == [3, 4, 4, 4]
+    merged = [cell for cell in table.cells if cell.bands == 2]
+    assert len(merged) == 1 and merged[0].band == 1
+    assert len(table.cells) == 3 + 4 + 3 + 4
+
+
+def test_misread_labels_are_set_right_only_when_one_label_fits():
+    from ogi.ocr.lexicon import nearest_label
+    from ogi.template import load_spec
+
+    spec = load_spec()
+    assert nearest_label("（一）子以公开", spec) == "(一)予以公开"
+    assert (
+        nearest_label("5.要求 行政机 关确认 或重新 出具己 获取信 息", spec) == "5.要求行政机关确认或重新出具已获取信息"
+    )
+    assert nearest_label("其他对夕管理服务 事项", spec) == "其他对外管理服务事项"
+    assert nearest_label("2：没有 现成信 息需要 另行制 作", spec) == "2.没有现成信息需要另行制作"
+    assert nearest_label("(一)予公开", spec) == "(一)予以公开"  # (三)不予公开 is two edits away
+    assert nearest_label("本年废发件数", spec) is None  # 本年废止件数 or 本年制发件数: one edit from both
+    assert nearest_label("行于 法案卷", spec) is None  # too far from any
+    assert nearest_label("188", spec) is None
+
+
+def test_a_scan_is_read_under_a_budget_of_its_own(scanned):
+    """In the pipeline a scan is read in a worker process (ogi.workers) under OCR's budget, larger than a text
+    report's; over it, the scan is stopped with the bound it passed (it goes to quarantine, the run goes on)."""
+    from ogi.pipeline import ocr_step
+    from ogi.sources import ExtractOptions
+    from ogi.workers import Job, ReaderPool
+
+    budget = ocr_step.budget(ExtractOptions(timeout_s=30, memory_mb=1024))
+    assert (budget.timeout_s, budget.memory_mb) == (ocr_step.TIMEOUT_S, ocr_step.MEMORY_MB) == (600, 2048)
+    _synthetic, data, _report = scanned["2019-hei-200"]
+    job = Job("scan.pdf", data=data, ocr=True)
+    with ReaderPool(ExtractOptions(timeout_s=1, memory_mb=2048)) as pool:
+        assert pool.read(job).status == "timeout"
+    with ReaderPool(ExtractOptions(timeout_s=120, memory_mb=300)) as pool:
+        assert pool.read(job).status in ("memory", "error")
+    with ReaderPool(budget) as pool:
+        report = pool.read(job)
+    assert report.status == "ok" and report.ocr["pages"] == [1, 2, 3]
