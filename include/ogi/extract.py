@@ -7,7 +7,14 @@ from operator import attrgetter
 from pathlib import Path
 
 from ogi import cells as C
-from ogi.glued import Run, combine, cut_run
+from ogi.glued import (
+    Run,
+    combine,
+    cut_run,
+    distrust_broken_where_blanks_drop,
+    set_aside_where_blanks_drop,
+    short_rows,
+)
 from ogi.grammar import Stream, TableMatch, find_t2, find_t3, find_t4
 from ogi.identities import CellKey, table_checks
 from ogi.metadata import Metadata, extract_metadata
@@ -119,7 +126,10 @@ class TableResult:
     missing_rows: list[str]
 
 
-def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> TableResult:
+def read_table(
+    spec: Spec, match: TableMatch, hints: dict[CellKey, int], blanks_dropped: str | None = None
+) -> TableResult:
+    """`blanks_dropped`: where the report shows that its glued text drops blank cells (`dropped_blanks`)."""
     if match.error is not None:
         keys, _columns = match.layout.cells
         return TableResult(match.layout, {key: C.absent() for key in keys}, [f"{match.table.code}: {match.error}"], [])
@@ -129,7 +139,11 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int]) -> Tabl
     for run in runs:
         label = f"{match.table.code}.{run.keys[0][0]}" if match.run is None else match.table.code
         cut_run(run, label, checks, hints, budget)
+    if blanks_dropped:
+        set_aside_where_blanks_drop(runs, checks, blanks_dropped)
     combine([run for run in runs if not run.error], checks, budget)
+    if blanks_dropped:
+        distrust_broken_where_blanks_drop(runs, checks, blanks_dropped)
     errors = [run.error for run in runs if run.error]
     good = [run for run in runs if not run.error]
     cells: dict[CellKey, C.Cell] = {}
@@ -167,6 +181,20 @@ def _merge_copies(first: TableResult, second: TableResult) -> list[str]:
     return differing
 
 
+def dropped_blanks(matches: list[TableMatch]) -> str | None:
+    """The rows of glued text that show the report drops blank cells (printed with fewer characters than cells),
+    as the errors name them; None if none does."""
+    short = [
+        f"{match.table.code}.{row}"
+        for match in matches
+        if match.error is None
+        for row in short_rows(_runs_for(match), empty=match.table.code != "t3")
+    ]
+    if not short:
+        return None
+    return f"{'、'.join(short[:3])}{'…' if len(short) > 3 else ''} printed fewer characters than cells"
+
+
 def extract_document(doc: Document, spec: Spec | None = None) -> Report:
     spec = spec or load_spec()
     stream = Stream(doc.tokens)
@@ -186,10 +214,11 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
 
     report.stated = stated_figures(spec, stream.text[: (t2 or t3 or t4).start])
     results: dict[str, TableResult] = {}
+    blanks_dropped = dropped_blanks([match for match in (t2, t3, t4) if match is not None])
     for code, match in (("t2", t2), ("t3", t3), ("t4", t4)):
         if match is None:
             continue
-        result = read_table(spec, match, narrative_hints(spec, code, report.stated))
+        result = read_table(spec, match, narrative_hints(spec, code, report.stated), blanks_dropped)
         results[code] = result
         report.errors.extend(result.errors)
         if result.missing_rows and code != "t2":
