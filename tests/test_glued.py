@@ -19,6 +19,7 @@ from ogi.extract import extract_bytes
 from ogi.glued import Run, combine, cut_run
 from ogi.grammar import Piece
 from ogi.identities import Check, table_checks
+from ogi.printed import DASH_CHARS
 from ogi.segment import RUN_STEPS, TABLE_STEPS, Budget, TooManyWays, cuts
 from ogi.template import Column, load_spec
 
@@ -28,8 +29,8 @@ COUNT = Column("count", "count", "int", False)
 SIGNED = Column("signed", "signed", "int", True)
 MONEY = Column("money", "money", "decimal", False, "元")
 _VALID = {
-    COUNT: re.compile(r"0|[1-9]\d*"),
-    SIGNED: re.compile(r"-?(?:0|[1-9]\d*)"),
+    COUNT: re.compile(r"(?:0|[1-9]\d*)(?:件|个|项|家|次)?"),
+    SIGNED: re.compile(r"-?(?:0|[1-9]\d*)(?:件|个|项|家|次)?"),
     MONEY: re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元)?"),
 }
 SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None)
@@ -53,9 +54,17 @@ def _cells_of(text: str, splittable: bool, columns: list[Column]) -> list[tuple[
 
 
 def _valid(cell: str, rest: str, column: Column) -> bool:
-    """A cell is valid for its column; where the text left does not start with a number (a dash, a slash, a word),
-    the cell is that whole text."""
-    if not re.match(r"-?\d", rest):
+    """A cell is valid for its column. Where the text left starts with a dash, the cell is that dash, or two of
+    it (——), or a negative number where the column may hold one; with a slash, that slash; with a word, the whole
+    text left."""
+    first = rest[0]
+    if first in DASH_CHARS:
+        return cell in (first, first * 2) or (first == "-" and bool(_VALID[column].fullmatch(cell)))
+    if first in "/\\":
+        return cell == first
+    if first in "件个项家次万元":
+        return False
+    if not first.isdigit():
         return cell == rest
     return bool(_VALID[column].fullmatch(cell))
 
@@ -102,7 +111,7 @@ def runs_to_cut(draw, digits_only: bool):
     if draw(st.booleans()):
         sums = ()
     columns = [COUNT] * n if digits_only else [draw(st.sampled_from([COUNT, COUNT, SIGNED, MONEY])) for _ in range(n)]
-    alphabet = "0000112345789" if digits_only else "00123456789-—./元"
+    alphabet = "0000112345789" if digits_only else "00123456789-—./元个"
     count = draw(st.integers(1, min(n, 3)))
     pieces = [  # at most n + 5 characters in all: few enough cuts to list them all
         (draw(st.text(alphabet, min_size=1, max_size=(n + 5) // count)), digits_only or draw(st.booleans()))

@@ -7,7 +7,14 @@ from operator import attrgetter
 from pathlib import Path
 
 from ogi import cells as C
-from ogi.glued import Run, combine, cut_run
+from ogi.glued import (
+    Run,
+    combine,
+    cut_run,
+    distrust_broken_where_blanks_drop,
+    set_aside_where_blanks_drop,
+    short_rows,
+)
 from ogi.grammar import Stream, TableMatch, find_t2, find_t3, find_t4
 from ogi.identities import CellKey, table_checks
 from ogi.metadata import Metadata, extract_metadata
@@ -122,8 +129,15 @@ class TableResult:
     notes: list[str] = field(default_factory=list)
 
 
-def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int], doc: Document | None = None) -> TableResult:
-    """`doc`: the document, when its tokens were read by OCR (its cells are then weighed by ogi.ocr.certainty)."""
+def read_table(
+    spec: Spec,
+    match: TableMatch,
+    hints: dict[CellKey, int],
+    doc: Document | None = None,
+    blanks_dropped: str | None = None,
+) -> TableResult:
+    """`doc`: the document, when its tokens were read by OCR (its cells are then weighed by ogi.ocr.certainty).
+    `blanks_dropped`: where the report shows that its glued text drops blank cells (`dropped_blanks`)."""
     if match.error is not None:
         keys, _columns = match.layout.cells
         return TableResult(match.layout, {key: C.absent() for key in keys}, [f"{match.table.code}: {match.error}"], [])
@@ -133,7 +147,11 @@ def read_table(spec: Spec, match: TableMatch, hints: dict[CellKey, int], doc: Do
     for run in runs:
         label = f"{match.table.code}.{run.keys[0][0]}" if match.run is None else match.table.code
         cut_run(run, label, checks, hints, budget)
+    if blanks_dropped:
+        set_aside_where_blanks_drop(runs, checks, blanks_dropped)
     combine([run for run in runs if not run.error], checks, budget)
+    if blanks_dropped:
+        distrust_broken_where_blanks_drop(runs, checks, blanks_dropped)
     errors = [run.error for run in runs if run.error]
     good = [run for run in runs if not run.error]
     cells: dict[CellKey, C.Cell] = {}
@@ -176,6 +194,20 @@ def _merge_copies(first: TableResult, second: TableResult) -> list[str]:
     return differing
 
 
+def dropped_blanks(matches: list[TableMatch]) -> str | None:
+    """The rows of glued text that show the report drops blank cells (printed with fewer characters than cells),
+    as the errors name them; None if none does."""
+    short = [
+        f"{match.table.code}.{row}"
+        for match in matches
+        if match.error is None
+        for row in short_rows(_runs_for(match), empty=match.table.code != "t3")
+    ]
+    if not short:
+        return None
+    return f"{'、'.join(short[:3])}{'…' if len(short) > 3 else ''} printed fewer characters than cells"
+
+
 def extract_document(doc: Document, spec: Spec | None = None) -> Report:
     spec = spec or load_spec()
     if doc.ocr_tokens:
@@ -201,17 +233,18 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
 
     report.stated = stated_figures(spec, stream.text[: (t2 or t3 or t4).start])
     results: dict[str, TableResult] = {}
+    blanks_dropped = dropped_blanks([match for match in (t2, t3, t4) if match is not None])
     for code, match in (("t2", t2), ("t3", t3), ("t4", t4)):
         if match is None:
             continue
-        result = read_table(spec, match, narrative_hints(spec, code, report.stated), doc)
+        result = read_table(spec, match, narrative_hints(spec, code, report.stated), doc, blanks_dropped)
         results[code] = result
         report.errors.extend(result.errors)
         report.warnings.extend(result.notes)
         if result.missing_rows and code != "t2":
             report.errors.append(f"{code}: rows not found: {', '.join(result.missing_rows)}")
     if copy is not None and t3 is not None:
-        second = read_table(spec, copy, {}, doc)
+        second = read_table(spec, copy, {}, doc, blanks_dropped)
         differing = _merge_copies(results["t3"], second)
         if differing:
             report.errors.append(

@@ -93,6 +93,63 @@ def cut_run(run: Run, label: str, checks: list[Check], hints: dict[CellKey, int]
         run.glued, run.broken = None, False
 
 
+def short_rows(runs: list[Run], empty: bool = True) -> list[str]:
+    """The rows of glued text printed with fewer characters than they have cells: the text drops blank cells.
+    `empty`: whether a row printed with nothing at all counts (表三's rows with nothing to report are printed
+    so by reports that print their zeros); a row read as blank because its label is followed at once by the next
+    (`match_rows`) does not."""
+    if not any(piece.splittable for run in runs for piece in run.pieces):
+        return []  # cells printed apart keep their blanks
+    return [
+        run.keys[0][0]
+        for run in runs
+        if 0 < sum(len(piece.text) for piece in run.pieces) < len(run.keys) or (empty and not run.pieces)
+    ]
+
+
+def set_aside_where_blanks_drop(runs: list[Run], checks: list[Check], evidence: str) -> None:
+    """Glued text leaves no trace of a blank cell: where the report shows it drops them (`evidence`), a row its
+    characters fill in more than one way (426 is 4|2|6, or 426 and two blanks) is read only where a check across
+    rows confirms it, and is partial otherwise; a row of a table no identity checks (表二) printed with nothing
+    at all is a blank row, unless most are (then the values are printed elsewhere)."""
+    if not checks:
+        empty = [run for run in runs if not run.pieces]
+        if len(empty) * 2 < len(runs):
+            for run in empty:
+                run.error, run.candidates = None, [("",) * len(run.keys)]
+    unconfirmed = [run for run in runs if run.glued and not run.error]
+    if checks and unconfirmed:
+        kept = _confirmed([run for run in runs if not run.error], _table(checks), because=evidence)
+        unconfirmed = [run for run in unconfirmed if run not in kept and not run.error]
+    for run in unconfirmed:
+        run.error = (
+            f"{run.label}: '{_shown(run.glued)}' stands for {len(run.keys)} cells in more than one way, and this "
+            f"report drops blank cells without a trace ({evidence})"
+        )
+
+
+def distrust_broken_where_blanks_drop(runs: list[Run], checks: list[Check], evidence: str) -> None:
+    """After `combine`: where the report drops blank cells, a glued row read one way only because its blanks left
+    no trace is trusted only where every identity it enters holds; a row in a broken one is partial (its single
+    cut keeps a total by chance, or not at all)."""
+    values: dict[CellKey, float | int] = {}
+    for run in runs:
+        if not run.error and len(run.candidates) == 1:
+            values.update(zip(run.keys, map(number_or_zero, run.candidates[0], run.units)))
+    broken = {
+        cell
+        for check in checks
+        if all(c in values for c in check.cells) and not check.holds(values)
+        for cell in check.cells
+    }
+    for run in runs:
+        if run.glued and not run.error and broken.intersection(run.keys):
+            run.error = (
+                f"{run.label}: '{_shown(run.glued)}' not read: an identity it enters breaks, and this report drops "
+                f"blank cells without a trace ({evidence})"
+            )
+
+
 def _shown(pieces: Sequence[Piece]) -> str:
     return " ".join(p.text or "∅" for p in pieces)
 
@@ -235,7 +292,7 @@ def combine(runs: list[Run], checks: list[Check], budget: Budget | None = None, 
 _UNEXPLAINED = "and no misprinted cell explains the table (a blank cell may have left no trace)"
 
 
-def _confirmed(runs: list[Run], table: _TableChecks) -> list[Run]:
+def _confirmed(runs: list[Run], table: _TableChecks, because: str | None = None) -> list[Run]:
     """The runs whose every cell a check across runs names (each of its cells held by a run). A glued run whose
     cells no such check names is partial: once the report breaks an identity, a run's own identities are no
     evidence for any cut of it, and its cuts may not hold the printed one (a blank cell leaves no trace in glued
@@ -251,7 +308,13 @@ def _confirmed(runs: list[Run], table: _TableChecks) -> list[Run]:
         if not alone:
             return runs
         for run in alone:
-            run.error = f"{run.label}: '{_shown(run.glued or [])}' not read: {_ALONE}"
+            if because is None:
+                run.error = f"{run.label}: '{_shown(run.glued or [])}' not read: {_ALONE}"
+            else:
+                run.error = (
+                    f"{run.label}: '{_shown(run.glued or [])}' not read: no check across rows can confirm a cut "
+                    f"of it, and this report drops blank cells without a trace ({because})"
+                )
         runs = [run for run in runs if not run.error]
 
 

@@ -30,6 +30,7 @@ _DIGIT = re.compile(r"[-−]?\d")
 _CHUNK = re.compile(r"\S+")
 _SPACED = re.compile(r"\S[^\S\n\x1c-\x1f]{2,}(?=[\d\-—–/])")
 _SECTION = re.compile(r"\s*[一二三四五六七八九十]+、")  # a section's heading (四、政府信息公开行政复议…)
+_SECTION_IN = re.compile(r"(?<![第(（])[一二三四五六七八九十]+、")  # one within a line (not 第二十条, (一))
 _DISTINCT = 4  # a label this long is specific enough to tell that the row before it is missing
 
 
@@ -45,19 +46,22 @@ def tolerant(text: str) -> str:
 
 
 @cache
-def row_pattern(row: Row) -> re.Pattern:
+def row_pattern(row: Row, following: Row | None = None) -> re.Pattern:
     """A row's label, optionally after its group heading and its number, optionally followed by its tail.
 
     Spelled as one flat alternation, each alternative starting with a character, so that the regex engine
     scans for those first characters instead of trying the whole pattern at every offset. The alternatives
     are in the order the optional parts would be tried: with the heading and number, then without.
+    `following`: the row after it, whose label may follow a short label at once (规章行政规范性文件 in glued text,
+    规章 printed with no values).
     """
     labels = sorted({row.label, *row.variants}, key=len, reverse=True)
     pattern = "(?:" + "|".join(head + tolerant(label) for head in _heads(row) for label in labels) + ")"
     if row.tail:
         pattern += f"(?:{_GAP}{tolerant(row.tail)})?"
     if len(row.label) < _DISTINCT:  # a short label (其他, 规章) is a label only where a word does not go on
-        pattern += r"(?![\u4e00-\u9fff])"
+        after = f"|(?={tolerant(following.label)})" if following is not None else ""
+        pattern += rf"(?:(?![\u4e00-\u9fff]){after})"
     return re.compile(pattern)
 
 
@@ -271,18 +275,20 @@ def _take_line(
     for chunk_match in _CHUNK.finditer(fragment):
         chunk, chunk_start = chunk_match.group(), offset + chunk_match.start()
         if not pieces and not VALUE.fullmatch(chunk):
-            digit = _DIGIT.search(chunk)  # text before the first value: a label's tail, a header
-            if digit is None:
+            start = printed.GLUED_START.search(chunk)  # text before the first value: a label's tail, a header
+            if start is None:
                 continue
-            chunk, chunk_start = chunk[digit.start() :], chunk_start + digit.start()
+            if _SECTION_IN.search(chunk, 0, start.start()):
+                return chunk_start  # the next section's heading before any value: the row printed none
+            chunk, chunk_start = chunk[start.start() :], chunk_start + start.start()
         while chunk:
             value = _GLUED.match(chunk)
             if value is None or printed.ITEM_NUMBER.match(chunk):  # text, or the number of a label after
                 if pieces:
                     return chunk_start
                 break
-            counted = printed.COUNTED.fullmatch(value.group()) is not None  # its unit ends the cell
-            pieces.append(Piece(value.group(), not counted, page, token=token))
+            counted = value.group().endswith(printed.COUNTERS)  # its unit ends a cell: the run goes on
+            pieces.append(Piece(value.group(), True, page, token=token))
             if value.end() < len(chunk) and not counted:
                 return chunk_start + value.end()
             chunk, chunk_start = chunk[value.end() :], chunk_start + value.end()
@@ -374,7 +380,10 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int, apart: bool
     ahead: re.Match | None = None  # the next row's label, found while checking this row's order
     for i, row in enumerate(rows):
         # the first match from `pos` is the one found from an earlier position, if that lies beyond `pos`
-        match = ahead if ahead is not None and ahead.start() >= pos else stream.search(row_pattern(row), pos, end)
+        after = rows[i + 1] if i + 1 < len(rows) else None
+        match = (
+            ahead if ahead is not None and ahead.start() >= pos else stream.search(row_pattern(row, after), pos, end)
+        )
         ahead = None
         if match and i + 1 < len(rows) and len(rows[i + 1].label) >= _DISTINCT:
             following = stream.search(row_pattern(rows[i + 1]), pos, end)

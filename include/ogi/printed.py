@@ -22,11 +22,12 @@ NONE_WORD = "无"
 VALUE = re.compile(rf"{NUMBER}|{DASH_RUN}|[/\\]|{NONE_WORD}")
 # A cell holding one number and nothing else, for readers that repeat or join numeric cells.
 NUMBER_CELL = re.compile(rf"^\s*{NUMBER}\s*$")
-# A run of free text that may hold several values glued together (801000081, 3---31-1-2-----): digits, the
-# separators and dashes that occur between them, a unit at the end; or a dash run, a slash or 无.
-GLUED = re.compile(rf"{SIGN}?\d(?:[\d,.{re.escape(DASH_CHARS)}]*[\d{re.escape(DASH_CHARS)}])?{UNIT}?|{DASH_RUN}|/|无")
-# A glued run ending in a counter is one cell: crawler text prints the unit after each value.
-COUNTED = re.compile(rf"(?:{DIGITS})(?:{'|'.join(COUNTERS)})")
+# A run of free text that may hold several values glued together (801000081, 3---31-1-2-----, ——109, 4//2):
+# digits, dashes and slashes, the separators that occur within numbers, a unit at the end; or 无.
+_GLUED_CHAR = rf"\d{re.escape(DASH_CHARS)}/\\"
+GLUED = re.compile(rf"[{_GLUED_CHAR}](?:[{_GLUED_CHAR},.]*[{_GLUED_CHAR}])?{UNIT}?|无")
+# Where the values of a line of free text may start: a digit, a sign or dash, a slash.
+GLUED_START = re.compile(rf"[{_GLUED_CHAR}]")
 # An item number printed before a label (3. 3、 (3) 3)): never a value.
 ITEM_NUMBER = re.compile(r"(?:\(?\d{1,2}\)?[.、)]|\(\d{1,2}\))(?!\d)")
 

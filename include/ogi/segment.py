@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ogi.cells import number_or_zero
+from ogi.printed import COUNTERS, DASH_CHARS, MONEY_UNITS, SLASHES
 from ogi.template import Column
 
 MAX_CANDIDATES = 200_000  # more cuts than this are no answer, whatever the budget
@@ -20,11 +21,12 @@ TABLE_STEPS = 100_000  # the steps all the runs of a table may take: a real tabl
 RUN_STEPS = 20_000  # and one run: a real row takes a few hundred, listing every cut of a long broken one 10,000
 LONGEST = 4_000  # characters in one piece cut: Python reads no integer of more than 4,300 digits
 
-_INT = re.compile(r"0|[1-9]\d*")
-_SIGNED = re.compile(r"-?(?:0|[1-9]\d*)")
+_COUNTER = "(?:" + "|".join(COUNTERS) + ")?"  # crawler text prints a count's unit after it: 3个
+_INT = re.compile(rf"(?:0|[1-9]\d*){_COUNTER}")
+_SIGNED = re.compile(rf"-?(?:0|[1-9]\d*){_COUNTER}")
 _MONEY = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元)?")
-_NUMERIC_START = re.compile(r"-?\d")
 _DIGITS = re.compile(r"[0-9]+")
+_UNIT_STARTS = frozenset(unit[0] for unit in COUNTERS + MONEY_UNITS)
 
 # The identities within a run, by cell index: each a tuple of (cell, sign), lhs cells +1 and rhs cells -1,
 # kept when the signed values add up to 0.
@@ -52,13 +54,31 @@ def _pattern(column: Column) -> re.Pattern:
 
 def _prefixes(text: str, column: Column, splittable: bool) -> tuple[str, ...]:
     """Every prefix of `text` that is a valid cell for `column`, shortest first."""
-    if not splittable or not _NUMERIC_START.match(text):
-        return (text,)  # a table cell, or a dash / slash / word: one cell as it stands
+    if not splittable:
+        return (text,)  # a table cell: one cell as it stands
     return _valid_prefixes(text, _pattern(column))
 
 
 @lru_cache(maxsize=65536)  # the walk reaches the same rest of a run by many cuts before it
 def _valid_prefixes(text: str, pattern: re.Pattern) -> tuple[str, ...]:
+    first = text[0]
+    if first in DASH_CHARS:
+        # a dash printed for a zero, one character or two alike (—— is one cell as often as two); before digits
+        # in a column that may be negative, a sign as well
+        dashes = (first, text[:2]) if text[1:2] == first else (first,)
+        if first == "-" and text[1:2].isdigit():
+            return dashes + _numbers(text, pattern)
+        return dashes
+    if first in SLASHES:
+        return (first,)
+    if first.isdigit():
+        return _numbers(text, pattern)
+    if first in _UNIT_STARTS:
+        return ()  # a unit ends the cell before it: no cell starts with one
+    return (text,)  # a word: one cell as it stands
+
+
+def _numbers(text: str, pattern: re.Pattern) -> tuple[str, ...]:
     return tuple(candidate for end in range(1, len(text) + 1) if pattern.fullmatch(candidate := text[:end]))
 
 
