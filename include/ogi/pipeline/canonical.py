@@ -41,6 +41,7 @@ from ogi.identities import table_checks
 from ogi.rules import Rule
 from ogi.sources import Agency, name_key
 from ogi.template import Spec, load_spec
+from ogi.validation.results import VIOLATION_COLUMNS as VALIDATION_COLUMNS
 
 # agency_match: how a document's agency was settled.
 NAME, ALIAS, OTHER_AGENCY, NOT_PRINTED, UNMAPPED = "name", "alias", "other_agency", "not_printed", "unmapped"
@@ -366,20 +367,8 @@ def compare(documents: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     return out[COMPARE_COLUMNS].sort_values(["report_id", "copy_source", "table", "row", "col"]).reset_index(drop=True)
 
 
-VIOLATION_COLUMNS = [
-    "report_id",
-    "source",
-    "rule",
-    "scope",
-    "lhs",
-    "rhs",
-    "residual",
-    "cells",
-    "zero_cells",
-    "severity",
-    "message_zh",
-    "message_en",
-]
+# a violation as validation reports one, with the copy's document beside its report
+VIOLATION_COLUMNS = ["report_id", "source", *VALIDATION_COLUMNS[1:]]
 
 
 def disagreements(compared: pd.DataFrame, rule: Rule) -> pd.DataFrame:
