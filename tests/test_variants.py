@@ -53,10 +53,6 @@ PDF_T4_HEADER = (
     "PDF (LibreOffice from DOCX): 表四's three-level header broken by the page break, its cells' second lines "
     "lost (结果 for 结果维持): the header is not recognised (partial)"
 )
-PDF_EMPTY_ROW = (
-    "PDF: 表四's value row on a page of its own, every cell empty (or ——, drawn as a line), gives no cells at all "
-    "(the reader drops a table row without characters): 't4: no values printed' (partial)"
-)
 KNOWN_INVARIANT: list[Known] = []
 MARKDOWN_EMPTY_SPAN = (
     "Markdown with a merged cell's rest written as empty cells (pandoc, markitdown): an empty cell is taken for a "
@@ -88,7 +84,6 @@ KNOWN_BY_SEED: list[Known] = [
 KNOWN_INEXACT: list[Known] = [
     *KNOWN_INVARIANT,
     (("pdf",), {"header_depth": 3, "label_columns": 2, "t4_orientation": "row15"}, PDF_T4_HEADER),
-    (("pdf",), {"zeros_t4": ("dash_double", "all_blank", "blank_rows")}, PDF_EMPTY_ROW),
 ]
 
 

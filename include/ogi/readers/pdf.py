@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ogi.printed import DASH_CHARS
 from ogi.readers.document import NUMBER_CELL, Document, ReadError, Token, TokenKind, Tokens
 
 MAX_PAGES = 2000
@@ -135,7 +136,10 @@ def _text(chars: list[_Char]) -> str:
             out.append(ch.ch)
             prev = ch
         parts.append("".join(out))
-    return " ".join(parts)
+    text = parts[0]
+    for part in parts[1:]:  # a dash run a narrow cell wraps (—— as —/—) is one dash run again
+        text += part if text[-1:] in DASH_CHARS and part[:1] in DASH_CHARS else " " + part
+    return text
 
 
 def _table_tokens(table: _Table, chars: list[_Char], page_no: int) -> list[Token]:
@@ -154,8 +158,11 @@ def _table_tokens(table: _Table, chars: list[_Char], page_no: int) -> list[Token
                         bucket.append(ch)
                         break
                 break
+    # a table of one row of several cells, all empty, is a row printed blank (表四's value row alone on a page);
+    # otherwise a row without characters is only the space between rulings
+    blank_row = len(rows) == 1 and len(rows[0]) > 1
     for cells in rows:
-        if not any(bucket for _, _, bucket in cells):
+        if not blank_row and not any(bucket for _, _, bucket in cells):
             continue
         tokens.extend(Token(TokenKind.CELL, _text(bucket), page_no) for _, _, bucket in cells)
         tokens.append(Token(TokenKind.ROW_END, page=page_no))
