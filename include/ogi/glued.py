@@ -11,6 +11,7 @@ one, and every search is bounded by the steps it takes, not by the number of way
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,11 +20,13 @@ from operator import attrgetter
 from ogi.cells import number_or_zero
 from ogi.grammar import Piece
 from ogi.identities import CellKey, Check
+from ogi.printed import UNIT
 from ogi.segment import Budget, Sums, TooManyWays, cuts, fewest_cells
 from ogi.template import Column
 
 COMBINE_STEPS = 100_000  # per table: the combinations of real tables take a few dozen
 _TEXT = attrgetter("text")
+_UNIT = re.compile(UNIT)
 
 
 @dataclass
@@ -103,8 +106,13 @@ def short_rows(runs: list[Run], empty: bool = True) -> list[str]:
     return [
         run.keys[0][0]
         for run in runs
-        if 0 < sum(len(piece.text) for piece in run.pieces) < len(run.keys) or (empty and not run.pieces)
+        if 0 < sum(map(_value_characters, run.pieces)) < len(run.keys) or (empty and not run.pieces)
     ]
+
+
+def _value_characters(piece: Piece) -> int:
+    """The characters of a piece that values are made of: its units stand for no cell (4项 is one value)."""
+    return len(_UNIT.sub("", piece.text))
 
 
 def set_aside_where_blanks_drop(runs: list[Run], checks: list[Check], evidence: str) -> None:
