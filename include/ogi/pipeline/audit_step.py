@@ -92,17 +92,19 @@ def audit(config: PipelineConfig, run_id: str, staged_keys: list[str]) -> str:
     version = curated.current(store)
     key = f"runs/{run_key(run_id)}"
     settled = settle(store, version, staged, sources.agencies, run_id)
-    outputs = {"documents": settled.documents, "reports": settled.reports}
-    for table in ("t2", "t3", "t4"):
-        outputs[table] = wide(table, settled.cells, settled.reports)
-    for name in SETTLED:
-        write_frame(store, f"{key}/settled/{name}.parquet", outputs[name], name)
+    for name in SETTLED:  # each written and let go before the next is made: the wide tables are large
+        frame = (
+            getattr(settled, name) if name in ("documents", "reports") else wide(name, settled.cells, settled.reports)
+        )
+        write_frame(store, f"{key}/settled/{name}.parquet", frame, name)
+    del frame
     record: SettledRecord = {"replaced": sorted(settled.replaced), "counts": settled.counts}
     store.write_json(f"{key}/settled/settled.json", record)
 
     context, context_cells = _context(store, version, settled.reports, members, settled.replaced)
     reports = pd.concat([settled.reports, context], ignore_index=True)
-    cells = pd.concat([settled.cells, context_cells], ignore_index=True)
+    # the batch's cells copied only when there are curated ones to add (two million rows at 10,000 reports)
+    cells = pd.concat([settled.cells, context_cells], ignore_index=True) if len(context_cells) else settled.cells
     if reports.empty:  # nothing new to check: no GX run, empty results
         for name in ("violations", "not_assessable", "quality"):
             write_frame(store, f"{key}/validation/{name}.parquet", SCHEMAS[name].empty_table().to_pandas(), name)

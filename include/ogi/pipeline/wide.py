@@ -16,7 +16,7 @@ _PIVOT = {"t2": ("row", "col"), "t3": ("col", "row"), "t4": ("row", "col")}
 def wide(table: str, cells: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     schema = SCHEMAS[table]
     per, across = _PIVOT[table]
-    part = cells[cells["table"] == table]
+    part = cells.loc[cells["table"] == table, ["report_id", per, across, "value", "kind"]]  # not every column
     if part.empty:
         return schema.empty_table().to_pandas()
     part = part.astype({per: str, across: str})
