@@ -49,10 +49,6 @@ Known = tuple[tuple[str, ...] | str, dict[str, object], str]
 _ALL_ZEROS = ("blank", "nbsp", "dash_em", "dash_hyphen", "dash_fullwidth", "dash_double", "dash_en", "slash")
 _ALL_ZEROS += ("slash_fullwidth", "mixed")
 _BLANKS = ("blank", "nbsp", "mixed", "all_blank", "blank_rows")
-PDF_T4_HEADER = (
-    "PDF (LibreOffice from DOCX): 表四's three-level header broken by the page break, its cells' second lines "
-    "lost (结果 for 结果维持): the header is not recognised (partial)"
-)
 KNOWN_INVARIANT: list[Known] = []
 MARKDOWN_EMPTY_SPAN = (
     "Markdown with a merged cell's rest written as empty cells (pandoc, markitdown): an empty cell is taken for a "
@@ -83,7 +79,6 @@ KNOWN_BY_SEED: list[Known] = [
 ]
 KNOWN_INEXACT: list[Known] = [
     *KNOWN_INVARIANT,
-    (("pdf",), {"header_depth": 3, "label_columns": 2, "t4_orientation": "row15"}, PDF_T4_HEADER),
 ]
 
 

@@ -158,6 +158,7 @@ def _table_tokens(table: _Table, chars: list[_Char], page_no: int) -> list[Token
                         bucket.append(ch)
                         break
                 break
+    _join_merged_cells(table, ys, rows)
     # a table of one row of several cells, all empty, is a row printed blank (表四's value row alone on a page);
     # otherwise a row without characters is only the space between rulings
     blank_row = len(rows) == 1 and len(rows[0]) > 1
@@ -168,6 +169,23 @@ def _table_tokens(table: _Table, chars: list[_Char], page_no: int) -> list[Token
         tokens.append(Token(TokenKind.ROW_END, page=page_no))
     tokens.append(Token(TokenKind.TABLE_END, page=page_no))
     return tokens
+
+
+def _join_merged_cells(table: _Table, ys: list[float], rows: list[list[tuple[float, float, list[_Char]]]]) -> None:
+    """A cell merged over rows (no ruling between them across it) whose lines fall in more than one of them is
+    read whole in its first row, as 结果维持 and not 结果 above 维持; a merged cell's text in one row stays where
+    it is."""
+    for i in range(len(rows) - 1, 0, -1):
+        for x0, x1, bucket in rows[i]:
+            if not bucket:
+                continue
+            middle = (x0 + x1) / 2
+            if any(abs(y - ys[i]) <= _TOL and a - _TOL <= middle <= b + _TOL for y, a, b in table.hs):
+                continue  # a ruling parts it from the row above
+            above = next((cell for cell in rows[i - 1] if cell[0] - _TOL <= middle <= cell[1] + _TOL), None)
+            if above is not None and above[2] and abs(above[0] - x0) <= _TOL and abs(above[1] - x1) <= _TOL:
+                above[2].extend(bucket)
+                bucket.clear()
 
 
 def _line_tokens(chars: list[_Char], page_no: int, page_height: float) -> list[tuple[float, list[Token]]]:
