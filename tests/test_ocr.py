@@ -30,6 +30,8 @@ SCANS = {
     "2019-ming-300": (42, "2019", "ar-pl-uming", Degradation(300, -1.2, 0.6, 0.2, 4, 1.0, 60, True)),
     "2021-ming-150": (43, "2021", "ar-pl-uming", Degradation(150, -2.0, 1.0, 0.4, 8, 2.5, 40, False)),
     "2019-hei-200": (44, "2019", "wqy-microhei", Degradation(200, 0.6, 0.5, 0.1, 3, 0.5, 70, True)),
+    # specks under 表三 on page 1 read as a line of text (":"): the row the page break splits is joined all the same
+    "2021-hei-150-specks": (902, "2021", "wqy-microhei", Degradation(150, 0.59, 0.58, 0.03, 9.4, 2.04, 69, True)),
 }
 
 
@@ -371,3 +373,18 @@ def test_a_scan_is_read_under_a_budget_of_its_own(scanned):
     with ReaderPool(budget) as pool:
         report = pool.read(job)
     assert report.status == "ok" and report.ocr["pages"] == [1, 2, 3]
+
+
+def test_marks_and_page_numbers_outside_the_tables_are_no_lines_of_the_report():
+    """Specks read as marks, and a page number in the margin, would stand between a table's last row and its
+    continuation on the next page and keep the row the page break splits from being joined."""
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import furniture
+
+    height = 1754  # an A4 page at 150 dpi
+    body, foot = Box(100, 900, 400, 920), Box(800, 1690, 880, 1710)
+    assert furniture(":", body, height) and furniture("'.", body, height) and furniture("", body, height)
+    assert furniture("- 2 -", foot, height) and furniture("第2页", foot, height) and furniture("2/3", foot, height)
+    assert not furniture("- 2 -", body, height)  # a number in the body is text
+    assert not furniture("四、政府信息公开行政复议、行政诉讼情况", foot, height)
+    assert not furniture("2023年，共收到申请241件。", body, height)

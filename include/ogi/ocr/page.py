@@ -22,8 +22,10 @@ from ogi.ocr.layout import (
 )
 from ogi.ocr.recognize import Reading
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
+from ogi.readers.pdf import PAGE_NUMBER
 
 BLANK = Reading("", 1.0)
+MARGIN = 0.08  # of the page's height, top and bottom: where a page number stands
 FAINT = 0.6  # the most a reading of faint ink is believed
 UNDER_SEAL = Reading("", 0.0)  # no ink seen, under a seal: not a sure blank
 
@@ -142,7 +144,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     for _top, kind, index in items:
         if kind == "line":
             reading = line_readings[index]
-            if reading.text.strip():
+            if not furniture(reading.text, free[index], page.grey.shape[0]):
                 tokens.append(Token(LINE, reading.text, page_no))
                 ocr.append(OcrToken(reading, points(free[index])))
             continue
@@ -163,6 +165,17 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
         tokens.append(Token(TABLE_END, page=page_no))
         ocr.append(None)
     return PageText(tokens, ocr, len(tables), page.skew, time.process_time() - started)
+
+
+def furniture(text: str, box: Box, height: int) -> bool:
+    """Whether a line outside the tables is no text of the report: marks alone (specks read as `:` or `'`),
+    or a page number in the page's top or bottom margin, as the text-layer reader leaves them out. Such a
+    line between a table's last row on one page and its continuation on the next would keep the row split
+    by the page break from being joined."""
+    if not any(ch.isalnum() for ch in text):
+        return True
+    margin = box.y1 < MARGIN * height or box.y0 > (1 - MARGIN) * height
+    return margin and bool(PAGE_NUMBER.match(text.strip()))
 
 
 def _not_one_value(ink: np.ndarray, cell, page, height: int) -> bool:
