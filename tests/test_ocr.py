@@ -388,3 +388,31 @@ def test_marks_and_page_numbers_outside_the_tables_are_no_lines_of_the_report():
     assert not furniture("- 2 -", body, height)  # a number in the body is text
     assert not furniture("四、政府信息公开行政复议、行政诉讼情况", foot, height)
     assert not furniture("2023年，共收到申请241件。", body, height)
+
+
+def test_specks_above_or_below_a_value_leave_it_sure():
+    """A tall cell of 表三 (its label runs over several lines) holds its value on one line; specks or what a
+    seal leaves lower in the cell are not a second value beside it, nor do they make the value unsure. Marks
+    of a digit's height are, and a value line taller than a line of text may be a smudge."""
+    from ogi.ocr.grid import Cell
+    from ogi.ocr.image import Page
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import _joined, _not_one_value
+
+    value = (Reading("0", 0.99, (), True), Box(10, 10, 21, 26))
+    speck = (Reading("7", 0.6, (), True), Box(40, 60, 43, 67))
+    digit = (Reading("3", 0.8, (), True), Box(40, 60, 51, 75))
+    assert _joined([value, speck], 22).confidence == 0.99
+    assert _joined([value, digit], 22).confidence < 0.95
+    assert _joined([value, speck], 12).confidence < 0.95  # the "value" is taller than a line of text
+    assert _joined([value, speck]).confidence < 0.95
+
+    ink = np.zeros((120, 100), dtype=np.uint8)
+    ink[10:26, 10:21] = 255  # the value
+    ink[60:68, 40:50] = 255  # a mark lower in the cell
+    page = Page(255 - ink, ink, 150.0, 0.0)
+    cell = Cell(0, 0, 100, 120, 0)
+    assert not _not_one_value(ink, cell, page, 22, Box(10, 10, 21, 26))
+    assert _not_one_value(ink, cell, page, 22)
+    ink[10:26, 60:70] = 255  # a second value beside the first: a ruling the grid missed
+    assert _not_one_value(ink, cell, page, 22, Box(10, 10, 70, 26))
