@@ -416,3 +416,39 @@ def test_specks_above_or_below_a_value_leave_it_sure():
     assert _not_one_value(ink, cell, page, 22)
     ink[10:26, 60:70] = 255  # a second value beside the first: a ruling the grid missed
     assert _not_one_value(ink, cell, page, 22, Box(10, 10, 70, 26))
+
+
+def test_a_decimal_point_read_as_a_colon_is_a_decimal_point():
+    from ogi.ocr.recognize import recognizer
+
+    engine = recognizer()
+    index = {ch: i for i, ch in enumerate(engine.alphabet)}
+    frames = []
+    for ch in "2063:54":
+        frame = np.full(len(engine.alphabet), 1e-6, dtype=np.float32)
+        frame[index[ch]] = 0.97
+        frames += [frame, np.eye(len(engine.alphabet), dtype=np.float32)[0]]  # the symbol, then a blank
+    reading = engine.decode(np.array(frames))
+    assert reading.value and reading.text == "2063.54" and reading.confidence > 0.8
+
+
+def test_specks_read_as_words_do_not_keep_a_row_split_by_the_page_break_apart():
+    """The rest of a row the page break splits opens the next page: its label's last line, and in a value's
+    column specks read as words nobody believes (好忆 at 0.04); the row is joined, its values stay."""
+    from ogi.ocr.page import PageText
+    from ogi.ocr.scanned import ScanResult
+    from ogi.readers.document import CELL, ROW_END, TABLE_END, Token
+    from ogi.readers.pdf import _join_split_row
+
+    def row(texts, page):
+        return [Token(CELL, text, page) for text in texts] + [Token(ROW_END, page=page)]
+
+    previous = row(["4.保护 第三方", "10", "2"], 1) + [Token(TABLE_END, page=1)]
+    rest = row(["合法权 益", "", "好忆"], 2) + row(["5.属于", "42", "1"], 2)
+    readings = [Reading("合法权 益", 0.96), Reading("", 1.0), Reading("好忆", 0.04), None]
+    readings += [Reading("5.属于", 0.95), Reading("42", 0.99, (), True), Reading("1", 0.99, (), True), None]
+    ocr = [None if r is None else OcrToken(r, (0, 0, 1, 1)) for r in readings]
+    scan = ScanResult({1: PageText(rest, ocr, 1, 0.0, 0.0)})
+    joined = _join_split_row(previous, rest, scan.noise())
+    assert [t.text for t in previous[:3]] == ["4.保护 第三方 合法权 益", "10", "2"]
+    assert [t.text for t in joined if t.kind is CELL] == ["5.属于", "42", "1"]
