@@ -452,3 +452,52 @@ def test_specks_read_as_words_do_not_keep_a_row_split_by_the_page_break_apart():
     joined = _join_split_row(previous, rest, scan.noise())
     assert [t.text for t in previous[:3]] == ["4.保护 第三方 合法权 益", "10", "2"]
     assert [t.text for t in joined if t.kind is CELL] == ["5.属于", "42", "1"]
+
+
+def _ruled(xs, ys, verticals, size=(900, 1200)):
+    """A page image with horizontal rulings at `ys` across xs[0]..xs[-1] and the `verticals` given as
+    (x, y0, y1)."""
+    import cv2
+
+    image = np.full(size, 255, np.uint8)
+    for y in ys:
+        cv2.line(image, (xs[0], y), (xs[-1], y), 0, 2)
+    for x, y0, y1 in verticals:
+        cv2.line(image, (x, y0), (x, y1), 0, 2)
+    return image
+
+
+def test_grid_a_merged_cell_of_the_lower_of_two_tables_keeps_its_band():
+    """Two tables one above the other, their side rulings in line (表二 and 表三 on one page), parted by a
+    heading: a cell of the lower one merged across rows keeps its band (its text was lost: read as blank)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs = [100, 300, 500, 800]
+    upper, lower = [100, 150, 200], [225, 275, 345, 415, 485]  # a heading's height apart
+    verticals = [(x, upper[0], upper[-1]) for x in xs] + [(x, lower[0], lower[-1]) for x in xs]
+    image = _ruled(xs, upper + lower, verticals)
+    cv2.line(image, (xs[0] + 3, lower[2]), (xs[1] - 3, lower[2]), 255, 4)  # rows 1-2 of the first column: one cell
+    page = prepare(np.dstack([image] * 3), 150)
+    first, second = find_tables(page)
+    assert len(first.rows) == 2 and len(second.rows) == 4
+    (merged,) = [cell for cell in second.cells if cell.bands == 2]
+    assert merged.band == 1 and merged in second.rows[1] and merged in second.rows[2]
+
+
+def test_grid_a_column_stands_where_its_line_runs_not_where_strokes_beside_it_stand():
+    """A column whose line starts part-way down the table (a group's labels beside their sub-labels), in
+    line with short strokes of text in the tight rows above that pass for pieces of rulings: the column
+    stands on its line, and the cells on either side of it are found."""
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 400, 600, 800], [100, 125, 150, 175, 200, 300, 400, 500]
+    verticals = [(x, ys[0], ys[-1]) for x in xs]
+    verticals += [(x, y0 + 1, y0 + 24) for x, y0 in ((194, 100), (196, 125), (198, 150), (196, 175))]
+    verticals.append((200, ys[4], ys[-1]))  # the line between the group's label and its sub-labels
+    page = prepare(np.dstack([_ruled(xs, ys, verticals)] * 3), 150)
+    (table,) = find_tables(page)
+    for band in (4, 5, 6):
+        assert [round(cell.x0 / 10) for cell in table.rows[band]] == [10, 20, 40, 60], table.rows[band]
