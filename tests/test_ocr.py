@@ -30,6 +30,8 @@ SCANS = {
     "2019-ming-300": (42, "2019", "ar-pl-uming", Degradation(300, -1.2, 0.6, 0.2, 4, 1.0, 60, True)),
     "2021-ming-150": (43, "2021", "ar-pl-uming", Degradation(150, -2.0, 1.0, 0.4, 8, 2.5, 40, False)),
     "2019-hei-200": (44, "2019", "wqy-microhei", Degradation(200, 0.6, 0.5, 0.1, 3, 0.5, 70, True)),
+    # specks under 表三 on page 1 read as a line of text (":"): the row the page break splits is joined all the same
+    "2021-hei-150-specks": (902, "2021", "wqy-microhei", Degradation(150, 0.59, 0.58, 0.03, 9.4, 2.04, 69, True)),
 }
 
 
@@ -371,3 +373,131 @@ def test_a_scan_is_read_under_a_budget_of_its_own(scanned):
     with ReaderPool(budget) as pool:
         report = pool.read(job)
     assert report.status == "ok" and report.ocr["pages"] == [1, 2, 3]
+
+
+def test_marks_and_page_numbers_outside_the_tables_are_no_lines_of_the_report():
+    """Specks read as marks, and a page number in the margin, would stand between a table's last row and its
+    continuation on the next page and keep the row the page break splits from being joined."""
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import furniture
+
+    height = 1754  # an A4 page at 150 dpi
+    body, foot = Box(100, 900, 400, 920), Box(800, 1690, 880, 1710)
+    assert furniture(":", body, height) and furniture("'.", body, height) and furniture("", body, height)
+    assert furniture("- 2 -", foot, height) and furniture("第2页", foot, height) and furniture("2/3", foot, height)
+    assert not furniture("- 2 -", body, height)  # a number in the body is text
+    assert not furniture("四、政府信息公开行政复议、行政诉讼情况", foot, height)
+    assert not furniture("2023年，共收到申请241件。", body, height)
+
+
+def test_specks_above_or_below_a_value_leave_it_sure():
+    """A tall cell of 表三 (its label runs over several lines) holds its value on one line; specks or what a
+    seal leaves lower in the cell are not a second value beside it, nor do they make the value unsure. Marks
+    of a digit's height are, and a value line taller than a line of text may be a smudge."""
+    from ogi.ocr.grid import Cell
+    from ogi.ocr.image import Page
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import _joined, _not_one_value
+
+    value = (Reading("0", 0.99, (), True), Box(10, 10, 21, 26))
+    speck = (Reading("7", 0.6, (), True), Box(40, 60, 43, 67))
+    digit = (Reading("3", 0.8, (), True), Box(40, 60, 51, 75))
+    assert _joined([value, speck], 22).confidence == 0.99
+    assert _joined([value, digit], 22).confidence < 0.95
+    assert _joined([value, speck], 12).confidence < 0.95  # the "value" is taller than a line of text
+    assert _joined([value, speck]).confidence < 0.95
+
+    ink = np.zeros((120, 100), dtype=np.uint8)
+    ink[10:26, 10:21] = 255  # the value
+    ink[60:68, 40:50] = 255  # a mark lower in the cell
+    page = Page(255 - ink, ink, 150.0, 0.0)
+    cell = Cell(0, 0, 100, 120, 0)
+    assert not _not_one_value(ink, cell, page, 22, Box(10, 10, 21, 26))
+    assert _not_one_value(ink, cell, page, 22)
+    ink[10:26, 60:70] = 255  # a second value beside the first: a ruling the grid missed
+    assert _not_one_value(ink, cell, page, 22, Box(10, 10, 70, 26))
+
+
+def test_a_decimal_point_read_as_a_colon_is_a_decimal_point():
+    from ogi.ocr.recognize import recognizer
+
+    engine = recognizer()
+    index = {ch: i for i, ch in enumerate(engine.alphabet)}
+    frames = []
+    for ch in "2063:54":
+        frame = np.full(len(engine.alphabet), 1e-6, dtype=np.float32)
+        frame[index[ch]] = 0.97
+        frames += [frame, np.eye(len(engine.alphabet), dtype=np.float32)[0]]  # the symbol, then a blank
+    reading = engine.decode(np.array(frames))
+    assert reading.value and reading.text == "2063.54" and reading.confidence > 0.8
+
+
+def test_specks_read_as_words_do_not_keep_a_row_split_by_the_page_break_apart():
+    """The rest of a row the page break splits opens the next page: its label's last line, and in a value's
+    column specks read as words nobody believes (好忆 at 0.04); the row is joined, its values stay."""
+    from ogi.ocr.page import PageText
+    from ogi.ocr.scanned import ScanResult
+    from ogi.readers.document import CELL, ROW_END, TABLE_END, Token
+    from ogi.readers.pdf import _join_split_row
+
+    def row(texts, page):
+        return [Token(CELL, text, page) for text in texts] + [Token(ROW_END, page=page)]
+
+    previous = row(["4.保护 第三方", "10", "2"], 1) + [Token(TABLE_END, page=1)]
+    rest = row(["合法权 益", "", "好忆"], 2) + row(["5.属于", "42", "1"], 2)
+    readings = [Reading("合法权 益", 0.96), Reading("", 1.0), Reading("好忆", 0.04), None]
+    readings += [Reading("5.属于", 0.95), Reading("42", 0.99, (), True), Reading("1", 0.99, (), True), None]
+    ocr = [None if r is None else OcrToken(r, (0, 0, 1, 1)) for r in readings]
+    scan = ScanResult({1: PageText(rest, ocr, 1, 0.0, 0.0)})
+    joined = _join_split_row(previous, rest, scan.noise())
+    assert [t.text for t in previous[:3]] == ["4.保护 第三方 合法权 益", "10", "2"]
+    assert [t.text for t in joined if t.kind is CELL] == ["5.属于", "42", "1"]
+
+
+def _ruled(xs, ys, verticals, size=(900, 1200)):
+    """A page image with horizontal rulings at `ys` across xs[0]..xs[-1] and the `verticals` given as
+    (x, y0, y1)."""
+    import cv2
+
+    image = np.full(size, 255, np.uint8)
+    for y in ys:
+        cv2.line(image, (xs[0], y), (xs[-1], y), 0, 2)
+    for x, y0, y1 in verticals:
+        cv2.line(image, (x, y0), (x, y1), 0, 2)
+    return image
+
+
+def test_grid_a_merged_cell_of_the_lower_of_two_tables_keeps_its_band():
+    """Two tables one above the other, their side rulings in line (表二 and 表三 on one page), parted by a
+    heading: a cell of the lower one merged across rows keeps its band (its text was lost: read as blank)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs = [100, 300, 500, 800]
+    upper, lower = [100, 150, 200], [225, 275, 345, 415, 485]  # a heading's height apart
+    verticals = [(x, upper[0], upper[-1]) for x in xs] + [(x, lower[0], lower[-1]) for x in xs]
+    image = _ruled(xs, upper + lower, verticals)
+    cv2.line(image, (xs[0] + 3, lower[2]), (xs[1] - 3, lower[2]), 255, 4)  # rows 1-2 of the first column: one cell
+    page = prepare(np.dstack([image] * 3), 150)
+    first, second = find_tables(page)
+    assert len(first.rows) == 2 and len(second.rows) == 4
+    (merged,) = [cell for cell in second.cells if cell.bands == 2]
+    assert merged.band == 1 and merged in second.rows[1] and merged in second.rows[2]
+
+
+def test_grid_a_column_stands_where_its_line_runs_not_where_strokes_beside_it_stand():
+    """A column whose line starts part-way down the table (a group's labels beside their sub-labels), in
+    line with short strokes of text in the tight rows above that pass for pieces of rulings: the column
+    stands on its line, and the cells on either side of it are found."""
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 400, 600, 800], [100, 125, 150, 175, 200, 300, 400, 500]
+    verticals = [(x, ys[0], ys[-1]) for x in xs]
+    verticals += [(x, y0 + 1, y0 + 24) for x, y0 in ((194, 100), (196, 125), (198, 150), (196, 175))]
+    verticals.append((200, ys[4], ys[-1]))  # the line between the group's label and its sub-labels
+    page = prepare(np.dstack([_ruled(xs, ys, verticals)] * 3), 150)
+    (table,) = find_tables(page)
+    for band in (4, 5, 6):
+        assert [round(cell.x0 / 10) for cell in table.rows[band]] == [10, 20, 40, 60], table.rows[band]

@@ -312,7 +312,7 @@ def _table(
         # in a band no taller than a line of text, a column crossing it must run on, through the ruling
         # between them, into the band above or below: a character's stroke reaching from a tight row's top
         # ruling to its bottom one does not (in a taller band, no stroke reaches across)
-        xs = [int(np.median([s.across for s in column])) for column in columns]
+        xs = [_across(column) for column in columns]
         reach = max(2, tol // 2)
         crossed = [
             [
@@ -358,7 +358,7 @@ def _table(
         here = _without_slivers(here, columns, narrowest, tol)
         for c in here:
             table.vertical.update(s.label for s in columns[c])
-        xs = [round(sum(s.across for s in columns[c]) / len(columns[c])) for c in here]
+        xs = [_across(columns[c], top, bottom) for c in here]
         table.rows.append([Cell(a, top, b_, bottom, b) for a, b_ in zip(xs, xs[1:])])
     if not any(table.rows):
         return None
@@ -403,9 +403,8 @@ def _split(table: Table) -> list[Table]:
                 table.horizontal,
                 table.vertical,
             )
-            for row in part.rows:
-                for cell in row:
-                    cell.band -= start
+            for cell in part.cells:  # once each: a merged cell stands in every band it spans
+                cell.band -= start
             out.append(part)
         start = b + 1
     return out
@@ -434,6 +433,15 @@ def _continues_through(lines: Rulings, x: int, y: int, reach: int, tight: int) -
     return bool(strip.size) and bool((strip.max(axis=1) > 0).all())
 
 
+def _across(column: list[Segment], top: int | None = None, bottom: int | None = None) -> int:
+    """Where a column of vertical pieces stands: the pieces' positions weighted by their length, of those
+    crossing top..bottom when some do. A column gathers the pieces of one line (broken by a seal, by fading)
+    and short strokes of text beside it that pass for pieces (a stroke spanning a tight row); counted alike,
+    a few strokes pull the column a few pixels off its line, onto the cells' text."""
+    pieces = [s for s in column if top is None or (s.start < bottom and s.end > top)] or column
+    return round(sum(s.across * s.length for s in pieces) / max(1, sum(s.length for s in pieces)))
+
+
 FULL, BRIDGED = 2, 1  # how a column crosses a band: its pieces run across it; a faint line carries it on
 
 
@@ -451,7 +459,7 @@ def _covers(column: list[Segment], top: int, bottom: int, tol: int, tight: int, 
     height = bottom - top
     if covered < 0.5 * height:
         return 0
-    x = int(np.median([s.across for s in column]))
+    x = _across(column, top, bottom)
     if _through_text(lines.ink, x, top + tol, bottom - tol, tol):
         return 0
     if covered >= height - 2 * tol and covered >= 0.8 * height:
@@ -482,7 +490,7 @@ def _without_slivers(here: list[int], columns: list[list[Segment]], narrowest: i
     """Columns closer together than any cell is wide: the shorter is a character's stroke beside a ruling."""
 
     def x(c: int) -> float:
-        return sum(s.across for s in columns[c]) / len(columns[c])
+        return _across(columns[c])
 
     def length(c: int) -> int:
         return sum(s.length for s in columns[c])

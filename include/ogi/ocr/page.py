@@ -22,8 +22,11 @@ from ogi.ocr.layout import (
 )
 from ogi.ocr.recognize import Reading
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
+from ogi.readers.pdf import PAGE_NUMBER
 
 BLANK = Reading("", 1.0)
+SPECK = 0.6  # a line of a value's cell less tall than this part of the value's line is specks
+MARGIN = 0.08  # of the page's height, top and bottom: where a page number stands
 FAINT = 0.6  # the most a reading of faint ink is believed
 UNDER_SEAL = Reading("", 0.0)  # no ink seen, under a seal: not a sure blank
 
@@ -110,7 +113,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
                 for i, _line in parts[key]:
                     if not readings[i].value:
                         readings[i] = session.read(i, True)
-    cell_readings = {key: _joined([(readings[i], line) for i, line in lines]) for key, lines in parts.items()}
+    cell_readings = {key: _joined([(readings[i], line) for i, line in lines], height) for key, lines in parts.items()}
     if page.sealed is not None:  # a cell a seal lies over, with no ink seen: what it held may be under the seal
         for t_index, table in enumerate(tables):
             for c_index, cell in enumerate(table.cells):
@@ -120,7 +123,8 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
                     cell_readings[(t_index, c_index)] = UNDER_SEAL
     for key in parts:  # a value cell holding a ruling or two values: a cell the grid missed
         reading = cell_readings[key]
-        if reading.value and reading.text and _not_one_value(ink, tables[key[0]].cells[key[1]], page, height):
+        line = max((box for _i, box in parts[key]), key=lambda box: box.height)
+        if reading.value and reading.text and _not_one_value(ink, tables[key[0]].cells[key[1]], page, height, line):
             cell_readings[key] = Reading(reading.text, 0.0, reading.alternatives, True)
     for key in faint:  # faint ink read is never sure on its own: its identities must confirm it
         reading = cell_readings[key]
@@ -142,7 +146,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     for _top, kind, index in items:
         if kind == "line":
             reading = line_readings[index]
-            if reading.text.strip():
+            if not furniture(reading.text, free[index], page.grey.shape[0]):
                 tokens.append(Token(LINE, reading.text, page_no))
                 ocr.append(OcrToken(reading, points(free[index])))
             continue
@@ -165,9 +169,22 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     return PageText(tokens, ocr, len(tables), page.skew, time.process_time() - started)
 
 
-def _not_one_value(ink: np.ndarray, cell, page, height: int) -> bool:
+def furniture(text: str, box: Box, height: int) -> bool:
+    """Whether a line outside the tables is no text of the report: marks alone (specks read as `:` or `'`),
+    or a page number in the page's top or bottom margin, as the text-layer reader leaves them out. Such a
+    line between a table's last row on one page and its continuation on the next would keep the row split
+    by the page break from being joined."""
+    if not any(ch.isalnum() for ch in text):
+        return True
+    margin = box.y1 < MARGIN * height or box.y0 > (1 - MARGIN) * height
+    return margin and bool(PAGE_NUMBER.match(text.strip()))
+
+
+def _not_one_value(ink: np.ndarray, cell, page, height: int, line: Box | None = None) -> bool:
     """Whether a cell's ink is more than one value: a ruling the grid missed runs down it (a thin stroke as
-    tall as most of the cell), or its ink falls in groups further apart than a character is wide."""
+    tall as most of the cell), or the ink of its value's `line` (the whole cell without one) falls in groups
+    further apart than a character is wide (two values side by side). Specks above or below the value's line
+    are not a second value beside it: _joined weighs them."""
     from ogi.ocr.image import components
     from ogi.ocr.layout import without_specks
 
@@ -179,6 +196,8 @@ def _not_one_value(ink: np.ndarray, cell, page, height: int) -> bool:
     for _x, _y, w, h, _area in stats[1:count]:
         if h >= 0.7 * region.shape[0] and w <= page.px(0.03) and h >= 1.5 * height:
             return True
+    if line is not None:
+        region = region[max(0, line.y0 - box.y0) : max(0, line.y1 - box.y0)]
     cols = np.flatnonzero(region.any(axis=0))
     return bool(cols.size) and bool((np.diff(cols) > max(page.px(0.1), int(0.8 * height))).any())
 
@@ -202,17 +221,22 @@ def _words(reading: Reading) -> bool:
     return sum("一" <= ch <= "鿿" for ch in reading.text) >= 2
 
 
-def _joined(parts: list[tuple[Reading, Box]]) -> Reading:
+def _joined(parts: list[tuple[Reading, Box]], height: int | None = None) -> Reading:
     """A cell's lines as one reading. Words: texts joined by a space (as the text-layer reader joins a cell's
     lines), as sure as the least sure line. A value is printed on one line: of several lines that read as
-    values, the tallest is the value and the others marks beside it, so the reading is not sure."""
+    values, the tallest is the value and the others marks beside it, so the reading is not sure; unless the
+    others are specks, less than SPECK of the value's height, and the value's line is no taller than a line
+    of text (`height`), so that it cannot be a smudge taller than the digits it hides."""
     if not parts:
         return BLANK
     if len(parts) == 1:
         reading = parts[0][0]
     elif all(r.value for r, _ in parts):
         reading, tallest = max(parts, key=lambda part: part[1].height)
-        if any(r.text for r, box in parts if box is not tallest):
+        specks = height is not None and tallest.height <= 1.2 * height
+        if any(
+            r.text and not (specks and box.height < SPECK * tallest.height) for r, box in parts if box is not tallest
+        ):
             reading = Reading(reading.text, min(reading.confidence, 0.9), reading.alternatives, True)
     else:
         text = " ".join(r.text for r, _ in parts if r.text)

@@ -32,7 +32,7 @@ FOLDS = {
     "6": "b",
     "8": "B",
     "9": "gq",
-    ".": "。．·",
+    ".": "。．·:：",  # a decimal point with a speck over it reads as a colon
     ",": "，、",
     "—": "一－_",
     "/": "／",

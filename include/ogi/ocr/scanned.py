@@ -27,6 +27,7 @@ _TITLE_BLOCK = 0.4  # of a first page without a table, the top part is read (tit
 # a value read with less probability than this, in the rest of a row split by a page break and under a cell
 # that holds its value already, is specks
 NOISE = 0.95
+WORD_NOISE = 0.3  # words read with less probability than this, in such a row, are specks too
 
 
 @dataclass
@@ -41,13 +42,16 @@ class ScanResult:
         return sorted(i + 1 for i in self.pages)
 
     def noise(self) -> dict[int, float]:
-        """The cell tokens read as values without being sure (by id), with how sure: where a row split by a
-        page break is joined, they may be specks in an empty cell."""
+        """The cell tokens read as values without being sure, and those read as words that are barely words
+        (specks read as 好忆), by id, with how sure: where a row split by a page break is joined, they may be
+        specks in an empty cell."""
         return {
             id(token): ocr.reading.confidence
             for page in self.pages.values()
             for token, ocr in zip(page.tokens, page.ocr)
-            if ocr is not None and ocr.reading.value and ocr.reading.confidence < NOISE
+            if ocr is not None
+            and ocr.reading.text
+            and ocr.reading.confidence < (NOISE if ocr.reading.value else WORD_NOISE)
         }
 
     engine: str = ENGINE

@@ -17,7 +17,7 @@ from ogi.readers.document import NUMBER_CELL, Document, ReadError, Token, TokenK
 MAX_PAGES = 2000
 SCANNED_CHARS = 20  # a page with fewer text-layer characters than this is a scan (or empty)
 _TOL = 2.0  # points: rulings closer than this are one
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s*\d+\s*页?)?[-—–\s]*$")
+PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s*\d+\s*页?)?[-—–\s]*$")
 
 
 @dataclass
@@ -194,7 +194,7 @@ def _line_tokens(chars: list[_Char], page_no: int, page_height: float) -> list[t
         text = _text(line)
         y = line[0].cy
         margin = y < page_height * 0.08 or y > page_height * 0.92
-        if margin and _PAGE_NUMBER.match(text):
+        if margin and PAGE_NUMBER.match(text):
             continue
         out.append((y, [Token(TokenKind.LINE, text, page_no)]))
     return out
