@@ -353,3 +353,22 @@ def test_report_inside_a_long_pdf(soffice):
     assert report.pages == 100
     assert_cells_equal(report, synthetic)
     assert {c.page for row in report.tables["t3"].values() for c in row.values()} <= set(range(40, 46))
+
+
+def test_a_row_of_dashes_opening_a_page_is_a_row_of_its_own():
+    """The first row of a page is joined to the last of the page before only where it is the rest of that row's
+    label: a row of values, dashes for zeros (－ as some fonts print them) as well as numbers, is a row of its
+    own (5.属于… and 6.属于… were read as one row, its cells '－ －')."""
+    from ogi.readers.document import Token, TokenKind
+    from ogi.readers.pdf import _join_split_row
+
+    def row(texts, page):
+        return [Token(TokenKind.CELL, text, page) for text in texts] + [Token(TokenKind.ROW_END, page=page)]
+
+    previous = row(["5.属于三类 内部事务信息", "－", "－"], 1) + [Token(TokenKind.TABLE_END, page=1)]
+    page = row(["6.属于四类 过程性信息", "－", "3"], 2) + row(["7.属于", "1", "1"], 2)
+    assert _join_split_row(previous, page) == page and previous[0].text == "5.属于三类 内部事务信息"
+    dashes = row(["6.属于四类", "－", "—"], 2)
+    assert _join_split_row(previous, dashes) == dashes
+    rest = row(["信息", "", ""], 2) + row(["6.属于", "1", "1"], 2)
+    assert _join_split_row(previous, rest) == rest[4:] and previous[0].text == "5.属于三类 内部事务信息 信息"

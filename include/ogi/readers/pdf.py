@@ -9,14 +9,16 @@ table continued on the next page reads on, and a label split by the page break s
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
-from ogi.printed import DASH_CHARS
-from ogi.readers.document import NUMBER_CELL, Document, ReadError, Token, TokenKind, Tokens
+from ogi.printed import DASH_CHARS, VALUE
+from ogi.readers.document import Document, ReadError, Token, TokenKind, Tokens
 
 MAX_PAGES = 2000
 SCANNED_CHARS = 20  # a page with fewer text-layer characters than this is a scan (or empty)
 _TOL = 2.0  # points: rulings closer than this are one
+_VALUE_CELL = re.compile(rf"^\s*(?:{VALUE.pattern})\s*$")
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s*\d+\s*页?)?[-—–\s]*$")
 
 
@@ -247,6 +249,10 @@ def _last_row(tokens: list[Token]) -> list[Token] | None:
     return tokens[start : len(tokens) - 2]
 
 
+def _is_value(text: str) -> bool:
+    return _VALUE_CELL.match(unicodedata.normalize("NFKC", text)) is not None
+
+
 def _join_split_row(previous: list[Token], page: list[Token], noise: dict[int, float] | None = None) -> list[Token]:
     """A row broken by the page break: its first part ends the previous page with the numbers, the rest of
     its labels opens this page in an otherwise empty row. Join the text into the previous row's cells.
@@ -269,8 +275,8 @@ def _join_split_row(previous: list[Token], page: list[Token], noise: dict[int, f
         Token(b.kind, "", b.page) if noise.get(id(b), 1.0) < (1.0 if a.text else 0.5) else b
         for a, b in zip(last, first)
     ]
-    for above, below in zip(last, first):
-        if below.text and (NUMBER_CELL.match(below.text) or NUMBER_CELL.match(above.text)):
+    for above, below in zip(last, first):  # a value (a number, a dash, a slash) never continues a cell
+        if below.text and (_is_value(below.text) or _is_value(above.text)):
             return page
     if not any(cell.text for cell in first):
         return page
