@@ -372,3 +372,16 @@ def test_a_row_of_dashes_opening_a_page_is_a_row_of_its_own():
     assert _join_split_row(previous, dashes) == dashes
     rest = row(["信息", "", ""], 2) + row(["6.属于", "1", "1"], 2)
     assert _join_split_row(previous, rest) == rest[4:] and previous[0].text == "5.属于三类 内部事务信息 信息"
+
+
+def test_pdf_blank_value_rows_of_table_four_printed_as_tables_per_block():
+    """表四 as a table per block, every value cell empty: each table's last row, all empty cells, is the block's
+    values printed blank (it was dropped as the space between rulings: 't4: no values printed')."""
+    from tests.variants import EXACT, Variant, extract_and_judge
+
+    variant = Variant("pdf", 306403650, t4_orientation="split_tables", zeros_t4="all_blank")
+    judged = extract_and_judge(variant)
+    t4 = {key: verdict for key, verdict in judged.verdicts.items() if key[0] == "t4"}
+    assert judged.report.status == "ok", judged.report.errors
+    assert len(t4) == 15 and set(t4.values()) == {EXACT}
+    assert {cell.kind for row in judged.report.tables["t4"].values() for cell in row.values()} == {"blank"}

@@ -161,11 +161,11 @@ def _table_tokens(table: _Table, chars: list[_Char], page_no: int) -> list[Token
                         break
                 break
     _join_merged_cells(table, ys, rows)
-    # a table of one row of several cells, all empty, is a row printed blank (表四's value row alone on a page);
-    # otherwise a row without characters is only the space between rulings
-    blank_row = len(rows) == 1 and len(rows[0]) > 1
-    for cells in rows:
-        if not blank_row and not any(bucket for _, _, bucket in cells):
+    # a table's last row of several cells, all empty, is a row printed blank (表四's value row under its header, or
+    # alone on a page); otherwise a row without characters is only the space between rulings
+    last = len(rows) - 1
+    for i, cells in enumerate(rows):
+        if not any(bucket for _, _, bucket in cells) and not (i == last and len(cells) > 1):
             continue
         tokens.extend(Token(TokenKind.CELL, _text(bucket), page_no) for _, _, bucket in cells)
         tokens.append(Token(TokenKind.ROW_END, page=page_no))
