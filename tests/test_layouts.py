@@ -187,6 +187,9 @@ def test_a_misspelt_label_is_found_only_where_it_fits_one_place_and_one_row():
     assert fuzzy.find_unique(label, "属于三类内部事物信息", rivals=("属于三类内部事物信息",)) is None  # a rival fits
     assert fuzzy.find_unique(label, "属于类内部信息") is None  # three edits: too far
     assert fuzzy.find_unique("行政许可", "行政诉可") is None  # a short label is never matched loosely
+    # a merged label cell written again by a converter is one place; the same words after a value are two
+    assert fuzzy.find_unique(label, "2\x1f５．属于三类内部事物信息\x1f５．属于三类内部事物信息\x1f1") is not None
+    assert fuzzy.find_unique(label, "属于三类内部事物信息\x1f0\x1f属于三类内部事物信息\x1f1") is None
 
 
 def test_a_row_found_by_its_misspelt_label_keeps_its_number_out_of_the_row_before():

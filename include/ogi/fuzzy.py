@@ -8,6 +8,8 @@ from typing import NamedTuple
 
 _SKIPPED = re.compile(r"[\s\"'“”‘’「」『』]+")  # what label matching passes over between two characters
 MAX_TEXT = 4000  # characters searched at most: a misspelt label is looked for between two labels found
+REPEAT_GAP = 8  # characters at most between a label and the same label written again (a cell boundary, a number)
+_BOUNDARY = re.compile(r"[\x1c-\x1f|]")  # a cell boundary in the text searched
 
 
 class Found(NamedTuple):
@@ -61,9 +63,17 @@ def find_unique(label: str, text: str, rivals: tuple[str, ...] = ()) -> Found | 
         return None
     best = min(ends)
     edits, start, end = best
-    if any(m[2] <= start or m[1] >= end for m in ends):  # a second place, apart from the best one, fits too
-        return None
     place = compact[start:end]
+    # the same text written again at once, its item number between, is the same place (converters repeat a
+    # merged label cell: ５．属于三类内部事物信息 | ５．属于三类内部事物信息)
+    again = compact.find(place, end, end + REPEAT_GAP + len(place))
+    if again >= 0 and not compact[:start].endswith(_BOUNDARY.sub("", compact[end:again])):
+        again = -1  # something else between them than a cell boundary and what stood before the first
+    for _edits, other_start, other_end in ends:
+        apart = other_end <= start or other_start >= end
+        repeated = again >= 0 and other_start < again + len(place) and other_end > again
+        if apart and not repeated:  # a second place fits too
+            return None
     if any(distance(_SKIPPED.sub("", rival), place) <= edits for rival in rivals):
         return None
     return Found(offsets[start], offsets[end - 1] + 1, edits)
