@@ -385,3 +385,18 @@ def test_pdf_blank_value_rows_of_table_four_printed_as_tables_per_block():
     assert judged.report.status == "ok", judged.report.errors
     assert len(t4) == 15 and set(t4.values()) == {EXACT}
     assert {cell.kind for row in judged.report.tables["t4"].values() for cell in row.values()} == {"blank"}
+
+
+def test_tab_rows_whose_cells_are_all_empty_keep_their_cells():
+    """Text copied from a browser keeps a row's empty cells as tabs, at the row's end (a row of blanks) or as the
+    whole line (表四's values, all blank): they are rows of empty cells, not a label on its own line."""
+    text = "信息内容\t本年新制作数量\t本年新公开数量\n行政强制\t\xa0\t\xa0\n\t\t\n五、存在的问题\n"
+    doc = read_document(text.encode("utf-8"), "tabs.txt", "text/plain")
+    rows, row = [], []
+    for kind, cell in zip(doc.tokens.kinds, doc.tokens.texts):
+        if kind.name == "CELL":
+            row.append(cell)
+        elif kind.name == "ROW_END":
+            rows.append(row)
+            row = []
+    assert rows == [["信息内容", "本年新制作数量", "本年新公开数量"], ["行政强制", "", ""], ["", "", ""]]

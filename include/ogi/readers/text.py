@@ -69,7 +69,9 @@ def _lines(text: str, kinds: list[TokenKind], texts: list[str]) -> None:
             if not _PIPE_RULE.match(line):
                 (grid_row.append if in_grid else add_row)(_cells(line))
             continue
-        if "\t" in line.strip():  # a table's row as a browser copies it (innerText): cells apart by tabs
+        # a table's row as a browser copies it (innerText): cells apart by tabs; a row of blanks has its tabs at
+        # its end (行政强制\t\xa0\t\xa0), or only tabs in a table (表四's values, all blank)
+        if "\t" in line.rstrip("\r\n") and (line.strip() or (in_table and line.count("\t") > 1)):
             in_table = True
             add_row([cell.strip() for cell in line.strip("\r\n").split("\t")])
             continue
