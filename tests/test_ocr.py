@@ -501,3 +501,21 @@ def test_grid_a_column_stands_where_its_line_runs_not_where_strokes_beside_it_st
     (table,) = find_tables(page)
     for band in (4, 5, 6):
         assert [round(cell.x0 / 10) for cell in table.rows[band]] == [10, 20, 40, 60], table.rows[band]
+
+
+def test_grid_a_tight_row_keeps_the_border_its_label_is_printed_against():
+    """A tight row (表三's （一）予以公开 between taller ones) whose label is printed close against the table's
+    left border: the border, one line from the table's top to its foot, still parts the label's cell from
+    the page (the row had no label cell, and the row was not found)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 180, 260, 285, 365, 445]
+    image = _ruled(xs, ys, [(x, ys[0], ys[-1]) for x in xs])
+    for y in ys[1:]:
+        cv2.putText(image, "12", (xs[1] + 20, y - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)
+    cv2.putText(image, "(1)III", (xs[0] + 3, ys[3] - 5), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)  # against the border
+    page = prepare(np.dstack([image] * 3), 150)
+    (table,) = find_tables(page)
+    assert [round(cell.x0 / 10) for cell in table.rows[2]] == [10, 30, 50]

@@ -307,7 +307,9 @@ def _table(
             columns[-1].append(s)
         else:
             columns.append([s])
-    crossed = [[_covers(column, top, bottom, tol, tight, lines) for top, bottom in bands] for column in columns]
+    crossed = [
+        [_covers(column, top, bottom, tol, tight, lines, line_height) for top, bottom in bands] for column in columns
+    ]
     if len(bands) > 1:
         # in a band no taller than a line of text, a column crossing it must run on, through the ruling
         # between them, into the band above or below: a character's stroke reaching from a tight row's top
@@ -445,10 +447,15 @@ def _across(column: list[Segment], top: int | None = None, bottom: int | None = 
 FULL, BRIDGED = 2, 1  # how a column crosses a band: its pieces run across it; a faint line carries it on
 
 
-def _covers(column: list[Segment], top: int, bottom: int, tol: int, tight: int, lines: Rulings) -> int:
+def _covers(
+    column: list[Segment], top: int, bottom: int, tol: int, tight: int, lines: Rulings, beyond: int | None = None
+) -> int:
     """How the column crosses the band: FULL when its pieces cover it top to bottom but for short gaps;
     BRIDGED when they cover half of it and a faint line runs on along the rest (a ruling faded or broken
-    under a seal); 0 when it does not, or when it would run through text."""
+    under a seal); 0 when it does not, or when it would run through text. One unbroken piece running on
+    further than `beyond` (a line of text's height) past the band's rulings on both sides is a ruling,
+    whatever ink lies close beside it (a tight row's label printed against the table's border): no stroke
+    of a character runs out of its line of text and through the rulings above and below it."""
     covered = 0
     reach = top
     for s in sorted(column, key=lambda s: s.start):
@@ -460,7 +467,8 @@ def _covers(column: list[Segment], top: int, bottom: int, tol: int, tight: int, 
     if covered < 0.5 * height:
         return 0
     x = _across(column, top, bottom)
-    if _through_text(lines.ink, x, top + tol, bottom - tol, tol):
+    through = beyond is not None and any(s.start <= top - beyond and s.end >= bottom + beyond for s in column)
+    if not through and _through_text(lines.ink, x, top + tol, bottom - tol, tol):
         return 0
     if covered >= height - 2 * tol and covered >= 0.8 * height:
         return FULL
