@@ -519,3 +519,24 @@ def test_grid_a_tight_row_keeps_the_border_its_label_is_printed_against():
     page = prepare(np.dstack([image] * 3), 150)
     (table,) = find_tables(page)
     assert [round(cell.x0 / 10) for cell in table.rows[2]] == [10, 30, 50]
+
+
+def test_grid_a_stroke_of_a_label_in_line_with_a_column_above_is_no_column():
+    """Labels merged across two columns (（七）总计, 四、结转下年度继续办理) below rows where the columns are
+    parted: a stroke of the labels' characters just beside where the parting ruling ends, running on through
+    the ruling between the two labels, crossed by the character's bar, is no column (the label was read as
+    two cells, and its row not found)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 200, 225, 275]
+    verticals = [(x, ys[0], ys[-1]) for x in (100, 500, 700)] + [(300, ys[0], ys[1])]
+    image = _ruled(xs, ys, verticals)
+    cv2.line(image, (295, 204), (295, 237), 0, 2)  # 计's stroke, in line with the ruling above, touching 转's
+    cv2.line(image, (289, 214), (301, 214), 0, 1)  # 计's bar across it
+    cv2.line(image, (295, 255), (295, 272), 0, 2)  # 理's stroke, down to the foot
+    cv2.line(image, (295, 238), (295, 254), 170, 1)  # the strokes of the label's two lines, blurred into one
+    page = prepare(np.dstack([image] * 3), 150)
+    (table,) = find_tables(page)
+    assert [round(cell.x0 / 10) for cell in table.rows[1]] == [10, 50], table.rows[1]

@@ -478,10 +478,12 @@ def _covers(
 def _through_text(ink: np.ndarray, x: int, y0: int, y1: int, tol: int) -> bool:
     """Whether a vertical line at x would run through text: a ruling has the cells' padding beside it, clean
     paper along most of its length on both sides; a stroke of a character has the rest of the character
-    close on one side or the other."""
+    close on one side or the other, or a stroke of it across (a ruling never has text running through it)."""
     if y1 <= y0 or x - 3 * tol < 0 or x + 3 * tol >= ink.shape[1]:
         return False
     rows = ink[y0:y1, x - 3 * tol : x + 3 * tol + 1] > 0
+    if rows[:, 2 * tol : 4 * tol + 1].all(axis=1).any():
+        return True  # a stroke crosses it, running on both sides further than a ruling is wide (the bar of 十)
     fraction = rows.mean(axis=0)  # per column, how much of the band has ink there
     centre = 3 * tol
     sides = []
