@@ -35,6 +35,7 @@ class Rulings:
     h_faint: np.ndarray
     v_faint: np.ndarray
     ink: np.ndarray  # the page's ink (to tell a ruling from a stroke through text)
+    sealed: np.ndarray | None = None  # where a red seal lay (its strokes run across rulings)
 
     def mask(self, horizontal: set[int], vertical: set[int]) -> np.ndarray:
         """255 on the pixels of the given segments (by label)."""
@@ -166,6 +167,7 @@ def rulings(page: Page) -> Rulings:
         h_faint,
         v_faint,
         page.ink,
+        page.sealed,
     )
 
 
@@ -349,7 +351,7 @@ def _table(
                 shows = 0.3 if end < len(bands) else 0.5
                 if all(
                     lines.vertical_at(xs[c], bands[k][0] + tol, bands[k][1] - tol, tight) >= shows
-                    and not _through_text(lines.ink, xs[c], bands[k][0] + tol, bands[k][1] - tol, tol)
+                    and not _through_text(lines.ink, xs[c], bands[k][0] + tol, bands[k][1] - tol, tol, lines.sealed)
                     for k in range(b, end)
                 ):
                     for k in range(b, end):
@@ -468,21 +470,24 @@ def _covers(
         return 0
     x = _across(column, top, bottom)
     through = beyond is not None and any(s.start <= top - beyond and s.end >= bottom + beyond for s in column)
-    if not through and _through_text(lines.ink, x, top + tol, bottom - tol, tol):
+    if not through and _through_text(lines.ink, x, top + tol, bottom - tol, tol, lines.sealed):
         return 0
     if covered >= height - 2 * tol and covered >= 0.8 * height:
         return FULL
     return BRIDGED if lines.vertical_at(x, top + tol, bottom - tol, tight) >= 0.9 else 0
 
 
-def _through_text(ink: np.ndarray, x: int, y0: int, y1: int, tol: int) -> bool:
+def _through_text(ink: np.ndarray, x: int, y0: int, y1: int, tol: int, sealed: np.ndarray | None = None) -> bool:
     """Whether a vertical line at x would run through text: a ruling has the cells' padding beside it, clean
     paper along most of its length on both sides; a stroke of a character has the rest of the character
     close on one side or the other, or a stroke of it across (a ruling never has text running through it)."""
     if y1 <= y0 or x - 3 * tol < 0 or x + 3 * tol >= ink.shape[1]:
         return False
     rows = ink[y0:y1, x - 3 * tol : x + 3 * tol + 1] > 0
-    if rows[:, 2 * tol : 4 * tol + 1].all(axis=1).any():
+    across = rows[:, 2 * tol : 4 * tol + 1].all(axis=1)
+    if sealed is not None:  # a seal's strokes run across rulings: only black ink across one is text
+        across &= ~(sealed[y0:y1, x - 2 * tol : x + 2 * tol + 1] > 0).any(axis=1)
+    if across.any():
         return True  # a stroke crosses it, running on both sides further than a ruling is wide (the bar of 十)
     fraction = rows.mean(axis=0)  # per column, how much of the band has ink there
     centre = 3 * tol
