@@ -540,3 +540,31 @@ def test_grid_a_stroke_of_a_label_in_line_with_a_column_above_is_no_column():
     page = prepare(np.dstack([image] * 3), 150)
     (table,) = find_tables(page)
     assert [round(cell.x0 / 10) for cell in table.rows[1]] == [10, 50], table.rows[1]
+
+
+def test_words_of_a_seal_in_a_column_of_values_are_read_as_a_value_not_believed_alone():
+    """A seal's own words (民政 of its agency's name) read beside a value in 表三's column: the cell is read
+    as a value, no surer than faint ink (its row was three values where seven are printed: partial). A
+    label under the seal in a row of values stays words."""
+    from ogi.ocr.grid import Cell, Table
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import _values_read_again
+
+    table = Table(0, 0, 300, 120, [(0, 40), (40, 80), (80, 120)])
+    table.rows = [[Cell(0, y, 100, y + 40, b), Cell(100, y, 200, y + 40, b)] for b, y in enumerate((0, 40, 80))]
+    line = Box(0, 0, 10, 10)
+    texts = ["1.属于", "3", "2.其他", "0", "3.危及", "0", "民政"]  # the last cell: 0, and the seal's 民政 below
+    readings = [Reading(text, 0.98, (), text.isdigit()) for text in texts]
+    parts = {(0, c): [(c, line)] for c in range(5)}
+    parts[(0, 5)] = [(5, line), (6, line)]
+
+    class Session:
+        def read(self, i, value):
+            return Reading("" if texts[i] == "民政" else texts[i], 0.3, (), True)
+
+    sealed = {(0, 4), (0, 5)}  # the seal lies over the last row's label and value
+    assert _values_read_again([table], parts, readings, Session(), sealed) == {(0, 5)}
+    assert readings[6].value and readings[4].text == "3.危及" and not readings[4].value
+    readings[6] = Reading("民政", 0.98)
+    assert _values_read_again([table], parts, readings, Session(), set()) == set()
+    assert not readings[6].value  # no seal there: words in a value's cell stay words
