@@ -568,3 +568,24 @@ def test_words_of_a_seal_in_a_column_of_values_are_read_as_a_value_not_believed_
     readings[6] = Reading("民政", 0.98)
     assert _values_read_again([table], parts, readings, Session(), set()) == set()
     assert not readings[6].value  # no seal there: words in a value's cell stay words
+
+
+def test_grid_a_ruling_a_seal_broke_just_above_a_ruling_it_broke_too_goes_on():
+    """表四's last columns under a seal: the seal's strokes break a column's line a few pixels above the value
+    row, and the rulings it would meet there, so that its lower piece meets none; in line with the line above,
+    end to end, it goes on (the columns were lost: the header's cells merged, the header not known)."""
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 130, 238, 266]
+    verticals = [(x, ys[0], ys[-1]) for x in (100, 300, 700)] + [(500, ys[1], ys[-1])]  # a header merged above
+    image = _ruled(xs, ys, verticals)
+    image[226:232, 497:504] = 255  # the seal's stroke across the column just above the value row
+    for y in (ys[2], ys[3]):  # and across the rulings beside it
+        image[y - 2 : y + 3, 470:497] = 255
+        image[y - 2 : y + 3, 504:530] = 255
+    page = prepare(np.dstack([image] * 3), 150)
+    (table,) = find_tables(page)
+    assert [round(cell.x0 / 10) for cell in table.rows[0]] == [10, 30]
+    for band in (1, 2):
+        assert [round(cell.x0 / 10) for cell in table.rows[band]] == [10, 30, 50], table.rows[band]

@@ -131,14 +131,26 @@ def rulings(page: Page) -> Rulings:
             for o in same
         )
 
-    lines_of_pieces = [line for line in _collinear(hs, max(2, page.px(0.012))) if len(line) > 1]
+    tight = max(2, page.px(0.012))
+
+    def joins(s: Segment, same: list[Segment], accepted: set[int]) -> bool:
+        """Whether `s` goes on from an accepted ruling end to end, on its line: a ruling a seal's stroke or a
+        speck broke for a few pixels (at a horizontal ruling the seal broke too, so that `s` meets none)."""
+        return any(
+            o.label in accepted
+            and abs(o.across - s.across) <= tight
+            and (0 <= s.start - o.end <= 2 * tol or 0 <= o.start - s.end <= 2 * tol)
+            for o in same
+        )
+
+    lines_of_pieces = [line for line in _collinear(hs, tight) if len(line) > 1]
     for _ in range(4):
         before = len(h_ok) + len(v_ok)
         for s in vs:
             if s.label in v_ok:
                 continue
             ends = meets(s.across, s.start, 1, hs, h_ok) + meets(s.across, s.end, -1, hs, h_ok)
-            if ends == 2 or (ends == 1 and continues(s, vs, v_ok)):
+            if ends == 2 or (ends == 1 and continues(s, vs, v_ok)) or joins(s, vs, v_ok):
                 v_ok.add(s.label)
         for s in hs:
             if s.label in h_ok:
