@@ -589,3 +589,23 @@ def test_grid_a_ruling_a_seal_broke_just_above_a_ruling_it_broke_too_goes_on():
     assert [round(cell.x0 / 10) for cell in table.rows[0]] == [10, 30]
     for band in (1, 2):
         assert [round(cell.x0 / 10) for cell in table.rows[band]] == [10, 30, 50], table.rows[band]
+
+
+def test_grid_a_column_a_seal_broke_into_pieces_is_a_column():
+    """A seal over 表四's last columns: where its strokes cross a column's line, and the rulings it meets, the
+    lines are lost, so that no piece of the column touches a ruling nor runs as long as one. Pieces on one
+    line whose gaps lie under the seal are the column (the header's cells merged: header not known); the
+    header's cell merged above them stays one."""
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 130, 238, 266]
+    verticals = [(x, ys[0], ys[-1]) for x in (100, 300, 700)] + [(500, ys[1], ys[-1])]
+    rgb = np.dstack([_ruled(xs, ys, verticals)] * 3)
+    for y0, y1 in ((150, 158), (196, 204), (232, 244), (262, 272)):  # the seal's strokes, the lines lost under them
+        rgb[y0:y1, 470:530] = (225, 60, 60)
+    page = prepare(rgb, 150)
+    (table,) = find_tables(page)
+    assert [round(cell.x0 / 10) for cell in table.rows[0]] == [10, 30]
+    for band in (1, 2):
+        assert [round(cell.x0 / 10) for cell in table.rows[band]] == [10, 30, 50], table.rows[band]

@@ -48,6 +48,14 @@ class Rulings:
         strip = self.h_faint[max(0, y - tol) : y + tol + 1, x0:x1]
         return float((strip.max(axis=0) > 0).mean()) if strip.size else 0.0
 
+    def under_seal(self, x: int, y0: int, y1: int, tol: int) -> bool:
+        """Whether a seal lay over most of a vertical line's stretch y0..y1 at x (± tol): where a line broken
+        there may have run on."""
+        if self.sealed is None or y1 <= y0:
+            return False
+        strip = self.sealed[y0:y1, max(0, x - tol) : x + tol + 1]
+        return bool(strip.size) and float((strip.max(axis=1) > 0).mean()) >= 0.5
+
     def vertical_at(self, x: int, y0: int, y1: int, tol: int) -> float:
         strip = self.v_faint[y0:y1, max(0, x - tol) : x + tol + 1]
         return float((strip.max(axis=1) > 0).mean()) if strip.size else 0.0
@@ -144,6 +152,22 @@ def rulings(page: Page) -> Rulings:
         )
 
     lines_of_pieces = [line for line in _collinear(hs, tight) if len(line) > 1]
+    # a vertical ruling a seal's strokes broke into pieces: pieces on one line, each gap between them under
+    # the seal, that together run as long as a ruling and show along most of it are a ruling
+    sealed = Rulings(h_labels, v_labels, [], [], h_faint, v_faint, page.ink, page.sealed)
+    for line in _collinear(vs, tight) if page.sealed is not None else []:
+        chain: list[Segment] = []
+        for s in [*sorted(line, key=lambda s: s.start), None]:
+            if s is not None and (
+                not chain or sealed.under_seal(s.across, chain[-1].end, s.start, tight) or s.start <= chain[-1].end
+            ):
+                chain.append(s)
+                continue
+            if len(chain) > 1:
+                extent = max(c.end for c in chain) - chain[0].start
+                if extent >= page.px(0.5) and sum(c.length for c in chain) >= 0.5 * extent:
+                    v_ok.update(c.label for c in chain)
+            chain = [s] if s is not None else []
     for _ in range(4):
         before = len(h_ok) + len(v_ok)
         for s in vs:
@@ -284,11 +308,32 @@ def _groups(lines: Rulings, tol: int, bridge: int) -> list[tuple[list[Segment], 
     return list(groups.values())
 
 
+def _with_loose_pieces(
+    groups: list[tuple[list[Segment], list[Segment]]], tol: int
+) -> list[tuple[list[Segment], list[Segment]]]:
+    """Pieces of vertical rulings that touch no table's horizontal ones (a seal broke both where they cross)
+    belong to the table whose rulings' extent holds them."""
+    tables = [(hs, vs) for hs, vs in groups if len(hs) >= 2]
+    for hs, vs in groups:
+        if len(hs) >= 2:
+            continue
+        for v in vs:
+            for t_hs, t_vs in tables:
+                if (
+                    min(h.start for h in t_hs) - tol <= v.across <= max(h.end for h in t_hs) + tol
+                    and min(h.across for h in t_hs) - tol <= v.start
+                    and v.end <= max(h.across for h in t_hs) + tol
+                ):
+                    t_vs.append(v)
+                    break
+    return tables
+
+
 def find_tables(page: Page, lines: Rulings | None = None) -> list[Table]:
     lines = lines or rulings(page)
     tol = page.px(0.03)
     tables = []
-    for hs, vs in _groups(lines, tol, page.px(0.2)):
+    for hs, vs in _with_loose_pieces(_groups(lines, tol, page.px(0.2)), tol):
         if len(hs) < 2 or len(vs) < 2:
             continue
         table = _table(hs, vs, lines, tol, page.px(0.15), max(2, page.px(0.012)), page.px(0.3))
@@ -466,21 +511,27 @@ def _covers(
 ) -> int:
     """How the column crosses the band: FULL when its pieces cover it top to bottom but for short gaps;
     BRIDGED when they cover half of it and a faint line runs on along the rest (a ruling faded or broken
-    under a seal); 0 when it does not, or when it would run through text. One unbroken piece running on
+    under a seal; the stretches a seal lay over between its pieces count as covered); 0 when its pieces
+    cover less than half of it, or when it would run through text. One unbroken piece running on
     further than `beyond` (a line of text's height) past the band's rulings on both sides is a ruling,
     whatever ink lies close beside it (a tight row's label printed against the table's border): no stroke
     of a character runs out of its line of text and through the rulings above and below it."""
-    covered = 0
+    x = _across(column, top, bottom)
+    covered = shown = 0  # shown: by the pieces; covered: by them and the gaps between them a seal lay over
     reach = top
     for s in sorted(column, key=lambda s: s.start):
         start, end = max(s.start, reach), min(s.end, bottom)
         if end > start:
+            if lines.under_seal(x, reach, start, tight):
+                covered += start - reach
             covered += end - start
+            shown += end - start
             reach = end
+    if lines.under_seal(x, reach, bottom, tight):
+        covered += bottom - reach
     height = bottom - top
-    if covered < 0.5 * height:
+    if shown < 0.5 * height:
         return 0
-    x = _across(column, top, bottom)
     through = beyond is not None and any(s.start <= top - beyond and s.end >= bottom + beyond for s in column)
     if not through and _through_text(lines.ink, x, top + tol, bottom - tol, tol, lines.sealed):
         return 0
