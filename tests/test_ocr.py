@@ -568,6 +568,9 @@ def test_words_of_a_seal_in_a_column_of_values_are_read_as_a_value_not_believed_
     readings[6] = Reading("民政", 0.98)
     assert _values_read_again([table], parts, readings, Session(), set()) == set()
     assert not readings[6].value  # no seal there: words in a value's cell stay words
+    readings[5] = Reading("本年", 0.98)
+    assert _values_read_again([table], parts, readings, Session(), sealed) == set()
+    assert not readings[5].value and not readings[6].value  # words alone under the seal: a header, words
 
 
 def test_grid_a_ruling_a_seal_broke_just_above_a_ruling_it_broke_too_goes_on():

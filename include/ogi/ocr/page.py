@@ -161,9 +161,10 @@ def _values_read_again(
 ) -> set[tuple[int, int]]:
     """A column, or a row, of values: its cells that did not read as values are read as values too (in
     `readings`), unless they read as words (its header, its label); a 0 the model took for a letter is still
-    a value. In a column of values, words read in a cell a seal lies over may be the seal's own (民政 of its
-    agency's name) beside the value: that cell is read as a value too, and returned, to be believed no more
-    than faint ink (its identities must confirm it)."""
+    a value. In a column of values, words read beside digits in a cell a seal lies over may be the seal's own
+    (民政 of its agency's name) beside the value: that cell is read as a value too, and returned, to be
+    believed no more than faint ink (its identities must confirm it). A header under the seal, words
+    without a digit, stays words."""
     seal_words: set[tuple[int, int]] = set()
     for t_index, table in enumerate(tables):
         columns = list(_columns(table).values())
@@ -173,8 +174,9 @@ def _values_read_again(
             if values < 2 or values < 0.6 * len(keys):
                 continue
             for key in keys:
-                under_seal = n < len(columns) and key in sealed
-                if not under_seal and _words(Reading("".join(readings[i].text for i, _ in parts[key]), 1.0)):
+                text = "".join(readings[i].text for i, _ in parts[key])
+                under_seal = n < len(columns) and key in sealed and any(ch.isdigit() for ch in text)
+                if not under_seal and _words(Reading(text, 1.0)):
                     continue  # a cell of words (a label over several lines, one of them 3.危)
                 for i, _line in parts[key]:
                     if not readings[i].value:
