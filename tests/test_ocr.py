@@ -612,3 +612,24 @@ def test_grid_a_column_a_seal_broke_into_pieces_is_a_column():
     assert [round(cell.x0 / 10) for cell in table.rows[0]] == [10, 30]
     for band in (1, 2):
         assert [round(cell.x0 / 10) for cell in table.rows[band]] == [10, 30, 50], table.rows[band]
+
+
+def test_grid_a_border_the_faded_rulings_stop_short_of_belongs_to_the_table():
+    """A faded scan of 表二: its rulings fade out before they reach the left border, which so touches none of
+    them, and its labels are printed against that border, the top row's too. The border is the table's, and
+    the label column is found (its labels were read as lines outside the table: every row unfound)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500], [100, 128, 156, 184, 212]
+    image = np.full((900, 1200), 255, np.uint8)
+    for y in ys:
+        cv2.line(image, (150, y), (xs[-1], y), 0, 2)  # faded out before the left border
+    for x in xs:
+        cv2.line(image, (x, ys[0]), (x, ys[-1]), 0, 2)
+    for y in ys[1:]:
+        cv2.putText(image, "AB", (104, y - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)  # against the border
+    page = prepare(np.dstack([image] * 3), 150)
+    (table,) = find_tables(page)
+    assert [[round(cell.x0 / 10) for cell in row] for row in table.rows] == [[10, 30]] * 4

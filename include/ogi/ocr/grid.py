@@ -309,23 +309,22 @@ def _groups(lines: Rulings, tol: int, bridge: int) -> list[tuple[list[Segment], 
 
 
 def _with_loose_pieces(
-    groups: list[tuple[list[Segment], list[Segment]]], tol: int
+    groups: list[tuple[list[Segment], list[Segment]]], tol: int, near: int
 ) -> list[tuple[list[Segment], list[Segment]]]:
-    """Pieces of vertical rulings that touch no table's horizontal ones (a seal broke both where they cross)
-    belong to the table whose rulings' extent holds them."""
+    """Rulings that touch too few of a table's others to be grouped with it (a seal broke them where they
+    cross; a faded border whose rulings fade out before they reach it) belong to the table whose rulings'
+    extent holds them, or ends within `near` of them, from its top ruling to its foot."""
     tables = [(hs, vs) for hs, vs in groups if len(hs) >= 2]
     for hs, vs in groups:
         if len(hs) >= 2:
             continue
-        for v in vs:
-            for t_hs, t_vs in tables:
-                if (
-                    min(h.start for h in t_hs) - tol <= v.across <= max(h.end for h in t_hs) + tol
-                    and min(h.across for h in t_hs) - tol <= v.start
-                    and v.end <= max(h.across for h in t_hs) + tol
-                ):
-                    t_vs.append(v)
-                    break
+        for t_hs, t_vs in tables:
+            top, foot = min(h.across for h in t_hs), max(h.across for h in t_hs)
+            left, right = min(h.start for h in t_hs) - near, max(h.end for h in t_hs) + near
+            if vs and all(left <= v.across <= right and top - tol <= v.start and v.end <= foot + tol for v in vs):
+                t_vs.extend(vs)
+                t_hs.extend(h for h in hs if top - tol <= h.across <= foot + tol)
+                break
     return tables
 
 
@@ -333,7 +332,7 @@ def find_tables(page: Page, lines: Rulings | None = None) -> list[Table]:
     lines = lines or rulings(page)
     tol = page.px(0.03)
     tables = []
-    for hs, vs in _with_loose_pieces(_groups(lines, tol, page.px(0.2)), tol):
+    for hs, vs in _with_loose_pieces(_groups(lines, tol, page.px(0.2)), tol, page.px(0.4)):
         if len(hs) < 2 or len(vs) < 2:
             continue
         table = _table(hs, vs, lines, tol, page.px(0.15), max(2, page.px(0.012)), page.px(0.3))
@@ -512,10 +511,10 @@ def _covers(
     """How the column crosses the band: FULL when its pieces cover it top to bottom but for short gaps;
     BRIDGED when they cover half of it and a faint line runs on along the rest (a ruling faded or broken
     under a seal; the stretches a seal lay over between its pieces count as covered); 0 when its pieces
-    cover less than half of it, or when it would run through text. One unbroken piece running on
-    further than `beyond` (a line of text's height) past the band's rulings on both sides is a ruling,
+    cover less than half of it, or when it would run through text. One unbroken piece across the
+    band running on further than `beyond` (a line of text's height) past one of its rulings is a ruling,
     whatever ink lies close beside it (a tight row's label printed against the table's border): no stroke
-    of a character runs out of its line of text and through the rulings above and below it."""
+    of a character runs out of its line of text, through a ruling and on for another line."""
     x = _across(column, top, bottom)
     covered = shown = 0  # shown: by the pieces; covered: by them and the gaps between them a seal lay over
     reach = top
@@ -532,7 +531,9 @@ def _covers(
     height = bottom - top
     if shown < 0.5 * height:
         return 0
-    through = beyond is not None and any(s.start <= top - beyond and s.end >= bottom + beyond for s in column)
+    through = beyond is not None and any(
+        s.start <= top + tol and s.end >= bottom - tol and max(top - s.start, s.end - bottom) >= beyond for s in column
+    )
     if not through and _through_text(lines.ink, x, top + tol, bottom - tol, tol, lines.sealed):
         return 0
     if covered >= height - 2 * tol and covered >= 0.8 * height:
