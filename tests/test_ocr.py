@@ -501,3 +501,135 @@ def test_grid_a_column_stands_where_its_line_runs_not_where_strokes_beside_it_st
     (table,) = find_tables(page)
     for band in (4, 5, 6):
         assert [round(cell.x0 / 10) for cell in table.rows[band]] == [10, 20, 40, 60], table.rows[band]
+
+
+def test_grid_a_tight_row_keeps_the_border_its_label_is_printed_against():
+    """A tight row (表三's （一）予以公开 between taller ones) whose label is printed close against the table's
+    left border: the border, one line from the table's top to its foot, still parts the label's cell from
+    the page (the row had no label cell, and the row was not found)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 180, 260, 285, 365, 445]
+    image = _ruled(xs, ys, [(x, ys[0], ys[-1]) for x in xs])
+    for y in ys[1:]:
+        cv2.putText(image, "12", (xs[1] + 20, y - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)
+    cv2.putText(image, "(1)III", (xs[0] + 3, ys[3] - 5), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)  # against the border
+    page = prepare(np.dstack([image] * 3), 150)
+    (table,) = find_tables(page)
+    assert [round(cell.x0 / 10) for cell in table.rows[2]] == [10, 30, 50]
+
+
+def test_grid_a_stroke_of_a_label_in_line_with_a_column_above_is_no_column():
+    """Labels merged across two columns (（七）总计, 四、结转下年度继续办理) below rows where the columns are
+    parted: a stroke of the labels' characters just beside where the parting ruling ends, running on through
+    the ruling between the two labels, crossed by the character's bar, is no column (the label was read as
+    two cells, and its row not found)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 200, 225, 275]
+    verticals = [(x, ys[0], ys[-1]) for x in (100, 500, 700)] + [(300, ys[0], ys[1])]
+    image = _ruled(xs, ys, verticals)
+    cv2.line(image, (295, 204), (295, 237), 0, 2)  # 计's stroke, in line with the ruling above, touching 转's
+    cv2.line(image, (289, 214), (301, 214), 0, 1)  # 计's bar across it
+    cv2.line(image, (295, 255), (295, 272), 0, 2)  # 理's stroke, down to the foot
+    cv2.line(image, (295, 238), (295, 254), 170, 1)  # the strokes of the label's two lines, blurred into one
+    page = prepare(np.dstack([image] * 3), 150)
+    (table,) = find_tables(page)
+    assert [round(cell.x0 / 10) for cell in table.rows[1]] == [10, 50], table.rows[1]
+
+
+def test_words_of_a_seal_in_a_column_of_values_are_read_as_a_value_not_believed_alone():
+    """A seal's own words (民政 of its agency's name) read beside a value in 表三's column: the cell is read
+    as a value, no surer than faint ink (its row was three values where seven are printed: partial). A
+    label under the seal in a row of values stays words."""
+    from ogi.ocr.grid import Cell, Table
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import _values_read_again
+
+    table = Table(0, 0, 300, 120, [(0, 40), (40, 80), (80, 120)])
+    table.rows = [[Cell(0, y, 100, y + 40, b), Cell(100, y, 200, y + 40, b)] for b, y in enumerate((0, 40, 80))]
+    line = Box(0, 0, 10, 10)
+    texts = ["1.属于", "3", "2.其他", "0", "3.危及", "0", "民政"]  # the last cell: 0, and the seal's 民政 below
+    readings = [Reading(text, 0.98, (), text.isdigit()) for text in texts]
+    parts = {(0, c): [(c, line)] for c in range(5)}
+    parts[(0, 5)] = [(5, line), (6, line)]
+
+    class Session:
+        def read(self, i, value):
+            return Reading("" if texts[i] == "民政" else texts[i], 0.3, (), True)
+
+    sealed = {(0, 4), (0, 5)}  # the seal lies over the last row's label and value
+    assert _values_read_again([table], parts, readings, Session(), sealed) == {(0, 5)}
+    assert readings[6].value and readings[4].text == "3.危及" and not readings[4].value
+    readings[6] = Reading("民政", 0.98)
+    assert _values_read_again([table], parts, readings, Session(), set()) == set()
+    assert not readings[6].value  # no seal there: words in a value's cell stay words
+    readings[5] = Reading("本年", 0.98)
+    assert _values_read_again([table], parts, readings, Session(), sealed) == set()
+    assert not readings[5].value and not readings[6].value  # words alone under the seal: a header, words
+
+
+def test_grid_a_ruling_a_seal_broke_just_above_a_ruling_it_broke_too_goes_on():
+    """表四's last columns under a seal: the seal's strokes break a column's line a few pixels above the value
+    row, and the rulings it would meet there, so that its lower piece meets none; in line with the line above,
+    end to end, it goes on (the columns were lost: the header's cells merged, the header not known)."""
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 130, 238, 266]
+    verticals = [(x, ys[0], ys[-1]) for x in (100, 300, 700)] + [(500, ys[1], ys[-1])]  # a header merged above
+    image = _ruled(xs, ys, verticals)
+    image[226:232, 497:504] = 255  # the seal's stroke across the column just above the value row
+    for y in (ys[2], ys[3]):  # and across the rulings beside it
+        image[y - 2 : y + 3, 470:497] = 255
+        image[y - 2 : y + 3, 504:530] = 255
+    page = prepare(np.dstack([image] * 3), 150)
+    (table,) = find_tables(page)
+    assert [round(cell.x0 / 10) for cell in table.rows[0]] == [10, 30]
+    for band in (1, 2):
+        assert [round(cell.x0 / 10) for cell in table.rows[band]] == [10, 30, 50], table.rows[band]
+
+
+def test_grid_a_column_a_seal_broke_into_pieces_is_a_column():
+    """A seal over 表四's last columns: where its strokes cross a column's line, and the rulings it meets, the
+    lines are lost, so that no piece of the column touches a ruling nor runs as long as one. Pieces on one
+    line whose gaps lie under the seal are the column (the header's cells merged: header not known); the
+    header's cell merged above them stays one."""
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 130, 238, 266]
+    verticals = [(x, ys[0], ys[-1]) for x in (100, 300, 700)] + [(500, ys[1], ys[-1])]
+    rgb = np.dstack([_ruled(xs, ys, verticals)] * 3)
+    for y0, y1 in ((150, 158), (196, 204), (232, 244), (262, 272)):  # the seal's strokes, the lines lost under them
+        rgb[y0:y1, 470:530] = (225, 60, 60)
+    page = prepare(rgb, 150)
+    (table,) = find_tables(page)
+    assert [round(cell.x0 / 10) for cell in table.rows[0]] == [10, 30]
+    for band in (1, 2):
+        assert [round(cell.x0 / 10) for cell in table.rows[band]] == [10, 30, 50], table.rows[band]
+
+
+def test_grid_a_border_the_faded_rulings_stop_short_of_belongs_to_the_table():
+    """A faded scan of 表二: its rulings fade out before they reach the left border, which so touches none of
+    them, and its labels are printed against that border, the top row's too. The border is the table's, and
+    the label column is found (its labels were read as lines outside the table: every row unfound)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500], [100, 128, 156, 184, 212]
+    image = np.full((900, 1200), 255, np.uint8)
+    for y in ys:
+        cv2.line(image, (150, y), (xs[-1], y), 0, 2)  # faded out before the left border
+    for x in xs:
+        cv2.line(image, (x, ys[0]), (x, ys[-1]), 0, 2)
+    for y in ys[1:]:
+        cv2.putText(image, "AB", (104, y - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)  # against the border
+    page = prepare(np.dstack([image] * 3), 150)
+    (table,) = find_tables(page)
+    assert [[round(cell.x0 / 10) for cell in row] for row in table.rows] == [[10, 30]] * 4

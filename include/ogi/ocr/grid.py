@@ -35,6 +35,7 @@ class Rulings:
     h_faint: np.ndarray
     v_faint: np.ndarray
     ink: np.ndarray  # the page's ink (to tell a ruling from a stroke through text)
+    sealed: np.ndarray | None = None  # where a red seal lay (its strokes run across rulings)
 
     def mask(self, horizontal: set[int], vertical: set[int]) -> np.ndarray:
         """255 on the pixels of the given segments (by label)."""
@@ -46,6 +47,14 @@ class Rulings:
         ruling still separates two cells."""
         strip = self.h_faint[max(0, y - tol) : y + tol + 1, x0:x1]
         return float((strip.max(axis=0) > 0).mean()) if strip.size else 0.0
+
+    def under_seal(self, x: int, y0: int, y1: int, tol: int) -> bool:
+        """Whether a seal lay over most of a vertical line's stretch y0..y1 at x (± tol): where a line broken
+        there may have run on."""
+        if self.sealed is None or y1 <= y0:
+            return False
+        strip = self.sealed[y0:y1, max(0, x - tol) : x + tol + 1]
+        return bool(strip.size) and float((strip.max(axis=1) > 0).mean()) >= 0.5
 
     def vertical_at(self, x: int, y0: int, y1: int, tol: int) -> float:
         strip = self.v_faint[y0:y1, max(0, x - tol) : x + tol + 1]
@@ -130,14 +139,42 @@ def rulings(page: Page) -> Rulings:
             for o in same
         )
 
-    lines_of_pieces = [line for line in _collinear(hs, max(2, page.px(0.012))) if len(line) > 1]
+    tight = max(2, page.px(0.012))
+
+    def joins(s: Segment, same: list[Segment], accepted: set[int]) -> bool:
+        """Whether `s` goes on from an accepted ruling end to end, on its line: a ruling a seal's stroke or a
+        speck broke for a few pixels (at a horizontal ruling the seal broke too, so that `s` meets none)."""
+        return any(
+            o.label in accepted
+            and abs(o.across - s.across) <= tight
+            and (0 <= s.start - o.end <= 2 * tol or 0 <= o.start - s.end <= 2 * tol)
+            for o in same
+        )
+
+    lines_of_pieces = [line for line in _collinear(hs, tight) if len(line) > 1]
+    # a vertical ruling a seal's strokes broke into pieces: pieces on one line, each gap between them under
+    # the seal, that together run as long as a ruling and show along most of it are a ruling
+    sealed = Rulings(h_labels, v_labels, [], [], h_faint, v_faint, page.ink, page.sealed)
+    for line in _collinear(vs, tight) if page.sealed is not None else []:
+        chain: list[Segment] = []
+        for s in [*sorted(line, key=lambda s: s.start), None]:
+            if s is not None and (
+                not chain or sealed.under_seal(s.across, chain[-1].end, s.start, tight) or s.start <= chain[-1].end
+            ):
+                chain.append(s)
+                continue
+            if len(chain) > 1:
+                extent = max(c.end for c in chain) - chain[0].start
+                if extent >= page.px(0.5) and sum(c.length for c in chain) >= 0.5 * extent:
+                    v_ok.update(c.label for c in chain)
+            chain = [s] if s is not None else []
     for _ in range(4):
         before = len(h_ok) + len(v_ok)
         for s in vs:
             if s.label in v_ok:
                 continue
             ends = meets(s.across, s.start, 1, hs, h_ok) + meets(s.across, s.end, -1, hs, h_ok)
-            if ends == 2 or (ends == 1 and continues(s, vs, v_ok)):
+            if ends == 2 or (ends == 1 and continues(s, vs, v_ok)) or joins(s, vs, v_ok):
                 v_ok.add(s.label)
         for s in hs:
             if s.label in h_ok:
@@ -166,6 +203,7 @@ def rulings(page: Page) -> Rulings:
         h_faint,
         v_faint,
         page.ink,
+        page.sealed,
     )
 
 
@@ -270,11 +308,31 @@ def _groups(lines: Rulings, tol: int, bridge: int) -> list[tuple[list[Segment], 
     return list(groups.values())
 
 
+def _with_loose_pieces(
+    groups: list[tuple[list[Segment], list[Segment]]], tol: int, near: int
+) -> list[tuple[list[Segment], list[Segment]]]:
+    """Rulings that touch too few of a table's others to be grouped with it (a seal broke them where they
+    cross; a faded border whose rulings fade out before they reach it) belong to the table whose rulings'
+    extent holds them, or ends within `near` of them, from its top ruling to its foot."""
+    tables = [(hs, vs) for hs, vs in groups if len(hs) >= 2]
+    for hs, vs in groups:
+        if len(hs) >= 2:
+            continue
+        for t_hs, t_vs in tables:
+            top, foot = min(h.across for h in t_hs), max(h.across for h in t_hs)
+            left, right = min(h.start for h in t_hs) - near, max(h.end for h in t_hs) + near
+            if vs and all(left <= v.across <= right and top - tol <= v.start and v.end <= foot + tol for v in vs):
+                t_vs.extend(vs)
+                t_hs.extend(h for h in hs if top - tol <= h.across <= foot + tol)
+                break
+    return tables
+
+
 def find_tables(page: Page, lines: Rulings | None = None) -> list[Table]:
     lines = lines or rulings(page)
     tol = page.px(0.03)
     tables = []
-    for hs, vs in _groups(lines, tol, page.px(0.2)):
+    for hs, vs in _with_loose_pieces(_groups(lines, tol, page.px(0.2)), tol, page.px(0.4)):
         if len(hs) < 2 or len(vs) < 2:
             continue
         table = _table(hs, vs, lines, tol, page.px(0.15), max(2, page.px(0.012)), page.px(0.3))
@@ -307,7 +365,9 @@ def _table(
             columns[-1].append(s)
         else:
             columns.append([s])
-    crossed = [[_covers(column, top, bottom, tol, tight, lines) for top, bottom in bands] for column in columns]
+    crossed = [
+        [_covers(column, top, bottom, tol, tight, lines, line_height) for top, bottom in bands] for column in columns
+    ]
     if len(bands) > 1:
         # in a band no taller than a line of text, a column crossing it must run on, through the ruling
         # between them, into the band above or below: a character's stroke reaching from a tight row's top
@@ -347,7 +407,7 @@ def _table(
                 shows = 0.3 if end < len(bands) else 0.5
                 if all(
                     lines.vertical_at(xs[c], bands[k][0] + tol, bands[k][1] - tol, tight) >= shows
-                    and not _through_text(lines.ink, xs[c], bands[k][0] + tol, bands[k][1] - tol, tol)
+                    and not _through_text(lines.ink, xs[c], bands[k][0] + tol, bands[k][1] - tol, tol, lines.sealed)
                     for k in range(b, end)
                 ):
                     for k in range(b, end):
@@ -445,35 +505,54 @@ def _across(column: list[Segment], top: int | None = None, bottom: int | None = 
 FULL, BRIDGED = 2, 1  # how a column crosses a band: its pieces run across it; a faint line carries it on
 
 
-def _covers(column: list[Segment], top: int, bottom: int, tol: int, tight: int, lines: Rulings) -> int:
+def _covers(
+    column: list[Segment], top: int, bottom: int, tol: int, tight: int, lines: Rulings, beyond: int | None = None
+) -> int:
     """How the column crosses the band: FULL when its pieces cover it top to bottom but for short gaps;
     BRIDGED when they cover half of it and a faint line runs on along the rest (a ruling faded or broken
-    under a seal); 0 when it does not, or when it would run through text."""
-    covered = 0
+    under a seal; the stretches a seal lay over between its pieces count as covered); 0 when its pieces
+    cover less than half of it, or when it would run through text. One unbroken piece across the
+    band running on further than `beyond` (a line of text's height) past one of its rulings is a ruling,
+    whatever ink lies close beside it (a tight row's label printed against the table's border): no stroke
+    of a character runs out of its line of text, through a ruling and on for another line."""
+    x = _across(column, top, bottom)
+    covered = shown = 0  # shown: by the pieces; covered: by them and the gaps between them a seal lay over
     reach = top
     for s in sorted(column, key=lambda s: s.start):
         start, end = max(s.start, reach), min(s.end, bottom)
         if end > start:
+            if lines.under_seal(x, reach, start, tight):
+                covered += start - reach
             covered += end - start
+            shown += end - start
             reach = end
+    if lines.under_seal(x, reach, bottom, tight):
+        covered += bottom - reach
     height = bottom - top
-    if covered < 0.5 * height:
+    if shown < 0.5 * height:
         return 0
-    x = _across(column, top, bottom)
-    if _through_text(lines.ink, x, top + tol, bottom - tol, tol):
+    through = beyond is not None and any(
+        s.start <= top + tol and s.end >= bottom - tol and max(top - s.start, s.end - bottom) >= beyond for s in column
+    )
+    if not through and _through_text(lines.ink, x, top + tol, bottom - tol, tol, lines.sealed):
         return 0
     if covered >= height - 2 * tol and covered >= 0.8 * height:
         return FULL
     return BRIDGED if lines.vertical_at(x, top + tol, bottom - tol, tight) >= 0.9 else 0
 
 
-def _through_text(ink: np.ndarray, x: int, y0: int, y1: int, tol: int) -> bool:
+def _through_text(ink: np.ndarray, x: int, y0: int, y1: int, tol: int, sealed: np.ndarray | None = None) -> bool:
     """Whether a vertical line at x would run through text: a ruling has the cells' padding beside it, clean
     paper along most of its length on both sides; a stroke of a character has the rest of the character
-    close on one side or the other."""
+    close on one side or the other, or a stroke of it across (a ruling never has text running through it)."""
     if y1 <= y0 or x - 3 * tol < 0 or x + 3 * tol >= ink.shape[1]:
         return False
     rows = ink[y0:y1, x - 3 * tol : x + 3 * tol + 1] > 0
+    across = rows[:, 2 * tol : 4 * tol + 1].all(axis=1)
+    if sealed is not None:  # a seal's strokes run across rulings: only black ink across one is text
+        across &= ~(sealed[y0:y1, x - 2 * tol : x + 2 * tol + 1] > 0).any(axis=1)
+    if across.any():
+        return True  # a stroke crosses it, running on both sides further than a ruling is wide (the bar of 十)
     fraction = rows.mean(axis=0)  # per column, how much of the band has ink there
     centre = 3 * tol
     sides = []

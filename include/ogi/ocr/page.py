@@ -99,28 +99,11 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
 
     session = recognizer.start(crops)
     readings: list[Reading] = [session.read(i, None if i < first_free else False) for i in range(len(crops))]
-    # a column, or a row, of values: its cells that did not read as values are read as values too, unless they
-    # read as words (its header, its label); a 0 the model took for a letter is still a value
-    for t_index, table in enumerate(tables):
-        for members in [*_columns(table).values(), *_bands(table)]:
-            keys = [(t_index, c) for c in members if (t_index, c) in parts]
-            values = sum(all(readings[i].value for i, _ in parts[key]) for key in keys)
-            if values < 2 or values < 0.6 * len(keys):
-                continue
-            for key in keys:
-                if _words(Reading("".join(readings[i].text for i, _ in parts[key]), 1.0)):
-                    continue  # a cell of words (a label over several lines, one of them 3.危)
-                for i, _line in parts[key]:
-                    if not readings[i].value:
-                        readings[i] = session.read(i, True)
+    sealed = _under_seal(tables, page)
+    faint |= _values_read_again(tables, parts, readings, session, sealed)
     cell_readings = {key: _joined([(readings[i], line) for i, line in lines], height) for key, lines in parts.items()}
-    if page.sealed is not None:  # a cell a seal lies over, with no ink seen: what it held may be under the seal
-        for t_index, table in enumerate(tables):
-            for c_index, cell in enumerate(table.cells):
-                box = cell_box(cell, page)
-                under = page.sealed[box.y0 : box.y1, box.x0 : box.x1]
-                if (t_index, c_index) not in parts and under.size and (under > 0).mean() > 0.05:
-                    cell_readings[(t_index, c_index)] = UNDER_SEAL
+    for key in sealed - parts.keys():  # a cell a seal lies over, with no ink seen: what it held may be under it
+        cell_readings[key] = UNDER_SEAL
     for key in parts:  # a value cell holding a ruling or two values: a cell the grid missed
         reading = cell_readings[key]
         line = max((box for _i, box in parts[key]), key=lambda box: box.height)
@@ -167,6 +150,54 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
         tokens.append(Token(TABLE_END, page=page_no))
         ocr.append(None)
     return PageText(tokens, ocr, len(tables), page.skew, time.process_time() - started)
+
+
+def _values_read_again(
+    tables: list[Table],
+    parts: dict[tuple[int, int], list[tuple[int, Box]]],
+    readings: list[Reading],
+    session,
+    sealed: set[tuple[int, int]],
+) -> set[tuple[int, int]]:
+    """A column, or a row, of values: its cells that did not read as values are read as values too (in
+    `readings`), unless they read as words (its header, its label); a 0 the model took for a letter is still
+    a value. In a column of values, words read beside digits in a cell a seal lies over may be the seal's own
+    (民政 of its agency's name) beside the value: that cell is read as a value too, and returned, to be
+    believed no more than faint ink (its identities must confirm it). A header under the seal, words
+    without a digit, stays words."""
+    seal_words: set[tuple[int, int]] = set()
+    for t_index, table in enumerate(tables):
+        columns = list(_columns(table).values())
+        for n, members in enumerate([*columns, *_bands(table)]):
+            keys = [(t_index, c) for c in members if (t_index, c) in parts]
+            values = sum(all(readings[i].value for i, _ in parts[key]) for key in keys)
+            if values < 2 or values < 0.6 * len(keys):
+                continue
+            for key in keys:
+                text = "".join(readings[i].text for i, _ in parts[key])
+                under_seal = n < len(columns) and key in sealed and any(ch.isdigit() for ch in text)
+                if not under_seal and _words(Reading(text, 1.0)):
+                    continue  # a cell of words (a label over several lines, one of them 3.危)
+                for i, _line in parts[key]:
+                    if not readings[i].value:
+                        readings[i] = session.read(i, True)
+                        if under_seal:
+                            seal_words.add(key)
+    return seal_words
+
+
+def _under_seal(tables: list[Table], page: Page) -> set[tuple[int, int]]:
+    """The cells (table, cell) a seal lies over."""
+    out: set[tuple[int, int]] = set()
+    if page.sealed is None:
+        return out
+    for t_index, table in enumerate(tables):
+        for c_index, cell in enumerate(table.cells):
+            box = cell_box(cell, page)
+            under = page.sealed[box.y0 : box.y1, box.x0 : box.x1]
+            if under.size and (under > 0).mean() > 0.05:
+                out.add((t_index, c_index))
+    return out
 
 
 def furniture(text: str, box: Box, height: int) -> bool:
