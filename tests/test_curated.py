@@ -346,3 +346,42 @@ def test_a_new_column_is_a_migration(store, monkeypatch):
     assert now.loc["b", "note"] == "printed twice" and pd.isna(now.loc["a", "note"])
     before = curated.read_dataset(store, curated.at(store, 1), "t3")
     assert before["new_received"].tolist() == [5] and before["note"].isna().all()
+
+
+def test_a_copy_read_again_in_another_year_leaves_no_rows_in_the_old_one(store):
+    """A copy is a document but not a report: its rows' old partition is found through `documents`, so that
+    replacing it deletes them there (else its cells stood in 2023 and 2024 at once)."""
+
+    def cells(ids, years):
+        n = len(ids)
+        return frame(
+            "cells",
+            report_id=ids,
+            report_year=years,
+            table=["t3"] * n,
+            row=["r"] * n,
+            col=["c"] * n,
+            kind=["number"] * n,
+            value=[1.0] * n,
+        )
+
+    publish(
+        store,
+        "one",
+        {
+            "cells": (cells(["C", "A", "B"], [2023, 2023, 2024]), set()),
+            "reports": (
+                frame("reports", report_id=["C", "B"], report_year=[2023, 2024], run_id="one", status="ok"),
+                set(),
+            ),
+            "documents": (
+                frame(
+                    "documents", report_id=["C", "A", "B"], report_year=[2023, 2023, 2024], run_id="one", status="ok"
+                ),
+                set(),
+            ),
+        },
+    )
+    version = publish(store, "two", {"cells": (cells(["A", "B"], [2024, 2024]), {"A", "B"})})
+    now = curated.read_dataset(store, version, "cells", ["report_id", "report_year"])
+    assert sorted(zip(now["report_id"], now["report_year"].astype(int))) == [("A", 2024), ("B", 2024), ("C", 2023)]

@@ -255,6 +255,33 @@ def _write(store: Store, dataset: str, rows: pd.DataFrame | None, replaced: set,
     return _table(store, dataset).version()
 
 
+def make_current(
+    store: Store, number: int, run_id: str, previous: int | None, schema: int, tables: dict[str, int]
+) -> dict:
+    """Version `number` naming these table versions: its file created (only if no one made it first), then made
+    current. Returns its manifest."""
+    manifest = {
+        "version": number,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_id": run_id,
+        "previous": previous,
+        "schema": schema,
+        "tables": tables,
+        "rows": _rows(store, tables),
+    }
+    try:
+        store.create(_version_key(number), json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    except FileExistsError:
+        raise ConcurrentPublish(
+            f"{store.uri(_version_key(number))}: another publisher made version {number} first; run "
+            f"{run_id} stops (its table commits are rolled back by the next publish)"
+        ) from None
+    log.info("wrote version file %d", number)
+    store.write_json(CURRENT, manifest, atomic=True)
+    log.info("version %d is current", number)
+    return manifest
+
+
 def _rows(store: Store, tables: dict[str, int]) -> dict[str, int]:
     counts = {}
     for dataset, version in tables.items():
@@ -323,37 +350,23 @@ class Publisher:
                 continue
             tables[dataset] = _write(store, dataset, rows, replaced, years, self.run_id)
             log.info("committed %s version %d", dataset, tables[dataset])
-        manifest = {
-            "version": number,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "run_id": self.run_id,
-            "previous": base.number if base else None,
-            "schema": SCHEMA_VERSION,
-            "tables": tables,
-            "rows": _rows(store, tables),
-        }
-        data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
-        try:
-            store.create(_version_key(number), data)
-        except FileExistsError:
-            raise ConcurrentPublish(
-                f"{store.uri(_version_key(number))}: another publisher made version {number} first; run "
-                f"{self.run_id} stops (its table commits are rolled back by the next publish)"
-            ) from None
-        log.info("wrote version file %d", number)
-        store.write_json(CURRENT, manifest, atomic=True)
-        log.info("version %d is current", number)
+        manifest = make_current(store, number, self.run_id, base.number if base else None, SCHEMA_VERSION, tables)
         self.done = Version(number, manifest)
         expire(store, keep)
         return self.done
 
     def _years_of(self, keys: set) -> dict:
-        """report_id → its report year, from the base version's reports (where the rows of a report are)."""
+        """report_id → its report year in the base version (the partition its rows are in): from `documents`,
+        which holds every document, a copy too, and from `reports` (data migrated from before `documents`)."""
         if not keys or self.base is None:
             return {}
-        reports = read_table(self.store, self.base, "reports", ["report_id", "report_year"])
-        mine = reports.filter(pc.is_in(reports.column("report_id"), pa.array(sorted(keys), pa.string())))
-        return dict(zip(mine.column("report_id").to_pylist(), mine.column("report_year").to_pylist()))
+        wanted = pa.array(sorted(keys), pa.string())
+        years = {}
+        for dataset in ("reports", "documents"):
+            rows = read_table(self.store, self.base, dataset, ["report_id", "report_year"])
+            mine = rows.filter(pc.is_in(rows.column("report_id"), wanted))
+            years.update(zip(mine.column("report_id").to_pylist(), mine.column("report_year").to_pylist()))
+        return years
 
 
 @contextmanager

@@ -12,9 +12,7 @@ A new schema: bump `schemas.SCHEMA_VERSION`, add the step here, and a test that 
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import pandas as pd
 import pyarrow as pa
@@ -62,17 +60,9 @@ def _from_hand_made_layout(store: Store) -> str:
         write_deltalake(table, data, mode="overwrite")
         tables[dataset] = curated._table(store, dataset).version()
     number = pointer["version"] + 1
-    manifest = {
-        "version": number,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "run_id": f"migration of version {pointer['version']} to Delta tables",
-        "previous": None,
-        "schema": SCHEMA_VERSION,  # the tables are made in this ogi's schema: no later step has anything to add
-        "tables": tables,
-        "rows": curated._rows(store, tables),
-    }
-    store.write_bytes(f"{curated.VERSIONS}/{number:06d}.json", json.dumps(manifest, indent=1).encode("utf-8"))
-    store.write_json(curated.CURRENT, manifest, atomic=True)
+    # the tables are made in this ogi's schema: no later step has anything to add
+    run_id = f"migration of version {pointer['version']} to Delta tables"
+    curated.make_current(store, number, run_id, None, SCHEMA_VERSION, tables)
     return (
         f"version {pointer['version']} (hand-made Parquet layout) → version {number} as Delta tables under "
         f"{store.uri('curated')}; the old curated/v*/ directories are no longer read"
@@ -96,22 +86,9 @@ def add_new_columns(store: Store) -> str:
             added += [f"{dataset}.{f.name}" for f in new]
         curated._check_schema(store, dataset, curated._table(store, dataset))
         tables[dataset] = curated._table(store, dataset).version()
-    number = pointer["version"] + 1
-    manifest = {
-        **pointer,
-        "version": number,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "run_id": f"migration to schema {pointer['schema'] + 1}",
-        "previous": pointer["version"],
-        "schema": pointer["schema"] + 1,
-        "tables": tables,
-        "rows": curated._rows(store, tables),
-    }
-    store.write_bytes(f"{curated.VERSIONS}/{number:06d}.json", json.dumps(manifest, indent=1).encode("utf-8"))
-    store.write_json(curated.CURRENT, manifest, atomic=True)
-    return (
-        f"schema {pointer['schema']} → {manifest['schema']} (version {number}): added {', '.join(added) or 'nothing'}"
-    )
+    number, schema = pointer["version"] + 1, pointer["schema"] + 1
+    curated.make_current(store, number, f"migration to schema {schema}", pointer["version"], schema, tables)
+    return f"schema {pointer['schema']} → {schema} (version {number}): added {', '.join(added) or 'nothing'}"
 
 
 def _documents_beside_reports(store: Store) -> str:
