@@ -120,20 +120,19 @@ def set_aside_where_blanks_drop(runs: list[Run], checks: list[Check], evidence: 
     characters fill in more than one way (426 is 4|2|6, or 426 and two blanks) is read only where a check across
     rows confirms it, and is partial otherwise; a row of a table no identity checks (表二) printed with nothing
     at all is a blank row, unless most are (then the values are printed elsewhere)."""
-    if not checks:
-        empty = [run for run in runs if not run.pieces]
-        if len(empty) * 2 < len(runs):
-            for run in empty:
-                run.error, run.candidates = None, [("",) * len(run.keys)]
-    unconfirmed = [run for run in runs if run.glued and not run.error]
-    if checks and unconfirmed:
-        kept = _confirmed([run for run in runs if not run.error], _table(checks), because=evidence)
-        unconfirmed = [run for run in unconfirmed if run not in kept and not run.error]
-    for run in unconfirmed:
-        run.error = (
-            f"{run.label}: '{_shown(run.glued)}' stands for {len(run.keys)} cells in more than one way, and this "
-            f"report drops blank cells without a trace ({evidence})"
-        )
+    if checks:
+        _confirmed([run for run in runs if not run.error], _table(checks), because=evidence)
+        return
+    empty = [run for run in runs if not run.pieces]
+    if len(empty) * 2 < len(runs):
+        for run in empty:
+            run.error, run.candidates = None, [("",) * len(run.keys)]
+    for run in runs:
+        if run.glued and not run.error:
+            run.error = (
+                f"{run.label}: '{_shown(run.glued)}' stands for {len(run.keys)} cells in more than one way, and "
+                f"this report drops blank cells without a trace ({evidence})"
+            )
 
 
 def distrust_broken_where_blanks_drop(runs: list[Run], checks: list[Check], evidence: str) -> None:

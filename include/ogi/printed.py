@@ -8,6 +8,8 @@ import re
 
 MONEY_UNITS = ("万元", "元")
 COUNTERS = ("件", "个", "项", "家", "次")  # printed after a count in crawler text: 政府集中采购1个246900元
+MONEY_UNIT = "(?:" + "|".join(MONEY_UNITS) + ")"
+COUNTER = "(?:" + "|".join(COUNTERS) + ")"
 UNIT = "(?:" + "|".join(MONEY_UNITS + COUNTERS) + ")"
 
 SIGN = "[-−]"

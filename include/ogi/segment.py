@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ogi.cells import number_or_zero
-from ogi.printed import COUNTERS, DASH_CHARS, MONEY_UNITS, SLASHES
+from ogi.printed import COUNTER, COUNTERS, DASH_CHARS, MONEY_UNIT, MONEY_UNITS, SLASHES
 from ogi.template import Column
 
 MAX_CANDIDATES = 200_000  # more cuts than this are no answer, whatever the budget
@@ -21,10 +21,10 @@ TABLE_STEPS = 100_000  # the steps all the runs of a table may take: a real tabl
 RUN_STEPS = 20_000  # and one run: a real row takes a few hundred, listing every cut of a long broken one 10,000
 LONGEST = 4_000  # characters in one piece cut: Python reads no integer of more than 4,300 digits
 
-_COUNTER = "(?:" + "|".join(COUNTERS) + ")?"  # crawler text prints a count's unit after it: 3个
-_INT = re.compile(rf"(?:0|[1-9]\d*){_COUNTER}")
-_SIGNED = re.compile(rf"-?(?:0|[1-9]\d*){_COUNTER}")
-_MONEY = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元)?")
+# crawler text prints a count's unit after it (3个)
+_INT = re.compile(rf"(?:0|[1-9]\d*){COUNTER}?")
+_SIGNED = re.compile(rf"-?(?:0|[1-9]\d*){COUNTER}?")
+_MONEY = re.compile(rf"(?:0|[1-9]\d*)(?:\.\d+)?{MONEY_UNIT}?")
 _DIGITS = re.compile(r"[0-9]+")
 _UNIT_STARTS = frozenset(unit[0] for unit in COUNTERS + MONEY_UNITS)
 
