@@ -311,3 +311,35 @@ def test_a_view_does_not_keep_a_replaced_catalog_alive(sample_run, tmp_path):
         assert db.sql("select version from ogi_version").fetchall() == [(2,)]
     with QualityData(copy) as data:
         assert data.version()["version"] == 2
+
+
+def test_a_report_whose_identity_could_not_be_checked_does_not_count_as_holding(sample_run, tmp_path):
+    """ "Identities all hold" counts a report only when none breaks and none went unchecked: an identity in
+    not_assessable (cells unknown) is no evidence that it holds."""
+    import os
+    import shutil
+
+    from ogi.pipeline import catalog
+
+    config, _ = sample_run
+    copy = PipelineConfig(str(tmp_path / "data"), config.sources)
+    shutil.copytree(config.data_root, copy.data_root)
+    with QualityData(copy) as data:
+        before = data.totals(Filters())["identities_hold"]
+    path = catalog.catalog_path(copy)
+    edited = path.with_name("edited.duckdb")  # a new catalog swapped in, as build_catalog does
+    shutil.copyfile(path, edited)
+    with duckdb.connect(str(edited)) as db:
+        holding = db.execute(
+            "SELECT report_id FROM reports WHERE report_id NOT IN (SELECT report_id FROM violations "
+            "WHERE rule LIKE 'I%') AND quality <> 'not_validated' LIMIT 1"
+        ).fetchall()[0][0]
+        db.execute("CREATE TABLE not_assessable_rows AS SELECT * FROM not_assessable")
+        db.execute("INSERT INTO not_assessable_rows (report_id, rule, scope) VALUES (?, 'I1', 'total')", [holding])
+        db.execute("DROP VIEW not_assessable")
+        db.execute("CREATE VIEW not_assessable AS SELECT * FROM not_assessable_rows")
+    os.replace(edited, path)
+    with QualityData(copy) as data:
+        assert data.totals(Filters())["identities_hold"] == before - 1
+        rates = data.pass_rates(Filters())["report_year"]
+    assert sum(r["hold"] for r in rates) == before - 1

@@ -202,22 +202,33 @@ class QualityData:
         return out
 
     # --- overview ------------------------------------------------------------------------------------------
-    def totals(self, filters: Filters) -> dict:
-        where, params = filters.where()
+    @staticmethod
+    def _unsettled() -> tuple[str, list]:
+        """A CTE `unsettled`: the reports of which some identity (I1–I4) breaks or could not be checked, or
+        that were not validated at all (their tables unread). Every other report's identities all hold."""
         identities = list(load_spec().rules.identities)
         marks = ", ".join("?" for _ in identities)
+        sql = f"""unsettled AS (
+                SELECT report_id FROM violations WHERE rule IN ({marks})
+                UNION SELECT report_id FROM not_assessable WHERE rule IN ({marks})
+                UNION SELECT report_id FROM reports WHERE quality = 'not_validated')"""
+        return sql, [*identities, *identities]
+
+    def totals(self, filters: Filters) -> dict:
+        where, params = filters.where()
+        unsettled, unsettled_params = self._unsettled()
         rows = self._query(
             f"""
+            WITH {unsettled}
             SELECT count(*) AS reports,
                    count(*) FILTER (WHERE r.quality = 'fail') AS fail,
                    count(*) FILTER (WHERE r.quality = 'warn') AS warn,
                    count(*) FILTER (WHERE r.quality = 'incomplete') AS incomplete,
                    count(*) FILTER (WHERE r.quality = 'pass') AS pass,
-                   count(*) FILTER (WHERE r.report_id NOT IN
-                       (SELECT report_id FROM violations WHERE rule IN ({marks}))) AS identities_hold,
+                   count(*) FILTER (WHERE u.report_id IS NULL) AS identities_hold,
                    count(DISTINCT r.agency) AS agencies
-            FROM reports r WHERE {where}""",
-            [*identities, *params],
+            FROM reports r LEFT JOIN unsettled u USING (report_id) WHERE {where}""",
+            [*unsettled_params, *params],
         )
         totals = rows[0] if rows else {"reports": 0}
         quarantine = self._query(
@@ -230,18 +241,17 @@ class QualityData:
     def pass_rates(self, filters: Filters) -> dict[str, list[dict]]:
         """Per region, level and report year: reports, and those whose identities (I1–I4) all hold."""
         where, params = filters.where()
-        identities = list(load_spec().rules.identities)
-        marks = ", ".join("?" for _ in identities)
+        unsettled, unsettled_params = self._unsettled()
         rows = self._query(
             f"""
-            WITH failing AS (SELECT DISTINCT report_id FROM violations WHERE rule IN ({marks}))
+            WITH {unsettled}
             SELECT r.region, r.level, r.report_year, grouping(r.region, r.level, r.report_year) AS g,
                    count(*) AS reports,
-                   count(*) FILTER (WHERE f.report_id IS NULL) AS hold
-            FROM reports r LEFT JOIN failing f USING (report_id)
+                   count(*) FILTER (WHERE u.report_id IS NULL) AS hold
+            FROM reports r LEFT JOIN unsettled u USING (report_id)
             WHERE {where}
             GROUP BY GROUPING SETS ((r.region), (r.level), (r.report_year))""",
-            [*identities, *params],
+            [*unsettled_params, *params],
         )
         out: dict[str, list[dict]] = {"region": [], "level": [], "report_year": []}
         for row in rows:
