@@ -343,3 +343,14 @@ def test_a_report_whose_identity_could_not_be_checked_does_not_count_as_holding(
         assert data.totals(Filters())["identities_hold"] == before - 1
         rates = data.pass_rates(Filters())["report_year"]
     assert sum(r["hold"] for r in rates) == before - 1
+
+
+def test_a_line_leaves_a_gap_where_a_year_has_no_value():
+    """A year whose reports print no figure is a gap in the agency's line, not a point at 0."""
+    from ogi.views.charts import Series, lines
+
+    chart = LexborHTMLParser(
+        str(lines(["2021", "2022", "2023"], [Series(Label("a", "a"), [4, None, 6], "#000")], Label("t", "t")))
+    )
+    assert [p.attributes["points"].count(",") for p in chart.css("polyline")] == [1, 1]
+    assert [c.css_first("title").text() for c in chart.css("circle")] == ["2021 · a: 4", "2023 · a: 6"]

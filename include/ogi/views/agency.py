@@ -110,7 +110,7 @@ def build(data, labels: Labels, name: str, region: str | None) -> AgencyView | N
     years = sorted(y for y in by_year if y is not None)
     categories = [str(y) for y in years]
     series = [
-        Series(label, [sum((r["t3_total"].get(row) or 0) for r in by_year[y]) / len(by_year[y]) for y in years], color)
+        Series(label, [_mean(r["t3_total"].get(row) for r in by_year[y]) for y in years], color)
         for row, label, color in zip(SERIES_ROWS, SERIES_LABELS, SERIES_COLORS)
     ]
     chart = lines(categories, series, Label("申请数量（总计列）", "requests (total column)"))
@@ -197,3 +197,10 @@ def build(data, labels: Labels, name: str, region: str | None) -> AgencyView | N
             consolidation.append(entry)
     parents = sorted({r["parent"] for r in reports if r.get("parent")})
     return AgencyView(name, region, reports, chart, carry, stock, consolidation, parents, configured)
+
+
+def _mean(values) -> float | None:
+    """The mean of the values printed; None (a gap in the line) where a year's reports print none: a report
+    without the figure is not a report of 0 requests."""
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None

@@ -28,7 +28,7 @@ class Bar:
 @dataclass(frozen=True)
 class Series:
     label: Label
-    values: Sequence[float]
+    values: Sequence[float | None]  # None: no value there (a gap in a line)
     color: str
 
 
@@ -152,17 +152,21 @@ def lines(categories: Sequence[str], series: Sequence[Series], title: Label, max
         return Markup('<p class="empty">无数据 · no data</p>')
     legend, y0 = _legend(series)
     x0, x1, plot_height = 48, WIDTH - 16, 150
-    top = maximum or max((v for s in series for v in s.values), default=0) or 1
+    top = maximum or max((v for s in series for v in s.values if v is not None), default=0) or 1
     step = (x1 - x0) / max(1, len(categories) - 1)
     xs = [x0 + step * i if len(categories) > 1 else (x0 + x1) / 2 for i in range(len(categories))]
     out = _open(y0 + plot_height + 24, title, "lines")
     out += legend
     out += _axis(top, y0, plot_height, x0, x1)
-    for s in series:
-        points = [(x, y0 + plot_height - v / top * plot_height) for x, v in zip(xs, s.values)]
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        out.append(f'<polyline fill="none" stroke="{escape(s.color)}" stroke-width="2" points="{path}"/>')
-        for (x, y), value, category in zip(points, s.values, categories):
+    for s in series:  # a value of None is a gap: the line stops before it and goes on after it
+        points = [None if v is None else (x, y0 + plot_height - v / top * plot_height) for x, v in zip(xs, s.values)]
+        for stretch in _stretches(points):
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in stretch)
+            out.append(f'<polyline fill="none" stroke="{escape(s.color)}" stroke-width="2" points="{path}"/>')
+        for point, value, category in zip(points, s.values, categories):
+            if point is None:
+                continue
+            x, y = point
             out.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{escape(s.color)}">'
                 f"<title>{escape(category)} · {escape(str(s.label))}: {value:g}</title></circle>"
@@ -170,3 +174,14 @@ def lines(categories: Sequence[str], series: Sequence[Series], title: Label, max
     out += _x_labels(categories, xs, y0 + plot_height + 16)
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _stretches(points: list) -> list[list]:
+    """The runs of points between the gaps (None) in a line."""
+    out: list[list] = [[]]
+    for point in points:
+        if point is None:
+            out.append([])
+        else:
+            out[-1].append(point)
+    return [stretch for stretch in out if stretch]
