@@ -102,3 +102,8 @@ def normalize_text(text: str) -> str:
     text = nfkc(text)
     text = _PINYIN.sub("", text)
     return to_simplified(text).translate(_NO_QUOTES)
+
+
+def name_key(name: str) -> str:
+    """A name as compared: NFKC (full-width brackets and letters folded), no whitespace."""
+    return "".join(nfkc(name).split())

@@ -7,7 +7,6 @@ reported with its line, found from the YAML node the error points at: `sources.y
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -25,6 +24,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ogi.normalize import name_key
 
 LEVELS = ("national", "province", "city", "county", "township", "department")
 EXTRACT_DEFAULTS = {"timeout_s": 30.0, "memory_mb": 1024}  # the budget of one document (ogi.workers)
@@ -232,11 +233,6 @@ def _located(error: dict, nodes: _Nodes, path: Path) -> str:
         where, line = loc, nodes.line(loc)
         message = error["msg"] if kind == "ogi" else _EXPECTED.get(kind, error["msg"])
     return f"{path}:{line}: {_where(where)}: {message}"
-
-
-def name_key(name: str) -> str:
-    """A name as compared: NFKC (full-width brackets and letters folded), no whitespace."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def _names_named_once(raw_agencies: list, nodes: _Nodes, path: Path) -> list[str]:

@@ -38,8 +38,9 @@ import pandas as pd
 
 from ogi import cells as C
 from ogi.identities import table_checks
+from ogi.normalize import name_key
 from ogi.rules import Rule
-from ogi.sources import Agency, name_key
+from ogi.sources import Agency
 from ogi.template import Spec, load_spec
 from ogi.validation.results import VIOLATION_COLUMNS as VALIDATION_COLUMNS
 

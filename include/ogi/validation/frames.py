@@ -9,7 +9,6 @@ blank, dash, slash or text (and `origin` says it was counted as 0), NaN when the
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ogi import cells as C
+from ogi.normalize import name_key
 from ogi.rules import CellRef
 from ogi.template import Spec
 
@@ -97,8 +97,7 @@ def agency_key(agency: str | None, region: str | None) -> str | None:
     """Who a report is about, the same across years: the name without spaces, prefixed by its region."""
     if not isinstance(agency, str) or not agency.strip():
         return None
-    name = "".join(unicodedata.normalize("NFKC", agency).split())
-    region = "".join(unicodedata.normalize("NFKC", region if isinstance(region, str) else "").split())
+    name, region = name_key(agency), name_key(region if isinstance(region, str) else "")
     return name if not region or name.startswith(region) else region + name
 
 

@@ -160,14 +160,6 @@ class ReportView:
         return out
 
     @property
-    def errors(self) -> list[ViolationView]:
-        return [v for v in self.violations if v.severity == "error"]
-
-    @property
-    def warnings(self) -> list[ViolationView]:
-        return [v for v in self.violations if v.severity != "error"]
-
-    @property
     def groups(self) -> list[list[ViolationView]]:
         """The violations by rule, in the order they come (errors first)."""
         out: dict[str, list[ViolationView]] = {}
