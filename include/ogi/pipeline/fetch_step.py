@@ -12,6 +12,7 @@ from ogi.fetch.http import FETCHED, NOT_MODIFIED, fetch_url
 from ogi.fetch.transport import client as http_client
 from ogi.pipeline import curated
 from ogi.pipeline.config import PipelineConfig, run_key
+from ogi.pipeline.records import Batch, ItemKind
 from ogi.readers import html_text
 from ogi.sources import FetchOptions
 
@@ -47,7 +48,7 @@ def _document(item: dict, source: str, **fields) -> dict:
 def fetch_batch(config: PipelineConfig, batch_key: str, force: bool = False) -> str:
     store = config.store()
     archive = Archive(store)
-    batch = store.read_json(batch_key)
+    batch: Batch = store.read_json(batch_key)
     options = FetchOptions(**batch["fetch"])
     published = published_index(store)
     documents: list[dict] = []
@@ -67,7 +68,7 @@ def fetch_batch(config: PipelineConfig, batch_key: str, force: bool = False) -> 
 
     with http_client() as client:
         for item in batch["items"]:
-            if item["kind"] == "path":
+            if item["kind"] == ItemKind.PATH:
                 path = Path(item["location"])
                 source = path.as_uri()
                 try:

@@ -11,11 +11,12 @@ from ogi.fetch.discover import report_links
 from ogi.fetch.http import FETCHED, fetch_url
 from ogi.fetch.transport import client as http_client
 from ogi.pipeline.config import PipelineConfig, run_key
+from ogi.pipeline.records import AgencyRecord, Batch, BatchItem, ItemKind, Plan
 from ogi.readers.decode import charset_from_content_type, decode
 from ogi.sources import Agency, load_sources
 
 
-def _agency(agency: Agency) -> dict:
+def _agency(agency: Agency) -> AgencyRecord:
     return {
         "name": agency.name,
         "region": agency.region,
@@ -25,22 +26,22 @@ def _agency(agency: Agency) -> dict:
     }
 
 
-def _item(agency: Agency, kind: str, location: str, found_on: str | None = None) -> dict:
+def _item(agency: Agency, kind: ItemKind, location: str, found_on: str | None = None) -> BatchItem:
     return {"agency": _agency(agency), "kind": kind, "location": location, "found_on": found_on}
 
 
-def discover(config: PipelineConfig, run_id: str, agencies: list[str] | None = None, year: int | None = None) -> dict:
-    """Write the run's batches; returns {"batches": [keys], "items": n, "listing_problems": [...]}."""
+def discover(config: PipelineConfig, run_id: str, agencies: list[str] | None = None, year: int | None = None) -> Plan:
+    """Write the run's batches (Batch records); returns the Plan."""
     sources = load_sources(config.sources)
     store = config.store()
     archive = Archive(store)
-    items: list[dict] = []
+    items: list[BatchItem] = []
     log: list[dict] = []
     problems: list[str] = []
     with http_client() as client:
         for agency in sources.select(agencies):
-            items += [_item(agency, "path", str(path)) for path in agency.paths]
-            items += [_item(agency, "url", url) for url in agency.reports]
+            items += [_item(agency, ItemKind.PATH, str(path)) for path in agency.paths]
+            items += [_item(agency, ItemKind.URL, url) for url in agency.reports]
             for listing in agency.listings:
                 page = fetch_url(client, listing, sources.fetch, agency.allow_private)
                 log.append({"stage": "discover", "agency": agency.name, **page.log_record()})
@@ -49,7 +50,7 @@ def discover(config: PipelineConfig, run_id: str, agencies: list[str] | None = N
                     continue
                 html, _, _ = decode(page.data, charset_from_content_type(page.content_type))
                 for link in report_links(html, page.final_url or listing, year):
-                    items.append(_item(agency, "url", link.url, found_on=listing))
+                    items.append(_item(agency, ItemKind.URL, link.url, found_on=listing))
     seen, unique = set(), []
     for item in items:
         if item["location"] not in seen:
@@ -61,37 +62,35 @@ def discover(config: PipelineConfig, run_id: str, agencies: list[str] | None = N
     keys = []
     for number, batch in enumerate(batches):
         batch_key = f"runs/{key}/batches/{number:04d}.json"
-        store.write_json(
-            batch_key,
-            {
-                "run_id": run_id,
-                "batch": f"{number:04d}",
-                "year": year,
-                "items": batch,
-                "fetch": sources.fetch.model_dump(),
-                "extract": sources.extract.model_dump(),
-            },
-        )
+        record: Batch = {
+            "run_id": run_id,
+            "batch": f"{number:04d}",
+            "year": year,
+            "items": batch,
+            "fetch": sources.fetch.model_dump(),
+            "extract": sources.extract.model_dump(),
+        }
+        store.write_json(batch_key, record)
         keys.append(batch_key)
     return {"batches": keys, "items": len(unique), "listing_problems": problems}
 
 
-def _host(item: dict) -> str:
-    if item["kind"] != "url":
+def _host(item: BatchItem) -> str:
+    if item["kind"] != ItemKind.URL:
         return "local"
     return urlsplit(item["location"]).hostname or ""
 
 
-def _batches(items: list[dict], size: int, most: int) -> list[list[dict]]:
+def _batches(items: list[BatchItem], size: int, most: int) -> list[list[BatchItem]]:
     """Items of one host kept together (one mapped task per host slice, so the fetch pool bounds what a host
     sees); at most `most` batches, however many items."""
     if not items:
         return []
     size = max(size, math.ceil(len(items) / most))
-    by_host: dict[str, list[dict]] = defaultdict(list)
+    by_host: dict[str, list[BatchItem]] = defaultdict(list)
     for item in items:
         by_host[_host(item)].append(item)
-    batches: list[list[dict]] = []
+    batches: list[list[BatchItem]] = []
     for host in sorted(by_host):
         group = by_host[host]
         batches += [group[i : i + size] for i in range(0, len(group), size)]
