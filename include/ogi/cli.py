@@ -20,27 +20,12 @@ def _read(files: list[Path], args: argparse.Namespace):
         yield from pool.map(path_job(file, ocr=ocr) for file in files)
 
 
-def _budget_problem(args: argparse.Namespace) -> str | None:
-    from ogi.sources import EXTRACT_LEAST
-
-    if args.timeout < EXTRACT_LEAST["timeout_s"]:
-        return f"--timeout must be at least {EXTRACT_LEAST['timeout_s']:g} s"
-    if args.memory < EXTRACT_LEAST["memory_mb"]:
-        return f"--memory must be at least {EXTRACT_LEAST['memory_mb']} MB"
-    if args.workers < 1:
-        return "--workers must be at least 1"
-    return None
-
-
 def _extract(args: argparse.Namespace) -> int:
     import json
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         print(f"ogi extract: no such file or directory: {', '.join(missing)}", file=sys.stderr)
-        return 2
-    if problem := _budget_problem(args):
-        print(f"ogi extract: {problem}", file=sys.stderr)
         return 2
     files = _files(args.paths)
     reports = []
@@ -85,9 +70,6 @@ def _validate(args: argparse.Namespace) -> int:
     missing = [str(p) for p in wanted if not p.exists()]
     if missing:
         print(f"ogi validate: no such file or directory: {', '.join(missing)}", file=sys.stderr)
-        return 2
-    if problem := _budget_problem(args):
-        print(f"ogi validate: {problem}", file=sys.stderr)
         return 2
     if args.parquet:
         import pyarrow.parquet as pq
@@ -226,26 +208,28 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _budget_arguments(parser: argparse.ArgumentParser) -> None:
-    from ogi.sources import EXTRACT_DEFAULTS
+    from ogi.sources import EXTRACT_DEFAULTS, EXTRACT_LEAST
 
     budget = parser.add_argument_group("budget per file (a file over it gets status timeout or memory)")
-    budget.add_argument(
-        "--timeout",
-        type=float,
-        default=EXTRACT_DEFAULTS["timeout_s"],
-        metavar="S",
-        help="seconds (default: %(default)g)",
-    )
-    budget.add_argument(
-        "--memory",
-        type=int,
-        default=EXTRACT_DEFAULTS["memory_mb"],
-        metavar="MB",
-        help="megabytes (default: %(default)s)",
-    )
-    budget.add_argument(
-        "--workers", type=int, default=1, metavar="N", help="files read at once, in as many processes (default: 1)"
-    )
+    for flag, field, cast, unit, metavar, shown in (
+        ("--timeout", "timeout_s", float, "s", "S", "seconds (default: %(default)g)"),
+        ("--memory", "memory_mb", int, "MB", "MB", "megabytes (default: %(default)s)"),
+        ("--workers", None, int, "", "N", "files read at once, in as many processes (default: %(default)s)"),
+    ):
+        least, default = (EXTRACT_LEAST[field], EXTRACT_DEFAULTS[field]) if field else (1, 1)
+        budget.add_argument(flag, type=_at_least(least, cast, unit), default=default, metavar=metavar, help=shown)
+
+
+def _at_least(least: float, cast, unit: str):
+    """An argument type: a number no less than `least` (argparse says which argument, and exits with 2)."""
+
+    def parse(text: str):
+        value = cast(text)
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least:g}{' ' + unit if unit else ''}")
+        return value
+
+    return parse
 
 
 def _catalog(args: argparse.Namespace) -> int:
