@@ -49,3 +49,26 @@ def differences(report: Report, expected: dict) -> list[str]:
         if extra:
             out.append(f"{table}: cells not in the expected file: {sorted(extra)}")
     return out
+
+
+def tally(report: Report, expected: dict) -> dict[str, list[str]]:
+    """Every cell of an expected file: read exactly, flagged (ambiguous or absent), or wrong (a sure reading that
+    is not what was printed)."""
+    blank = set(expected.get("blank_cells", []))
+    non_numeric = expected.get("non_numeric_cells", {})
+    out = {"exact": [], "flagged": [], "wrong": []}
+    for table in ("t2", "t3", "t4"):
+        for row, cols in expected[table].items():
+            for col, value in cols.items():
+                name = f"{table}.{row}.{col}"
+                cell = report.tables.get(table, {}).get(row, {}).get(col)
+                if cell is None or cell.kind in ("ambiguous", "absent"):
+                    kind = "flagged"
+                elif name in blank:
+                    kind = "exact" if cell.kind == "blank" else "wrong"
+                elif name in non_numeric:
+                    kind = "exact" if cell.kind in ("text", "dash", "slash") else "wrong"
+                else:
+                    kind = "exact" if cell.kind == "number" and cell.value == value else "wrong"
+                out[kind].append(name if cell is None else f"{name}: {cell.as_json()}")
+    return out

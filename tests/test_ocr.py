@@ -131,6 +131,58 @@ def test_text_report_with_a_scanned_table_page(soffice, scanned):
     assert confidences == {True, False}  # cells from the text layer and cells read by OCR
 
 
+# the shared corpus's real text-layer PDFs, printed smaller and tighter than the synthetic reports, scanned
+# faded and blurred: 003's 2932 lost its faint strokes to the binarisation, and a crop of what was left read
+# 293 at 0.98 (a silent wrong number)
+REAL_SCAN = Degradation(150, -1.5, 0.8, 0.3, 8, 2.0, 45, False)
+
+
+@pytest.mark.parametrize("stem", ["001_huaian_hongze_2023", "002_huaian_hongze_2024", "003_huaian_city_2024"])
+def test_scans_of_real_reports_have_every_cell_exact_or_flagged(stem):
+    from tests.corpus_compare import tally as tally_expected
+
+    corpus = ROOT / "tests" / "data" / "corpus"
+    report = extract_bytes(scan((corpus / "real" / f"{stem}.pdf").read_bytes(), REAL_SCAN, 7), f"{stem}.pdf")
+    cells = tally_expected(report, json.loads((corpus / "expected" / f"{stem}.expected.json").read_text()))
+    assert cells["wrong"] == [], "a cell read as a sure value that is not the printed one"
+    total = sum(len(v) for v in cells.values())
+    assert len(cells["exact"]) >= 0.8 * total, f"{len(cells['exact'])} of {total} exact; {report.error}"
+
+
+def test_a_value_is_read_with_the_faint_ink_beside_what_the_binarisation_kept():
+    """Small, faded print: of 2932 the binarisation kept a stroke or two, and a crop around them holds 293.
+    The line is widened to the faint ink beside it (not to a ruling's remnant, nor to another line), and a
+    value that reads otherwise with it is that reading, unsure, with the narrower reading as an alternative."""
+    from ogi.ocr.image import Page
+    from ogi.ocr.layout import Box, with_faint_ink
+    from ogi.ocr.page import UNSURE_WIDER, _with_faint_ink_read
+
+    grey = np.full((60, 120), 255, np.uint8)
+    grey[20:32, 30:70] = 185  # the value's faint ink
+    grey[22:30, 50:56] = 60  # what the binarisation kept of it
+    grey[:, 115:117] = 180  # a ruling's remnant at the cell's edge
+    grey[45:52, 30:70] = 185  # a second line lower in the cell
+    page = Page(grey, np.zeros_like(grey), 150.0, 0.0)
+    wide = with_faint_ink(grey, Box(50, 22, 56, 30), Box(0, 0, 120, 60), page, 12)
+    assert (wide.x0, wide.x1) == (30, 70) and wide.y0 == 20 and wide.y1 <= 36
+
+    class Recogniser:
+        def start(self, crops):
+            return self
+
+        def read(self, index, value=None):
+            return Reading("2932", 0.97, (), True)
+
+    crops = [np.zeros((5, 5), np.uint8), np.zeros((5, 5), np.uint8)]
+    readings = [Reading("293", 0.98, (("203", 0.01),), True), Reading("2932", 0.99, (), True)]
+    wider = {0: np.ones((5, 9), np.uint8), 1: np.ones((5, 9), np.uint8)}
+    _with_faint_ink_read(readings, crops, wider, Recogniser())
+    assert readings[0].text == "2932" and readings[0].confidence == UNSURE_WIDER
+    assert ("293", 0.98) in readings[0].alternatives
+    assert readings[1] == Reading("2932", 0.99, (), True)  # read alike: as sure as it was
+    assert crops[0].shape == (5, 9)  # a second reader sees the wider crop
+
+
 def test_scanned_pages_without_tables_get_a_clear_status(soffice):
     import docx
 

@@ -19,6 +19,7 @@ from ogi.ocr.layout import (
     free_lines,
     outside_tables,
     text_lines,
+    with_faint_ink,
 )
 from ogi.ocr.recognize import Reading
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
@@ -28,7 +29,8 @@ BLANK = Reading("", 1.0)
 SPECK = 0.6  # a line of a value's cell less tall than this part of the value's line is specks
 MARGIN = 0.08  # of the page's height, top and bottom: where a page number stands
 FAINT = 0.6  # the most a reading of faint ink is believed
-UNDER_SEAL = Reading("", 0.0)  # no ink seen, under a seal: not a sure blank
+UNDER_SEAL = Reading("", 0.0)
+UNSURE_WIDER = 0.9  # the most a value read again with the faint ink beside it is believed, when the readings differ  # no ink seen, under a seal: not a sure blank
 
 
 @dataclass
@@ -76,6 +78,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     parts: dict[tuple[int, int], list[tuple[int, Box]]] = {}  # (table, cell) → (crop, line box) per line
     items: list[tuple[float, str, int]] = []  # (top, kind, index), put in reading order below
     faint: set[tuple[int, int]] = set()  # cells whose only ink is too faint to be sure of
+    wider: dict[int, np.ndarray] = {}  # crop → the crop with the faint ink beside its line, where that is more
     height = char_height(ink, [cell_box(cell, page) for table in tables for cell in table.cells], page)
     for t_index, table in enumerate(tables):
         for c_index, cell in enumerate(table.cells):
@@ -88,6 +91,12 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
             for line in found:
                 parts.setdefault((t_index, c_index), []).append((len(crops), line))
                 crops.append(crop(grey, line, pad))
+                wide = with_faint_ink(grey, line, box, page, height)
+                if (
+                    min(line.x0 - wide.x0, line.y0 - wide.y0, wide.x1 - line.x1, wide.y1 - line.y1) < 0
+                    or max(line.x0 - wide.x0, line.y0 - wide.y0, wide.x1 - line.x1, wide.y1 - line.y1) >= pad
+                ):
+                    wider[len(crops) - 1] = crop(grey, wide, pad)
         items.append((table.y0, "table", t_index))
     free: list[Box] = []
     first_free = len(crops)
@@ -101,6 +110,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     readings: list[Reading] = [session.read(i, None if i < first_free else False) for i in range(len(crops))]
     sealed = _under_seal(tables, page)
     faint |= _values_read_again(tables, parts, readings, session, sealed)
+    _with_faint_ink_read(readings, crops, wider, recognizer)
     cell_readings = {key: _joined([(readings[i], line) for i, line in lines], height) for key, lines in parts.items()}
     for key in sealed - parts.keys():  # a cell a seal lies over, with no ink seen: what it held may be under it
         cell_readings[key] = UNDER_SEAL
@@ -184,6 +194,23 @@ def _values_read_again(
                         if under_seal:
                             seal_words.add(key)
     return seal_words
+
+
+def _with_faint_ink_read(readings: list[Reading], crops: list[np.ndarray], wider: dict[int, np.ndarray], recognizer):
+    """Values whose line has faint ink beside it, past the crop (small, faded print the binarisation lost),
+    read again with that ink: where the two readings differ, the wider one is the reading (the crop did not
+    hold the whole value), not sure, the narrower its alternative; the identities must confirm it. The
+    wider crop is the one a second reader sees (`crops`)."""
+    again = [i for i in wider if readings[i].value]
+    if not again:
+        return
+    session = recognizer.start([wider[i] for i in again])
+    for n, i in enumerate(again):
+        narrow, wide = readings[i], session.read(n, True)
+        crops[i] = wider[i]
+        if wide.text != narrow.text:
+            alternatives = (*wide.alternatives, (narrow.text, narrow.confidence))
+            readings[i] = Reading(wide.text, min(wide.confidence, UNSURE_WIDER), alternatives, True)
 
 
 def _under_seal(tables: list[Table], page: Page) -> set[tuple[int, int]]:
