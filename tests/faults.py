@@ -91,6 +91,11 @@ class FaultyFileSystem(AbstractFileSystem):
             self._fail(fault, path)
         return self.inner.find(path, *args, **kwargs)
 
+    def modified(self, path):
+        if fault := self._fault("modified", path):
+            self._fail(fault, path)
+        return self.inner.modified(path)
+
     def makedirs(self, path, exist_ok=False):
         return self.inner.makedirs(path, exist_ok=exist_ok)
 

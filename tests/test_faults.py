@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 import shutil
+from datetime import UTC
 from pathlib import Path
 
 import pandas as pd
@@ -102,7 +103,7 @@ def assert_whole(config: PipelineConfig, summary: dict, reference) -> None:
     for key in store.list("raw"):  # no archived file holds anything but the bytes its name hashes
         assert hashlib.sha256(store.read_bytes(key)).hexdigest() == key.rsplit("/", 1)[-1], key
     assert not store.exists(LOCK)
-    assert not [k for k in store.list("runs") if "/staging/" in k or "/settled/" in k]
+    assert not [k for k in store.list("runs/run") if "/staging/" in k or "/settled/" in k]
 
 
 FAULTS = {
@@ -136,7 +137,9 @@ def test_a_disk_that_stays_full_fails_the_run_and_publishes_nothing(tmp_path, po
     with pytest.raises(OSError, match="No space left on device"):
         dag_run(config, "full")
     assert curated.current(Store(config.data_root)) is None
-    assert not Store(config.data_root).list("runs/full/staging")  # what was cut short is gone
+    # kept for a retry of the failed task; no batch cut short is marked staged (its summary is written last)
+    staging = Store(config.data_root).list("runs/full/staging")
+    assert staging and not [key for key in staging if key.endswith("/summary.json")]
     # space again: the next run publishes everything, once
     assert_whole(config, dag_run(dataclasses.replace(config, faults=()), "run"), reference)
 
@@ -198,3 +201,45 @@ def test_the_publish_task_killed_at_each_step_and_retried(step, audited, tmp_pat
     assert_whole(mine, summary, reference)
     stored = json.loads((root / "data" / "runs" / "run" / "summary.json").read_text())
     assert {k: stored[k] for k in COUNTS} == {k: summary[k] for k in COUNTS}
+
+
+def test_a_publish_after_another_run_published_is_refused_and_the_run_can_be_retried(tmp_path, portal):
+    """Run `a` is audited against no curated data; run `b` publishes meanwhile. Publishing `a` as audited would
+    overwrite `b`'s reports and validation with results computed without them: refused, and `a`'s files are
+    kept, so that clearing its audit task settles it against `b`'s version and publishes it."""
+    from ogi.pipeline.publish_step import StaleAudit
+
+    config = config_in(tmp_path, portal)
+    plan = discover(config, "a", None, None)
+    staged = [extract_batch(config, fetch_batch(config, batch)) for batch in plan["batches"]]
+    validated = audit(config, "a", staged)
+    assert dag_run(config, "b")["published"]
+    store = config.store()
+    with pytest.raises(StaleAudit, match="audited against curated version None, but version 1 is current"):
+        publish(config, "a", staged, validated)
+    assert cleanup(config, "a") == [] and store.list("runs/a/staging") and store.list("runs/a/settled")
+    assert curated.current(store).number == 1
+    summary = publish(config, "a", staged, audit(config, "a", staged))  # the audit task cleared, and run again
+    assert summary["published"] and summary["version"] == 2
+    assert set(cleanup(config, "a")) >= {"runs/a/staging", "runs/a/settled", "runs/a/validation"}
+    assert not store.list("runs/a/staging") and store.exists("runs/a/summary.json")
+
+
+def test_a_run_that_never_published_keeps_its_files_a_week(tmp_path):
+    import os
+    from datetime import datetime, timedelta
+
+    from ogi.pipeline.cleanup_step import KEEP_FAILED
+
+    config = PipelineConfig(str(tmp_path / "data"), tmp_path / "sources.yaml")
+    store = config.store()
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    for run, age in (("old", KEEP_FAILED + timedelta(hours=1)), ("recent", KEEP_FAILED - timedelta(hours=1))):
+        store.write_bytes(f"runs/{run}/staging/0000/cells.parquet", b"x")
+        store.write_bytes(f"runs/{run}/fetch_log.json", b"{}")
+        stamp = (now - age).timestamp()
+        os.utime(store.path(f"runs/{run}/staging/0000/cells.parquet"), (stamp, stamp))
+    store.write_bytes("runs/this/staging/0000/cells.parquet", b"x")
+    assert cleanup(config, "this", now) == ["runs/old/staging"]
+    assert store.exists("runs/old/fetch_log.json") and store.exists("runs/recent/staging/0000/cells.parquet")
+    assert store.exists("runs/this/staging/0000/cells.parquet")  # not published: kept for its retry

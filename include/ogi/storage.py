@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import fsspec
@@ -115,6 +116,11 @@ class Store:
             return []
         root = self._root.rstrip("/") + "/"
         return sorted(p[len(root) :] if p.startswith(root) else p for p in self.fs.find(base))
+
+    def modified(self, key: str) -> datetime:
+        """When the file at `key` was last written (UTC)."""
+        when = self.fs.modified(self.path(key))
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
 
     def delete(self, key: str) -> None:
         if self.fs.exists(self.path(key)):

@@ -98,7 +98,11 @@ def audit(config: PipelineConfig, run_id: str, staged_keys: list[str]) -> str:
         )
         write_frame(store, f"{key}/settled/{name}.parquet", frame, name)
     del frame
-    record: SettledRecord = {"replaced": sorted(settled.replaced), "counts": settled.counts}
+    record: SettledRecord = {
+        "replaced": sorted(settled.replaced),
+        "counts": settled.counts,
+        "base": version.number if version else None,
+    }
     store.write_json(f"{key}/settled/settled.json", record)
 
     context, context_cells = _context(store, version, settled.reports, members, settled.replaced)

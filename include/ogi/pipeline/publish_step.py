@@ -22,6 +22,10 @@ VALIDATION = ("violations", "not_assessable", "quality")
 log = logging.getLogger("ogi.publish")
 
 
+class StaleAudit(RuntimeError):
+    """The curated data moved on between this run's audit and its publish."""
+
+
 def _new_quarantine(version, quarantine: pd.DataFrame, store) -> pd.DataFrame:
     """Quarantine rows that say something new (a source failing the same way again changes nothing)."""
     known = curated.read_dataset(store, version, "quarantine", ["source", "sha256", "stage", "reason"])
@@ -46,6 +50,14 @@ def publish(config: PipelineConfig, run_id: str, staged_keys: list[str], validat
         settled_key = f"runs/{run_key(run_id)}/settled"
         settled = {name: read_frame(store, f"{settled_key}/{name}.parquet", name) for name in SETTLED}
         settled_info: SettledRecord = store.read_json(f"{settled_key}/settled.json")
+        audited = settled_info.get("base")
+        if publisher.done is None and audited != (base.number if base else None):
+            raise StaleAudit(
+                f"run {run_id}: audited against curated version {audited}, but version "
+                f"{base.number if base else None} is current now (published by another run since): its reports, "
+                "cross-year checks and validation would overwrite that version's; clear this run's audit task to "
+                "settle and validate the batch again"
+            )
 
         quality = checked["quality"].set_index("report_id")["quality"].astype(str)
         reports = settled["reports"].assign(quality=lambda f: f["report_id"].map(quality))

@@ -106,6 +106,7 @@ class SettledRecord(TypedDict):
 
     replaced: list[str]  # report_ids whose curated rows the settled ones replace
     counts: SettledCounts
+    base: int | None  # the curated version the audit settled and validated against (None: there was none)
 
 
 class RunSummary(StageSummary, SettledCounts):
