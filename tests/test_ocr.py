@@ -133,20 +133,44 @@ def test_text_report_with_a_scanned_table_page(soffice, scanned):
 
 # the shared corpus's real text-layer PDFs, printed smaller and tighter than the synthetic reports, scanned
 # faded and blurred: 003's 2932 lost its faint strokes to the binarisation, and a crop of what was left read
-# 293 at 0.98 (a silent wrong number)
+# 293 at 0.98; fainter still, 56 and a 2 left no ink the binarisation kept (sure blanks) and 103 read 10
 REAL_SCAN = Degradation(150, -1.5, 0.8, 0.3, 8, 2.0, 45, False)
+FAINTER = Degradation(150, 1.33, 0.85, 0.42, 3.3, 1.9, 76, False)
+REAL_SCANS = [
+    ("001_huaian_hongze_2023", REAL_SCAN, 7),
+    ("002_huaian_hongze_2024", REAL_SCAN, 7),
+    ("003_huaian_city_2024", REAL_SCAN, 7),
+    ("003_huaian_city_2024", FAINTER, 2019),
+]
 
 
-@pytest.mark.parametrize("stem", ["001_huaian_hongze_2023", "002_huaian_hongze_2024", "003_huaian_city_2024"])
-def test_scans_of_real_reports_have_every_cell_exact_or_flagged(stem):
+@pytest.mark.parametrize("stem, how, seed", REAL_SCANS)
+def test_scans_of_real_reports_have_every_cell_exact_or_flagged(stem, how, seed):
     from tests.corpus_compare import tally as tally_expected
 
     corpus = ROOT / "tests" / "data" / "corpus"
-    report = extract_bytes(scan((corpus / "real" / f"{stem}.pdf").read_bytes(), REAL_SCAN, 7), f"{stem}.pdf")
+    report = extract_bytes(scan((corpus / "real" / f"{stem}.pdf").read_bytes(), how, seed), f"{stem}.pdf")
     cells = tally_expected(report, json.loads((corpus / "expected" / f"{stem}.expected.json").read_text()))
     assert cells["wrong"] == [], "a cell read as a sure value that is not the printed one"
     total = sum(len(v) for v in cells.values())
-    assert len(cells["exact"]) >= 0.8 * total, f"{len(cells['exact'])} of {total} exact; {report.error}"
+    assert len(cells["exact"]) >= 0.75 * total, f"{len(cells['exact'])} of {total} exact; {report.error}"
+
+
+def test_a_faint_digit_in_pieces_is_a_mark_and_a_speck_is_not():
+    """The bar and the stem of a small, faint 7 come apart, each no bigger than a speck: together they are
+    as tall as a digit, so the cell is not a sure blank; a speck alone, or a ruling's remnant, is nothing."""
+    from ogi.ocr.image import Page
+    from ogi.ocr.layout import Box, faint_mark
+
+    grey = np.full((40, 60), 255, np.uint8)
+    page = Page(grey, np.zeros_like(grey), 150.0, 0.0)
+    grey[:, 2:4] = 190  # a ruling's remnant
+    grey[30:33, 40:43] = 150  # a speck
+    assert faint_mark(grey, Box(0, 0, 60, 40), page, 13) is None
+    grey[12:14, 24:31] = 205  # the bar of a 7
+    grey[15:22, 27:29] = 205  # its stem, apart
+    mark = faint_mark(grey, Box(0, 0, 60, 40), page, 13)
+    assert mark is not None and mark.x0 <= 24 and mark.x1 >= 31 and mark.y0 <= 12 and mark.y1 >= 22
 
 
 def test_a_value_is_read_with_the_faint_ink_beside_what_the_binarisation_kept():
@@ -316,6 +340,26 @@ def test_sure_reading_that_breaks_its_identities_with_no_other_reading_stays_as_
     misread(doc, token_of(doc, synthetic, "t3", row, col), str(value + 6), 0.99)
     cell = cell_at(doc, "t3", row, col)
     assert cell.kind == "number" and cell.value == value + 6
+
+
+def test_sure_reading_or_no_ink_with_digits_lost_is_ambiguous_where_its_identities_need_them():
+    """Small, faded print loses digits whole: 103 reads 10 at 0.98, a thin 1 or all of 56 leaves no ink and the
+    cell reads blank. Where the identities the cell is in hold with the value they imply, and the reading is
+    that value with digits missing, the cell is ambiguous with both; a blank whose identities hold stays
+    blank."""
+    synthetic = make_report(55)
+    row, col, value = next(
+        (r, c, v) for r, cols in synthetic.values["t3"].items() for c, v in cols.items() if c != "total" and v >= 10
+    )
+    for text in (str(value)[:-1], ""):
+        doc = ocr_document(synthetic)
+        misread(doc, token_of(doc, synthetic, "t3", row, col), text, 1.0)
+        cell = cell_at(doc, "t3", row, col)
+        assert cell.kind == "ambiguous" and cell.candidates == [int(text or 0), value], (text, cell)
+    zero = next((r, c) for r, cols in synthetic.values["t3"].items() for c, v in cols.items() if v == 0)
+    doc = ocr_document(synthetic)
+    misread(doc, token_of(doc, synthetic, "t3", *zero), "", 1.0)
+    assert cell_at(doc, "t3", *zero).kind == "blank"
 
 
 def test_unsure_reading_is_never_a_number():

@@ -3,7 +3,8 @@ takes part in (each 表三 cell is in a row identity, I3, and column identities,
 
 - A sure reading (probability ≥ SURE) is a number, unless an identity it takes part in breaks while another
   reading of it (the recogniser's alternatives) would keep every one of its identities: then it is
-  `ambiguous`, with both. Without such a reading it stays a number: real reports break identities as printed,
+  `ambiguous`, with both. So is a sure reading, or a cell where no ink was seen, that an identity's value
+  would make whole spelling it with digits lost (faint print: 10 for 103, nothing for 56). Without such a reading it stays a number: real reports break identities as printed,
   and the validation reports the break.
 - A plausible reading (≥ PLAUSIBLE) is a number only when its identities confirm it: every one holds.
 - Anything less sure is never a number: `ambiguous` with the readings the image allows (and, where an
@@ -81,6 +82,26 @@ def settle(
         if fixes:
             settled.discard(key)
             candidates[key] = [values[key], *fixes]
+
+    # a sure reading, or a cell with no ink seen, whose identities break where a value an identity implies
+    # would keep them and spells the reading with digits lost: faint or cut digits (10 of 103; nothing of 56)
+    for key in list(settled & read.keys()):
+        if key in candidates or read[key] is None:
+            continue
+        mine = [c for c in by_cell.get(key, ()) if all(o in settled for o in c.cells if o != key)]
+        if all(check.holds(values) for check in mine):
+            continue
+        lost = {
+            v
+            for check in mine
+            if (v := _implied(key, check, values)) is not None
+            and v != values[key]
+            and _digits_lost(read[key].reading.text, v)
+            and all(c.holds({**values, key: v}) for c in mine)
+        }
+        if lost:
+            settled.discard(key)
+            candidates[key] = [values[key], *sorted(lost)]
 
     # a plausible reading is confirmed by its identities: each one whose other cells are settled or
     # plausible too holds (two misreadings making up for each other in one sum is past believing), and
@@ -215,6 +236,15 @@ def _options(reading, unit: str | None) -> list[float | int]:
         elif kind in (C.DASH, C.SLASH):
             out.append(0)
     return out
+
+
+def _digits_lost(text: str, value: float | int) -> bool:
+    """Whether `value` is printed as `text` with digits missing: the digits of `text` in order within its own."""
+    have = [ch for ch in normalize_text(text) if ch.isdigit()]
+    spelt = f"{value:f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    full = [ch for ch in spelt if ch.isdigit()]
+    rest = iter(full)
+    return len(have) < len(full) and all(ch in rest for ch in have)
 
 
 def _implied(key: CellKey, check: Check, values: dict) -> float | int | None:

@@ -11,6 +11,7 @@ from ogi.ocr.grid import Cell, Table
 from ogi.ocr.image import Page, components
 
 FAINT_LEVEL = 200  # grey levels darker than this are ink, however faint (paper is about 255)
+TRACE_LEVEL = 230  # smoothed over 3×3 pixels (noise averaged out), darker than this is a trace of ink
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,21 @@ def faint_ink(grey: np.ndarray, box: Box, page: Page) -> np.ndarray:
     return out
 
 
+def traces(grey: np.ndarray, box: Box) -> np.ndarray:
+    """Where `box` holds a trace of ink, the faintest print included (boolean, the box's size): the grey
+    smoothed, then darker than paper by more than its noise; ink over most of the box's height or width (a
+    ruling's remnant) left out."""
+    import cv2
+
+    region = grey[box.y0 : box.y1, box.x0 : box.x1]
+    if region.size == 0:
+        return np.zeros(region.shape, dtype=bool)
+    marked = cv2.GaussianBlur(region, (3, 3), 0) < TRACE_LEVEL
+    marked[:, marked.mean(axis=0) > 0.6] = False
+    marked[marked.mean(axis=1) > 0.6, :] = False
+    return marked
+
+
 def with_faint_ink(grey: np.ndarray, line: Box, box: Box, page: Page, height: int) -> Box:
     """A line of a cell (`box`) widened to the faint ink beside it: the strokes of small, faded print that the
     page's binarisation lost (of 2932 only a stroke of the 9 and the 3 may be left, and a crop of those reads
@@ -158,11 +174,9 @@ def with_faint_ink(grey: np.ndarray, line: Box, box: Box, page: Page, height: in
     least, each no further from the line than the gap between two characters. Specks, and ink that runs over
     most of the cell's height or width (a ruling's remnant), are not the line's."""
 
-    region = grey[box.y0 : box.y1, box.x0 : box.x1] < FAINT_LEVEL
+    region = traces(grey, box)
     if not region.any():
         return line
-    region[:, region.mean(axis=0) > 0.6] = False
-    region[region.mean(axis=1) > 0.6, :] = False
     count, _labels, stats = components(region.astype(np.uint8))
     x0, x1 = line.x0 - box.x0, line.x1 - box.x0
     top, bottom = line.y0 - box.y0, line.y1 - box.y0
@@ -181,6 +195,32 @@ def with_faint_ink(grey: np.ndarray, line: Box, box: Box, page: Page, height: in
                 x0, x1, y0, y1 = min(x0, a), max(x1, b), min(y0, c), max(y1, d)
                 grown = True
     return Box(box.x0 + x0, box.y0 + y0, box.x0 + x1, box.y0 + y1)
+
+
+def faint_mark(grey: np.ndarray, box: Box, page: Page, height: int) -> Box | None:
+    """Where a cell that shows no line of text still holds a mark as tall as half a line: the strokes of a
+    small, faint digit that come apart into pieces each no bigger than a speck (the bar and the stem of 7).
+    Specks are smaller; ink over most of the cell's height or width is a ruling's remnant."""
+    region = traces(grey, box)
+    if not region.any():
+        return None
+    count, _labels, stats = components(region.astype(np.uint8))
+    pieces = [(x, y, x + w, y + h, area) for x, y, w, h, area in stats[1:count] if area >= 2]
+    best = None
+    for x0, y0, x1, y1, _area in pieces:  # each piece with those within a character's width of it
+        near = [
+            p
+            for p in pieces
+            if p[0] <= x1 + height // 2 and p[2] >= x0 - height // 2 and p[1] <= y1 + 2 and p[3] >= y0 - 2
+        ]
+        top, bottom = min(p[1] for p in near), max(p[3] for p in near)
+        if 0.5 * height <= bottom - top <= 1.5 * height and sum(p[4] for p in near) >= 0.15 * height * height:
+            mark = Box(min(p[0] for p in near), top, max(p[2] for p in near), bottom)
+            if best is None or mark.height > best.height:
+                best = mark
+    if best is None:
+        return None
+    return Box(box.x0 + best.x0, box.y0 + best.y0, box.x0 + best.x1, box.y0 + best.y1)
 
 
 def cell_box(cell: Cell, page: Page) -> Box:

@@ -16,6 +16,7 @@ from ogi.ocr.layout import (
     clean_ink,
     crop,
     faint_ink,
+    faint_mark,
     free_lines,
     outside_tables,
     text_lines,
@@ -86,6 +87,8 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
             found = text_lines(ink, box, page, height)
             if not found:
                 found = text_lines(faint_ink(grey, box, page), box, page, height)
+                if not found and (mark := faint_mark(grey, box, page, height)) is not None:
+                    found = [mark]
                 if found:
                     faint.add((t_index, c_index))
             for line in found:
