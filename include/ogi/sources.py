@@ -261,7 +261,11 @@ def parse_sources(text: str, path: Path) -> Sources:
     if root is None:
         raise SourcesError([f"{path}: empty sources file"])
     nodes = _Nodes(root)
-    raw = yaml.safe_load(text)
+    loader = yaml.SafeLoader("")
+    try:
+        raw = loader.construct_document(root)  # the Python values of the tree composed above, not parsed again
+    finally:
+        loader.dispose()
     problems = [
         f"{path}:{key.start_mark.line + 1}: {_where(loc[:-1])}: {loc[-1]!r} is given twice"
         for loc, key in nodes.duplicates
