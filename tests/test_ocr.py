@@ -449,6 +449,11 @@ def test_misread_labels_are_set_right_only_when_one_label_fits():
     assert nearest_label("本年废发件数", spec) is None  # 本年废止件数 or 本年制发件数: one edit from both
     assert nearest_label("行于 法案卷", spec) is None  # too far from any
     assert nearest_label("188", spec) is None
+    # small print read two edits away: set right where no other label is within three more, and the item
+    # number read is the label's
+    assert nearest_label("1.属于国家私宝", spec) == "1.属于国家秘密"
+    assert nearest_label("3.危及三安金一稳宽", spec) == "3.危及三安全一稳定"
+    assert nearest_label("2.属于国家私宝", spec) is None
 
 
 def test_a_scan_is_read_under_a_budget_of_its_own(scanned):

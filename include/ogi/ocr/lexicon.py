@@ -17,6 +17,7 @@ from ogi.template import Spec
 
 _IGNORED = re.compile(r"[\s()（）\[\]【】、.,，:：;；“”\"'‘’·。]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ITEM = re.compile(r"\d+|")  # a sub-row's item number, as a bare label starts with it
 
 
 def _bare(text: str) -> str:
@@ -73,26 +74,33 @@ def _distance(a: str, b: str, limit: int) -> int:
 
 def nearest_label(text: str, spec: Spec) -> str | None:
     """The template's label that `text` (a cell of words read by OCR) is a misreading of, if exactly one is
-    near: within a quarter of its length in edits (one edit at least), every other label further. A cell that reads
-    as the label but for punctuation becomes the label as printed (2：没有 … is 2.没有 …)."""
+    near: within a quarter of its length in edits (one edit at least), every other label further; or within
+    a third, every other label three edits further still, and its item number (1. of 1.属于国家秘密) the one
+    read. A cell that reads as the label but for punctuation becomes the label as printed (2：没有 … is
+    2.没有 …)."""
     bare = _bare(text)
     if len(bare) < 2 or len(_CJK.findall(bare)) < 2:
         return None
     limit = max(1, len(bare) // 4)
+    loose = max(limit, len(bare) // 3)
     scored = []
     for word, printed, names in _words(spec):
-        d = _distance(bare, word, limit + 2)
-        if d <= limit + 2:
+        d = _distance(bare, word, loose + 3)
+        if d <= loose + 3:
             scored.append((d, printed, names))
     if not scored:
         return None
     scored.sort()
     best, printed, names = scored[0]
-    if best > limit or (best == 0 and _bare(text) == bare and text.replace(" ", "") == printed):
+    if best == 0 and _bare(text) == bare and text.replace(" ", "") == printed:
         return None
-    if any(d <= limit for d, _, other in scored[1:] if other != names):
-        return None
-    return printed
+    others = [d for d, _, other in scored[1:] if other != names]
+    if best <= limit and not any(d <= limit for d in others):
+        return printed
+    number = _ITEM.match(bare)
+    if best <= loose and all(d >= best + 3 for d in others) and number and number[0] == _ITEM.match(_bare(printed))[0]:
+        return printed
+    return None
 
 
 def set_labels_right(doc, spec: Spec) -> list[str]:
