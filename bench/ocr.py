@@ -10,26 +10,32 @@ cost per core. Writes bench/results/ocr.json (bench/report.py turns it into BENC
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
 import random
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ogi.extract import extract_bytes
 
+from tests.corpus_compare import tally as tally_expected
 from tests.scans import Degradation, scan
 from tests.synth import make_report, render_pdf
 from tests.test_ocr import tally
 
 ROOT = Path(__file__).resolve().parent.parent
+REAL = ("001_huaian_hongze_2023", "002_huaian_hongze_2024", "003_huaian_city_2024")
 ENGINES = {"rapidocr": "PP-OCRv4 (rapidocr-onnxruntime)", "tesseract": "Tesseract (chi_sim)"}
 
 
-def documents(count: int, high_dpi: int) -> list[tuple[str, object, bytes]]:
-    """(name, synthetic report, scanned PDF) for `count` reports, the last `high_dpi` of them at 300 dpi."""
+def documents(count: int, high_dpi: int) -> list[tuple[str, str, Callable, bytes]]:
+    """(name, set, judge, scanned PDF) for `count` synthetic reports, the last `high_dpi` of them at 300 dpi,
+    and the shared corpus's real text-layer PDFs scanned twice each at 150 dpi. `judge(report)` sorts every
+    cell into exact, flagged and wrong."""
     out = []
     for i in range(count):
         seed = 700 + i
@@ -38,7 +44,21 @@ def documents(count: int, high_dpi: int) -> list[tuple[str, object, bytes]]:
         font = ("wqy-microhei", "ar-pl-uming")[i % 2]
         synthetic = make_report(seed, layout, layout)
         how = Degradation.random(rng, dpi=300 if i >= count - high_dpi else 150)
-        out.append((f"{layout}-{font}-{how.dpi}dpi-{seed}", synthetic, scan(render_pdf(synthetic, font), how, seed)))
+        out.append(
+            (
+                f"{layout}-{font}-{how.dpi}dpi-{seed}",
+                "synthetic",
+                functools.partial(tally, synthetic=synthetic),
+                scan(render_pdf(synthetic, font), how, seed),
+            )
+        )
+    corpus = ROOT / "tests" / "data" / "corpus"
+    for stem in REAL:
+        expected = json.loads((corpus / "expected" / f"{stem}.expected.json").read_text())
+        for seed in (700, 701):
+            how = Degradation.random(random.Random(seed), dpi=150)
+            data = scan((corpus / "real" / f"{stem}.pdf").read_bytes(), how, seed)
+            out.append((f"real-{stem}-{seed}", "real", functools.partial(tally_expected, expected=expected), data))
     return out
 
 
@@ -47,18 +67,19 @@ def run(count: int = 10, high_dpi: int = 2) -> dict:
     docs = documents(count, high_dpi)
     for engine in ENGINES:  # models loaded off the clock
         os.environ["OGI_OCR_ENGINE"] = engine
-        extract_bytes(docs[0][2], "warm-up.pdf")
+        extract_bytes(docs[0][3], "warm-up.pdf")
     results = {engine: {"documents": []} for engine in ENGINES}
-    for name, synthetic, data in docs:
+    for name, kind, judge, data in docs:
         for engine in ENGINES:
             os.environ["OGI_OCR_ENGINE"] = engine
             cpu, wall = time.process_time(), time.perf_counter()
             report = extract_bytes(data, f"{name}.pdf")
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-            cells = tally(report, synthetic)
+            cells = judge(report)
             results[engine]["documents"].append(
                 {
                     "name": name,
+                    "set": kind,
                     "status": report.status,
                     "pages": report.pages,
                     "cpu_seconds": round(cpu, 2),
@@ -88,6 +109,16 @@ def run(count: int = 10, high_dpi: int = 2) -> dict:
             wrong=sum(x["wrong"] for x in d),
             ok=sum(x["status"] == "ok" for x in d),
             reports=len(d),
+            sets={
+                kind: {
+                    "reports": len(part),
+                    "ok": sum(x["status"] == "ok" for x in part),
+                    "cells": sum(x["exact"] + x["flagged"] + x["wrong"] for x in part),
+                    **{k: sum(x[k] for x in part) for k in ("exact", "flagged", "wrong")},
+                }
+                for kind in ("synthetic", "real")
+                if (part := [x for x in d if x["set"] == kind])
+            },
         )
     return {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
