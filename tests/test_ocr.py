@@ -776,6 +776,28 @@ def _find_t4(doc):
     return find_t4(Stream(doc.tokens, track=True), spec, 0)
 
 
+def test_results_of_a_two_band_table_four_header_misread_are_set_right_by_their_place():
+    """表四's first block's results merged down over the header's two bands, the others' in the lower band; OCR
+    misread six of the fifteen, some past any one label (申结, oit): each block still reads at least two
+    of its results in place, none reads as another result, so each is the result its place names."""
+    upper = ["果 推持", "结果 纠正", "其他结 果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"]
+    lower = [
+        "结果. 雅行",
+        "结果纠正",
+        "其他 结果",
+        "申结",
+        "oit",
+        "结果 维持",
+        "果 州正",
+        "其他 结果",
+        "来市 结",
+        "总计",
+    ]
+    match = _find_t4(_ocr_table(_t4_header(upper, lower, T4_VALUES)))
+    assert match.error is None
+    assert [piece.text for piece in match.run] == T4_VALUES
+
+
 def test_table_four_header_in_another_order_or_half_read_is_reported():
     """Results read in another order than the template's (总计 first) are not read as if in its order; a header
     over two bands whose lower band is not read (fewer than two results in place in a block) is not taken for
