@@ -734,3 +734,100 @@ def test_grid_a_border_the_faded_rulings_stop_short_of_belongs_to_the_table():
     page = prepare(np.dstack([image] * 3), 150)
     (table,) = find_tables(page)
     assert [[round(cell.x0 / 10) for cell in row] for row in table.rows] == [[10, 30]] * 4
+
+
+def _ocr_table(rows: list[list[tuple[str, tuple]]], before: list[str] = ()):
+    """A document of free lines (`before`) and one OCR'd table: rows of (text, box) cells; a cell merged over
+    two bands has the same box in both, its text in the upper one (as ogi.ocr.page writes it)."""
+    from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Document, Token, Tokens
+
+    tokens, ocr = [Token(LINE, line, 1) for line in before], {}
+    for row in rows:
+        for text, box in row:
+            ocr[len(tokens)] = OcrToken(Reading(text, 0.9, (), text.isdigit()), box)
+            tokens.append(Token(CELL, text, 1))
+        tokens.append(Token(ROW_END, page=1))
+    tokens.append(Token(TABLE_END, page=1))
+    return Document("t4.pdf", "pdf-ocr", Tokens.of(tokens), pages=1, ocr_pages=[1], ocr_tokens=ocr)
+
+
+def _t4_header(upper: list[str], lower: list[str], values: list[str]) -> list[list[tuple[str, tuple]]]:
+    """表四's header as real reports print it: 行政复议 over its five results (merged down over two bands),
+    行政诉讼 over 未经复议直接起诉 and 复议后起诉, their results in the band below; then the values."""
+    x = [20 * i for i in range(16)]
+    top = [("行政复议", (x[0], 0, x[5], 10)), ("行政诉讼", (x[5], 0, x[15], 10))]
+    middle = [(text, (x[i], 10, x[i + 1], 30)) for i, text in enumerate(upper[:5])]
+    middle += [(upper[5], (x[5], 10, x[10], 20)), (upper[6], (x[10], 10, x[15], 20))]
+    bottom = [("", (x[i], 10, x[i + 1], 30)) for i in range(5)]
+    bottom += [(text, (x[5 + i], 20, x[6 + i], 30)) for i, text in enumerate(lower)]
+    return [top, middle, bottom, [(v, (x[i], 30, x[i + 1], 40)) for i, v in enumerate(values)]]
+
+
+T4_VALUES = ["72", "64", "178", "37", "351", "13", "4", "8", "1", "26", "12", "1", "1", "6", "20"]
+
+
+def _find_t4(doc):
+    from ogi.grammar import Stream, find_t4
+    from ogi.ocr.lexicon import set_labels_right
+    from ogi.template import load_spec
+
+    spec = load_spec()
+    set_labels_right(doc, spec)
+    return find_t4(Stream(doc.tokens, track=True), spec, 0)
+
+
+def test_results_of_a_two_band_table_four_header_misread_are_set_right_by_their_place():
+    """表四's first block's results merged down over the header's two bands, the others' in the lower band; OCR
+    misread six of the fifteen, some past any one label (申结, oit): each block still reads at least two
+    of its results in place, none reads as another result, so each is the result its place names."""
+    upper = ["果 推持", "结果 纠正", "其他结 果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"]
+    lower = [
+        "结果. 雅行",
+        "结果纠正",
+        "其他 结果",
+        "申结",
+        "oit",
+        "结果 维持",
+        "果 州正",
+        "其他 结果",
+        "来市 结",
+        "总计",
+    ]
+    match = _find_t4(_ocr_table(_t4_header(upper, lower, T4_VALUES)))
+    assert match.error is None
+    assert [piece.text for piece in match.run] == T4_VALUES
+
+
+def test_table_four_header_in_another_order_or_half_read_is_reported():
+    """Results read in another order than the template's (总计 first) are not read as if in its order; a header
+    over two bands whose lower band is not read (fewer than two results in place in a block) is not taken for
+    blocks printed as rows (未经复议直接起诉 复议后起诉 side by side after the results): both are reported."""
+    upper = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"]
+    reordered = [
+        "总计",
+        "结果纠正",
+        "其他结果",
+        "尚未审结",
+        "结果 推持",
+        *["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+    ]
+    unread = ["果 推持", "结正", "其他 结果", "申结", "oit", *reordered[5:]]
+    for lower in (reordered, unread):
+        match = _find_t4(_ocr_table(_t4_header(upper, lower, T4_VALUES)))
+        assert match.error is not None and "header is printed in a way not known" in match.error
+        assert match.run is None
+
+
+def test_table_four_title_with_its_comma_read_as_a_full_stop_is_its_title():
+    """OCR reads the title's 、 as 。 (行政复议。行政诉讼情况): the title is still the title, and the header
+    after it is read, not cut off at 行政复议."""
+    results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
+    x = [20 * i for i in range(16)]
+    rows = [
+        [("行政复议", (x[0], 0, x[5], 10)), ("行政诉讼", (x[5], 0, x[15], 10))],
+        [(text, (x[i], 10, x[i + 1], 20)) for i, text in enumerate(results)],
+        [(v, (x[i], 20, x[i + 1], 30)) for i, v in enumerate(T4_VALUES)],
+    ]
+    match = _find_t4(_ocr_table(rows, before=["四、政府信息公开行政复议。行政诉讼情况"]))
+    assert match.error is None
+    assert [piece.text for piece in match.run] == T4_VALUES

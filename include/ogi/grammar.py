@@ -35,13 +35,14 @@ _DISTINCT = 4  # a label this long is specific enough to tell that the row befor
 
 
 def tolerant(text: str) -> str:
-    """A regex for `text` that allows breaks between any two characters and reads 、 . , alike. Quotation marks
-    are left out: normalised text has none (`normalize.QUOTES`)."""
+    """A regex for `text` that allows breaks between any two characters and reads 、 . , alike, and 。 as any of
+    them (OCR reads a blurred 、 as 。: 行政复议。行政诉讼情况). Quotation marks are left out: normalised text has
+    none (`normalize.QUOTES`)."""
     parts = []
     for ch in text:
         if ch.isspace() or ch in QUOTES:
             continue
-        parts.append("[.、,]" if ch in ".、," else re.escape(ch))
+        parts.append("[.、,。]" if ch in ".、," else re.escape(ch))
     return _GAP.join(parts)
 
 
@@ -652,6 +653,7 @@ def find_t4(stream: Stream, spec: Spec, start: int, apart: bool | None = None) -
     text, per_block, cells = stream.text, len(layout.columns), len(layout.cells[0])
     run: list[Piece] = []
     position = heading.start()
+    disorder = False  # the results are printed in another order than the template's
     while True:
         header_end = vocabulary.header.match(text, position).end()
         blank_row = _BLANK_ROW.search(text, position, header_end)
@@ -659,7 +661,10 @@ def find_t4(stream: Stream, spec: Spec, start: int, apart: bool | None = None) -
             header_end = vocabulary.header.match(text, position, blank_row.start() + 1).end()
         results = list(vocabulary.results.finditer(text, position, header_end))
         after_results = text[results[-1].end() : header_end] if results else ""
-        if not run and len(results) == per_block and vocabulary.blocks.search(after_results):
+        if not _in_order(results, layout):
+            disorder = True
+            break
+        if not run and len(results) == per_block and _first_block(vocabulary, after_results, layout):
             rows, end, _apart = match_rows(stream, layout, results[-1].end(), len(text), apart)
             return TableMatch(table, layout, heading.start(), end, rows, paged=stream.paged)
         if not results or len(results) % per_block or after_results.strip():
@@ -682,5 +687,22 @@ def find_t4(stream: Stream, spec: Spec, start: int, apart: bool | None = None) -
         heading.start(),
         header_end,
         {},
-        error=f"the header is printed in a way not known ({len(results)} result headings: {printed[:120]})",
+        error=f"the header is printed in a way not known ({len(results)} result headings"
+        f"{', not in the template order' if disorder else ''}: {printed[:120]})",
     )
+
+
+def _first_block(vocabulary: T4Vocabulary, after_results: str, layout: Layout) -> bool:
+    """Whether the results are followed by the first block's label, as where blocks are printed as rows. Two
+    blocks' labels side by side after the results (未经复议直接起诉 复议后起诉) are the template's own header
+    over two bands, whose lower band of results was not read: no block's values follow its label there."""
+    found = vocabulary.blocks.search(after_results)
+    first = layout.rows[0]
+    return found is not None and "".join(found.group().split()) in (first.label, *first.variants)
+
+
+def _in_order(results: list[re.Match], layout: Layout) -> bool:
+    """Whether the result headings found are the template's results in its order, block after block: the run of
+    values is read in that order, so a header printing them in another is never read as if it did."""
+    order = [column.label for column in layout.columns.values()]
+    return all("".join(found.group().split()) == order[i % len(order)] for i, found in enumerate(results))

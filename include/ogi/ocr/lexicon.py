@@ -121,25 +121,71 @@ def set_labels_right(doc, spec: Spec) -> list[str]:
 
 
 def _fill_result_rows(doc, spec: Spec) -> list[str]:
-    """表四's header row of results (结果维持 … 总计, once per block): where most of a row of OCR'd cells reads as
-    that sequence, a cell misread past setting right by itself (结果组定, two edits from both 结果纠正 and 结果维持)
-    is the result its place in the row names, when it is within two edits of it."""
-    from ogi.readers.document import CELL, ROW_END
+    """表四's header row of results (结果维持 … 总计, once per block), where OCR misread some of its cells past setting
+    right by themselves (结果组定, two edits from both 结果纠正 and 结果维持; 果推持; 申结): each such cell is the result
+    its place in the row names, when the row shows the template's order plainly. A row of multi-level header
+    whose first block's results are merged down from the band above (its cells there empty) takes those cells
+    from the band above. The row is the results' row when every block of five reads at least two of its results
+    in place, and half the row does; when no cell reads as another result rather than its own (within half its
+    length in edits, and closer to it: a header printed in another order is left as read, to be reported); and when no cell reads as a value. An empty cell is taken
+    only for 总计 (two characters a faint scan may lose)."""
+    from ogi.readers.document import CELL, ROW_END, TABLE_END
 
     layout = next(iter(spec.tables["t4"].layouts.values()))
-    results = [normalize_text(column.label) for column in layout.columns.values()]
+    results = [_bare(normalize_text(column.label)) for column in layout.columns.values()]
+    labels = [normalize_text(column.label) for column in layout.columns.values()]
     kinds, texts = doc.tokens.kinds, doc.tokens.texts
-    changed, row = [], []
+    changed: list[str] = []
+    row: list[int] = []
+    above: list[int] = []  # the row before, in the same table
     for index, kind in enumerate(kinds):
         if kind is CELL:
             row.append(index)
             continue
-        if kind is ROW_END and row and len(row) % len(results) == 0 and all(i in doc.ocr_tokens for i in row):
-            expected = results * (len(row) // len(results))
-            off = [(i, want) for i, want in zip(row, expected) if _bare(texts[i]) != _bare(want)]
-            if len(off) <= max(1, len(row) // 5) and all(_distance(_bare(texts[i]), _bare(w), 2) <= 2 for i, w in off):
-                for i, want in off:
-                    changed.append(f"{texts[i]} → {want}")
-                    texts[i] = want
+        if kind is ROW_END and row:
+            headings = _headings(doc, row, above)
+            if headings is not None and len(headings) % len(results) == 0:
+                off = _off_results(doc, headings, results)
+                for i, want in off or []:
+                    label = labels[results.index(want)]
+                    changed.append(f"{texts[i]} → {label}")
+                    texts[i] = label
+            above = row
+        elif kind is TABLE_END:
+            above = []
         row = []
     return changed
+
+
+def _headings(doc, row: list[int], above: list[int]) -> list[int] | None:
+    """The tokens naming the columns of a row of OCR'd cells: each cell itself, or where it is empty the cell
+    of the row above with the same box (a header cell merged down over both bands, read in the upper one)."""
+    if not all(i in doc.ocr_tokens for i in row):
+        return None
+    texts = doc.tokens.texts
+    boxes = {doc.ocr_tokens[i].box: i for i in above if i in doc.ocr_tokens and texts[i]}
+    return [boxes.get(doc.ocr_tokens[i].box, i) if not texts[i] else i for i in row]
+
+
+def _off_results(doc, headings: list[int], results: list[str]) -> list[tuple[int, str]] | None:
+    """The cells of a row of headings to set right, each with the result it names; None when the row is not
+    表四's results in the template's order (see _fill_result_rows)."""
+    texts = doc.tokens.texts
+    per_block = len(results)
+    expected = results * (len(headings) // per_block)
+    read = [_bare(texts[i]) for i in headings]
+    exact = [have == want for have, want in zip(read, expected)]
+    blocks = [sum(exact[b : b + per_block]) for b in range(0, len(exact), per_block)]
+    if min(blocks) < 2 or sum(exact) * 2 < len(exact):
+        return None
+    off = []
+    for i, have, want, same in zip(headings, read, expected, exact):
+        if same:
+            continue
+        if doc.ocr_tokens[i].reading.value or (not have and _distance(have, want, 2) > 2):
+            return None
+        own = _distance(have, want, len(want))
+        if any(_distance(have, other, own) < min(own, len(other) // 2 + 1) for other in results if other != want):
+            return None  # reads as another result, not its own: the header's order is not the template's
+        off.append((i, want))
+    return off
