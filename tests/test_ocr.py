@@ -831,3 +831,52 @@ def test_table_four_title_with_its_comma_read_as_a_full_stop_is_its_title():
     match = _find_t4(_ocr_table(rows, before=["四、政府信息公开行政复议。行政诉讼情况"]))
     assert match.error is None
     assert [piece.text for piece in match.run] == T4_VALUES
+
+
+def test_a_value_is_read_twice_and_sure_only_where_both_readings_agree():
+    """Each value's line is read again cut close around its ink (its digits as tall in the recogniser's
+    input as a detected line of text is); the two readings are one: the surer of the two where they read
+    alike, averaged where they differ, which never reaches sure."""
+    from ogi.ocr.certainty import SURE
+    from ogi.ocr.layout import Box
+    from ogi.ocr.second_look import agreed, close_crop
+
+    assert close_crop(np.full((100, 100), 255, np.uint8), Box(40, 40, 60, 52), 6).shape == (12 + 2 * 3, 20 + 2 * 6)
+    both = agreed(Reading("7", 0.63, (("", 0.09),), True), Reading("7", 0.99, (("1", 0.01),), True))
+    assert (both.text, both.confidence, both.value) == ("7", 0.99, True)
+    apart = agreed(Reading("5", 0.97, (("25", 0.02),), True), Reading("25", 0.93, (("5", 0.05),), True))
+    assert apart.confidence < SURE and {apart.text, *(t for t, _ in apart.alternatives)} >= {"5", "25"}
+    assert agreed(Reading("0", 1.0, (), True), Reading("6", 0.96, (), True)).confidence < SURE
+
+
+def test_each_value_line_is_looked_at_closely_and_believed_only_where_the_looks_agree():
+    """Each value's line, read as a value, is read again cut close; a sure 5 that reads 25 close up is not
+    sure, a 7 read at 0.63 that reads 7 at 0.99 close up is sure, and a reading its wider crop made unsure
+    stays as unsure however the close look reads it. Words are not looked at again."""
+    from ogi.ocr.certainty import SURE
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import UNSURE_WIDER, _look_again
+
+    close_up = {0: "25", 1: "7", 2: "2932"}
+    seen = []
+
+    class Recogniser:
+        def start(self, crops):
+            seen.extend(crop.shape for crop in crops)
+            return self
+
+        def read(self, index, value=None):
+            return Reading(close_up[index], 0.99, (), True)
+
+    readings = [
+        Reading("5", 0.97, (), True),
+        Reading("7", 0.63, (("", 0.09),), True),
+        Reading("2932", UNSURE_WIDER, (("293", 0.98),), True),
+        Reading("合计", 0.99),
+    ]
+    lines = {i: Box(20, 20, 32, 32) for i in range(4)}
+    _look_again(np.full((60, 60), 255, np.uint8), lines, readings, Recogniser(), 6, {2})
+    assert len(seen) == 3 and seen[0] == (12 + 2 * 3, 12 + 2 * 6)
+    assert readings[0].confidence < SURE and readings[1] == Reading("7", 0.99, (("", 0.045),), True)
+    assert readings[2].text == "2932" and readings[2].confidence == UNSURE_WIDER
+    assert readings[3] == Reading("合计", 0.99)

@@ -259,12 +259,14 @@ def free_lines(ink: np.ndarray, page: Page) -> list[Box]:
     return out
 
 
-def crop(grey: np.ndarray, box: Box, pad: int) -> np.ndarray:
-    """The box with `pad` pixels of the page around it (paper white past the page's edge)."""
+def crop(grey: np.ndarray, box: Box, pad: int, side: int | None = None) -> np.ndarray:
+    """The box with `pad` pixels of the page above and below it, `side` (`pad` by default) left and right
+    (paper white past the page's edge)."""
     import cv2
 
+    side = pad if side is None else side
     h, w = grey.shape
-    x0, y0, x1, y1 = box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad
+    x0, y0, x1, y1 = box.x0 - side, box.y0 - pad, box.x1 + side, box.y1 + pad
     piece = grey[max(0, y0) : min(h, y1), max(0, x0) : min(w, x1)]
     if piece.size == 0:  # OpenCV crashes on an empty image: paper of the box's size instead
         return np.full((max(1, y1 - y0), max(1, x1 - x0)), 255, dtype=np.uint8)

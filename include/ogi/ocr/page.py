@@ -23,6 +23,7 @@ from ogi.ocr.layout import (
     with_faint_ink,
 )
 from ogi.ocr.recognize import Reading
+from ogi.ocr.second_look import agreed, close_crop
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
 from ogi.readers.pdf import PAGE_NUMBER
 
@@ -80,6 +81,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     items: list[tuple[float, str, int]] = []  # (top, kind, index), put in reading order below
     faint: set[tuple[int, int]] = set()  # cells whose only ink is too faint to be sure of
     wider: dict[int, np.ndarray] = {}  # crop → the crop with the faint ink beside its line, where that is more
+    close: dict[int, Box] = {}  # crop of a cell's line → the line as looked at closely (with that faint ink)
     height = char_height(ink, [cell_box(cell, page) for table in tables for cell in table.cells], page)
     for t_index, table in enumerate(tables):
         for c_index, cell in enumerate(table.cells):
@@ -100,6 +102,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
                     or max(line.x0 - wide.x0, line.y0 - wide.y0, wide.x1 - line.x1, wide.y1 - line.y1) >= pad
                 ):
                     wider[len(crops) - 1] = crop(grey, wide, pad)
+                close[len(crops) - 1] = wide if len(crops) - 1 in wider else line
         items.append((table.y0, "table", t_index))
     free: list[Box] = []
     first_free = len(crops)
@@ -113,7 +116,8 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     readings: list[Reading] = [session.read(i, None if i < first_free else False) for i in range(len(crops))]
     sealed = _under_seal(tables, page)
     faint |= _values_read_again(tables, parts, readings, session, sealed)
-    _with_faint_ink_read(readings, crops, wider, recognizer)
+    unsure = _with_faint_ink_read(readings, crops, wider, recognizer)
+    _look_again(grey, close, readings, recognizer, pad, unsure)
     cell_readings = {key: _joined([(readings[i], line) for i, line in lines], height) for key, lines in parts.items()}
     for key in sealed - parts.keys():  # a cell a seal lies over, with no ink seen: what it held may be under it
         cell_readings[key] = UNDER_SEAL
@@ -199,14 +203,17 @@ def _values_read_again(
     return seal_words
 
 
-def _with_faint_ink_read(readings: list[Reading], crops: list[np.ndarray], wider: dict[int, np.ndarray], recognizer):
+def _with_faint_ink_read(
+    readings: list[Reading], crops: list[np.ndarray], wider: dict[int, np.ndarray], recognizer
+) -> set[int]:
     """Values whose line has faint ink beside it, past the crop (small, faded print the binarisation lost),
     read again with that ink: where the two readings differ, the wider one is the reading (the crop did not
     hold the whole value), not sure, the narrower its alternative; the identities must confirm it. The
-    wider crop is the one a second reader sees (`crops`)."""
+    wider crop is the one a second reader sees (`crops`). Returns the crops whose readings differed."""
     again = [i for i in wider if readings[i].value]
     if not again:
-        return
+        return set()
+    differed = set()
     session = recognizer.start([wider[i] for i in again])
     for n, i in enumerate(again):
         narrow, wide = readings[i], session.read(n, True)
@@ -214,6 +221,26 @@ def _with_faint_ink_read(readings: list[Reading], crops: list[np.ndarray], wider
         if wide.text != narrow.text:
             alternatives = (*wide.alternatives, (narrow.text, narrow.confidence))
             readings[i] = Reading(wide.text, min(wide.confidence, UNSURE_WIDER), alternatives, True)
+            differed.add(i)
+    return differed
+
+
+def _look_again(
+    grey: np.ndarray, close: dict[int, Box], readings: list[Reading], recognizer, side: int, unsure: set[int]
+) -> None:
+    """Each line of a table's cell that read as a value (its box in `close`) read again, cut close around its
+    ink (ogi.ocr.second_look), and the two readings made one (in `readings`): sure only where both read it.
+    A reading `unsure` (its wider crop read otherwise than its line) stays no surer than it was."""
+    todo = [i for i in close if readings[i].value]
+    if not todo:
+        return
+    session = recognizer.start([close_crop(grey, close[i], side) for i in todo])
+    for n, i in enumerate(todo):
+        first = readings[i]
+        both = agreed(first, session.read(n, True))
+        if i in unsure and both.confidence > first.confidence:
+            both = Reading(both.text, first.confidence, both.alternatives, both.value)
+        readings[i] = both
 
 
 def _under_seal(tables: list[Table], page: Page) -> set[tuple[int, int]]:
