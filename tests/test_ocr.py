@@ -831,3 +831,32 @@ def test_table_four_title_with_its_comma_read_as_a_full_stop_is_its_title():
     match = _find_t4(_ocr_table(rows, before=["四、政府信息公开行政复议。行政诉讼情况"]))
     assert match.error is None
     assert [piece.text for piece in match.run] == T4_VALUES
+
+
+def test_grid_a_last_row_printed_without_its_bottom_ruling_is_a_row():
+    """A table the page break cuts after a row whose lower border is drawn on no page (表三's 2.没有现成信息需要
+    另行制作 at a page's foot): its columns run on past the last ruling and end together; that band is a row,
+    its cells parted by them (its values were read as a line outside the table, run together into 3000003).
+    The same at a table's head, on the next page. Columns that only overshoot the foot by a few pixels make no
+    row."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 400, 500, 600], [100, 130, 160]
+
+    def table(foot: int, head: int = ys[0]):
+        image = _ruled(xs, ys, [(x, head, foot) for x in xs])
+        for x in xs[:-1]:
+            for y in (98, 128, 158, 183):
+                cv2.putText(image, "3", (x + 20, y - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)
+        (found,) = find_tables(prepare(np.dstack([image] * 3), 150))
+        return found
+
+    cut = table(190)
+    assert len(cut.rows) == 3 and abs(cut.y1 - 190) <= 2
+    assert [round(cell.x0 / 10) for cell in cut.rows[2]] == [10, 30, 40, 50]
+    assert len(table(ys[-1] + 4).rows) == 2
+    cut = table(ys[-1], head=70)  # the first row on the next page, printed without its top ruling
+    assert len(cut.rows) == 3 and abs(cut.y0 - 70) <= 2
+    assert [round(cell.x0 / 10) for cell in cut.rows[0]] == [10, 30, 40, 50]

@@ -355,8 +355,6 @@ def _table(
     x0 = min(min(s.start for s in hs), min(s.across for s in vs))
     x1 = max(max(s.end for s in hs), max(s.across for s in vs))
     ys = _with_faint_rows(ys, x0, x1, lines, tol, narrowest)
-    bands = list(zip(ys, ys[1:]))
-    table = Table(x0, ys[0], x1, ys[-1], bands, horizontal={s.label for s in hs})
     # the vertical rulings by column (one x, the pieces of a line broken by a seal or a faint stretch), and
     # the bands each column crosses from the band's top ruling to its bottom one
     columns: list[list[Segment]] = []
@@ -365,6 +363,9 @@ def _table(
             columns[-1].append(s)
         else:
             columns.append([s])
+    ys = _with_open_ends(ys, columns, x0, x1, tol, narrowest)
+    bands = list(zip(ys, ys[1:]))
+    table = Table(x0, ys[0], x1, ys[-1], bands, horizontal={s.label for s in hs})
     crossed = [
         [_covers(column, top, bottom, tol, tight, lines, line_height) for top, bottom in bands] for column in columns
     ]
@@ -439,6 +440,35 @@ def _with_faint_rows(ys: list[int], x0: int, x1: int, lines: Rulings, tol: int, 
                 if cover[y] >= 0.7:
                     out.append(top + lowest + y)
         out.append(bottom)
+    return out
+
+
+def _with_open_ends(ys: list[int], columns: list[list[Segment]], x0: int, x1: int, tol: int, lowest: int) -> list[int]:
+    """A row at the table's foot (or head) printed without its bottom (top) ruling: a table the page break
+    cuts, whose last row's lower border is drawn on no page. Its columns run on past the last ruling, the
+    table's two side borders among them, and end together: the band down to where they end is a row (its
+    text was read as a line outside the table, its values run together into one number)."""
+    out = list(ys)
+    for foot in (True, False):
+        edge = out[-1] if foot else out[0]
+        ends: dict[int, int] = {}  # column → where its line through the edge ruling ends beyond it
+        for c, column in enumerate(columns):
+            beyond = [
+                (s.end - edge if foot else edge - s.start)
+                for s in column
+                if s.start <= edge + 2 * tol and s.end >= edge - 2 * tol  # a line breaks where a ruling crosses it
+            ]
+            if beyond and max(beyond) >= lowest:
+                ends[c] = edge + max(beyond) if foot else edge - max(beyond)
+        if not ends:
+            continue
+        where = sorted(ends.values())[len(ends) // 2]
+        sides = [min(range(len(columns)), key=lambda c: abs(_across(columns[c]) - x)) for x in (x0, x1)]
+        if len(ends) >= 2 and all(
+            c in ends and abs(_across(columns[c]) - x) <= lowest // 2 and abs(ends[c] - where) <= tol
+            for c, x in zip(sides, (x0, x1))
+        ):
+            out = [*out, where] if foot else [where, *out]
     return out
 
 
