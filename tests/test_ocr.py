@@ -860,3 +860,26 @@ def test_grid_a_last_row_printed_without_its_bottom_ruling_is_a_row():
     cut = table(ys[-1], head=70)  # the first row on the next page, printed without its top ruling
     assert len(cut.rows) == 3 and abs(cut.y0 - 70) <= 2
     assert [round(cell.x0 / 10) for cell in cut.rows[0]] == [10, 30, 40, 50]
+
+
+def test_grid_a_speck_against_a_column_in_a_tight_row_is_no_text():
+    """A tight table (表二's 规章 row, a line of text tall) whose column ends part-way down, with a speck of
+    dust touching the column in one row: the speck is no text beside it, and the column parts the cells of
+    every row it crosses (its rows' values were read as one cell, and the row short of a value)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 128, 156, 184, 212, 240]
+    verticals = [(x, ys[0], ys[-1]) for x in (100, 300, 700)] + [(500, ys[0], ys[3])]
+    image = _ruled(xs, ys, verticals)
+    for y in ys[1:]:
+        for x in (xs[0], xs[1], xs[2]):
+            cv2.putText(image, "47", (x + 12, y - 7), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 0, 1)
+    cv2.circle(image, (496, 142), 3, 0, -1)  # dust against the column in the middle row
+    page = prepare(np.dstack([image] * 3), 150)
+    (table,) = find_tables(page)
+    for band in (0, 1, 2):
+        assert [round(cell.x0 / 10) for cell in table.rows[band]] == [10, 30, 50], table.rows[band]
+    assert [round(cell.x0 / 10) for cell in table.rows[3]] == [10, 30]
+

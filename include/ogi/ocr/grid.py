@@ -585,14 +585,35 @@ def _through_text(ink: np.ndarray, x: int, y0: int, y1: int, tol: int, sealed: n
         return True  # a stroke crosses it, running on both sides further than a ruling is wide (the bar of 十)
     fraction = rows.mean(axis=0)  # per column, how much of the band has ink there
     centre = 3 * tol
-    sides = []
+    width = []  # the ruling's own width, on each side of x
     for step in (-1, 1):
         d = 1
-        while d < tol and fraction[centre + step * d] >= 0.8:  # the ruling's own width
+        while d < tol and fraction[centre + step * d] >= 0.8:
             d += 1
+        width.append(d)
+    beside = _without_specks_beside(ink, x, y0, y1, tol, width)
+    sides = []
+    for step, d in zip((-1, 1), width):
         window = [centre + step * k for k in range(d + 1, d + 1 + tol)]
-        sides.append(float(fraction[window].mean()))
+        sides.append(float(beside[:, window].mean()))
     return max(sides) > 0.25
+
+
+def _without_specks_beside(ink: np.ndarray, x: int, y0: int, y1: int, tol: int, width: list[int]) -> np.ndarray:
+    """The ink within 3 tol of a vertical line at x, y0..y1, without the line itself (`width`: how far it
+    spreads left and right of x) and without specks touching it: blobs smaller than a character's stroke
+    is long that stand alone once the line is taken away (dust or noise beside a ruling is no text)."""
+    from ogi.ocr.image import components
+
+    reach = 6 * tol
+    lo, hi = max(0, x - reach), min(ink.shape[1], x + reach + 1)
+    region = np.where(ink[y0:y1, lo:hi] > 0, 255, 0).astype(np.uint8)
+    region[:, x - width[0] + 1 - lo : x + width[1] - lo] = 0
+    count, labels, stats = components(region)
+    small = np.maximum(stats[:, 2], stats[:, 3]) <= 2 * tol
+    small[0] = False
+    region[small[labels]] = 0
+    return region[:, x - 3 * tol - lo : x + 3 * tol + 1 - lo] > 0
 
 
 def _without_slivers(here: list[int], columns: list[list[Segment]], narrowest: int, tol: int) -> list[int]:
