@@ -883,3 +883,18 @@ def test_grid_a_speck_against_a_column_in_a_tight_row_is_no_text():
         assert [round(cell.x0 / 10) for cell in table.rows[band]] == [10, 30, 50], table.rows[band]
     assert [round(cell.x0 / 10) for cell in table.rows[3]] == [10, 30]
 
+
+def test_a_minus_sign_a_little_apart_from_its_digit_is_kept():
+    """A faded 本年增/减 value -1 whose minus sign stands a few pixels apart from the 1, small as a speck: it is
+    part of the value's line (the line was cut to the 1, read as 1: a silent wrong number). A speck of the
+    same size, round, stays out, and so does a dash level with the digit's top or far from it."""
+    from ogi.ocr.image import Page
+    from ogi.ocr.layout import Box, text_lines
+
+    ink = np.zeros((40, 120), dtype=np.uint8)
+    ink[10:28, 40:43] = 255  # the 1
+    ink[18:21, 30:36] = 255  # its minus sign, four pixels to its left
+    ink[12:15, 80:86] = 255  # a dash level with the 1's top, far from it
+    ink[17:21, 60:64] = 255  # a round speck to its right
+    page = Page(255 - ink, ink, 150.0, 0.0)
+    assert text_lines(ink, Box(0, 0, 120, 40), page, 18) == [Box(30, 10, 43, 28)]
