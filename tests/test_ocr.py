@@ -898,3 +898,29 @@ def test_a_minus_sign_a_little_apart_from_its_digit_is_kept():
     ink[17:21, 60:64] = 255  # a round speck to its right
     page = Page(255 - ink, ink, 150.0, 0.0)
     assert text_lines(ink, Box(0, 0, 120, 40), page, 18) == [Box(30, 10, 43, 28)]
+
+
+def test_grid_a_column_lost_down_to_the_heading_below_its_table_is_bridged():
+    """Two tables one above the other, their side rulings in line and a heading between them (表三 and 表四 on
+    one page): a column of the upper one whose line is broken in its last rows (a seal over them) is bridged
+    as it is at a table's foot; the heading's band, which no column crosses, ends the run (the run went on
+    into the lower table, where the column is not, and the upper table's last rows lost it: 0 and 2 read as
+    one value 02)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs = [100, 300, 500, 700]
+    upper, lower = [100, 150, 200, 250], [275, 325, 375]
+    verticals = [(x, upper[0], upper[-1]) for x in (100, 300, 700)] + [(500, upper[0], upper[1])]
+    verticals += [(x, lower[0], lower[-1]) for x in (100, 700)]
+    image = _ruled(xs, upper + lower, verticals)
+    for y in range(upper[1], upper[-1], 9):  # the column's line in the last rows, broken
+        cv2.line(image, (500, y), (500, y + 3), 0, 1)
+    for y in upper[1:] + lower[1:]:
+        for x in xs[:-1]:
+            cv2.putText(image, "12", (x + 20, y - 15), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)
+    page = prepare(np.dstack([image] * 3), 150)
+    first, second = find_tables(page)
+    assert [[round(cell.x0 / 10) for cell in row] for row in first.rows] == [[10, 30, 50]] * 3
+    assert [[round(cell.x0 / 10) for cell in row] for row in second.rows] == [[10]] * 2

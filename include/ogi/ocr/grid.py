@@ -394,7 +394,9 @@ def _table(
         # a column that crosses the bands above and below a run of bands (or above a run down to the table's
         # foot) but not those, where some of its line shows in each and no text runs across its place,
         # crosses them too: a ruling lost under a seal or to fading (a merged cell's bands differ from their
-        # neighbours on one side at least)
+        # neighbours on one side at least). A band no column crosses (a heading between two tables drawn
+        # with side rulings in line, parted below) ends a run as the table's foot does.
+        heading = [not any(flags[b] for flags in crossed) for b in range(len(bands))]
         for c, flags in enumerate(crossed):
             b = 1
             while b < len(bands):
@@ -402,10 +404,10 @@ def _table(
                     b += 1
                     continue
                 end = b
-                while end < len(bands) and not flags[end]:
+                while end < len(bands) and not flags[end] and not heading[end]:
                     end += 1
                 # a run down to the table's foot has no band below to vouch for it: more of the line must show
-                shows = 0.3 if end < len(bands) else 0.5
+                shows = 0.3 if end < len(bands) and not heading[end] else 0.5
                 if all(
                     lines.vertical_at(xs[c], bands[k][0] + tol, bands[k][1] - tol, tight) >= shows
                     and not _through_text(lines.ink, xs[c], bands[k][0] + tol, bands[k][1] - tol, tol, lines.sealed)
