@@ -969,3 +969,28 @@ def test_grid_a_short_column_running_on_into_a_heading_below_is_a_column():
     image = cv2.GaussianBlur(image, (0, 0), 0.8)  # as scanned: the column runs on through the foot unbroken
     (table,) = find_tables(Page(image, binarise(image, 150), 150.0, 0.0))
     assert [[round(cell.x0 / 10) for cell in row] for row in table.rows] == [[10, 30, 50]] * 2
+
+
+def test_grid_a_stretch_of_a_ruling_broken_off_short_of_the_border_is_the_ruling():
+    """表四's header under its heading row: the ruling between them, touched by text from above and below, is
+    found in two stretches a few pixels apart, the shorter meeting no column at either end (it stops short of
+    the border). It goes on from the longer one, on its line: it is the ruling, and the header's column that
+    meets only that stretch of it is a column (the header's first two cells were read as one, 结结果果纠)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import Page, binarise
+
+    image = np.full((400, 900), 255, np.uint8)
+    for y in (100, 198):
+        cv2.line(image, (100, y), (700, y), 0, 2)
+    cv2.line(image, (120, 125), (259, 125), 0, 2)  # the ruling under the heading, in two stretches
+    cv2.line(image, (266, 125), (700, 125), 0, 2)
+    for x in (100, 700):
+        cv2.line(image, (x, 100), (x, 198), 0, 2)
+    for x in (236, 300, 500):  # the header's columns, shorter than a ruling is on its length
+        cv2.line(image, (x, 125), (x, 198), 0, 2)
+    for x in (110, 250, 320, 520):
+        cv2.putText(image, "3", (x, 160), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 0, 1)
+    image = cv2.GaussianBlur(image, (0, 0), 0.8)
+    (table,) = find_tables(Page(image, binarise(image, 150), 150.0, 0.0))
+    assert [round(cell.x0 / 10) for cell in table.rows[1]] == [10, 24, 30, 50]

@@ -144,7 +144,9 @@ def rulings(page: Page) -> Rulings:
 
     def joins(s: Segment, same: list[Segment], accepted: set[int]) -> bool:
         """Whether `s` goes on from an accepted ruling end to end, on its line: a ruling a seal's stroke or a
-        speck broke for a few pixels (at a horizontal ruling the seal broke too, so that `s` meets none)."""
+        speck broke for a few pixels (at a horizontal ruling the seal broke too, so that `s` meets none), or
+        a level ruling that text touching it from above and below broke off short of the border (表四's
+        heading over its header: the columns of the header's cells meet that stretch of it alone)."""
         return any(
             o.label in accepted
             and abs(o.across - s.across) <= tight
@@ -181,7 +183,7 @@ def rulings(page: Page) -> Rulings:
             if s.label in h_ok:
                 continue
             ends = meets(s.across, s.start, 1, vs, v_ok) + meets(s.across, s.end, -1, vs, v_ok)
-            if ends == 2 or (ends == 1 and continues(s, hs, h_ok)):
+            if ends == 2 or (ends == 1 and continues(s, hs, h_ok)) or joins(s, hs, h_ok):
                 h_ok.add(s.label)
         # a horizontal ruling broken into pieces (faint, or text touching it from both sides in a tight
         # row): pieces in one line that together run an inch, cover most of their extent and meet vertical
