@@ -946,31 +946,6 @@ def test_grid_a_column_under_a_seal_in_tight_rows_is_a_column():
     assert [[round(cell.x0 / 10) for cell in row] for row in table.rows] == [[10, 30, 50]] * 4
 
 
-def test_grid_a_short_column_running_on_into_a_heading_below_is_a_column():
-    """A short table (表四's value row, alone on a page after the page break) with a heading printed close
-    against its foot: a stroke of the heading's first character, in line with a column, runs the column on
-    past the foot by most of a character's height; the column, too short to be a ruling on its length,
-    still meets the table's rulings at both ends (it was lost: two values read as one, 3 and 0 as 310)."""
-    import cv2
-    from ogi.ocr.grid import find_tables
-    from ogi.ocr.image import Page, binarise
-
-    xs, ys = [100, 300, 500, 700], [100, 125, 150]
-    image = np.full((400, 900), 255, np.uint8)
-    for y in ys:
-        cv2.line(image, (xs[0], y), (xs[-1], y), 0, 2)
-    for x in xs:
-        cv2.line(image, (x, ys[0]), (x, ys[-1]), 0, 2)
-    cv2.line(image, (500, 150), (500, 164), 0, 2)  # the heading's stroke below the foot, in line with the column
-    cv2.line(image, (488, 158), (512, 158), 0, 2)
-    for y in ys[1:]:
-        for x in xs[:-1]:
-            cv2.putText(image, "3", (x + 20, y - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 0, 1)
-    image = cv2.GaussianBlur(image, (0, 0), 0.8)  # as scanned: the column runs on through the foot unbroken
-    (table,) = find_tables(Page(image, binarise(image, 150), 150.0, 0.0))
-    assert [[round(cell.x0 / 10) for cell in row] for row in table.rows] == [[10, 30, 50]] * 2
-
-
 def test_grid_a_stretch_of_a_ruling_broken_off_short_of_the_border_is_the_ruling():
     """表四's header under its heading row: the ruling between them, touched by text from above and below, is
     found in two stretches a few pixels apart, the shorter meeting no column at either end (it stops short of

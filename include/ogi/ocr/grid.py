@@ -120,13 +120,12 @@ def rulings(page: Page) -> Rulings:
     bridge = page.px(0.2)
     h_ok = {s.label for s in hs if s.length >= page.px(1.0)}
     v_ok = {s.label for s in vs if s.length >= page.px(0.5)}
-    stroke = max(3 * tol, page.px(0.12))  # the longest stroke of a character: a 9-point one's height
 
     def meets(across: int, along: int, inward: int, others: list[Segment], accepted: set[int]) -> bool:
         """Whether the end `along` of a line at `across` meets an accepted ruling of the other direction: at
-        the end, or inside it by up to a character's height (`inward`: +1 or -1), the line running on past
-        the ruling into a stroke of text beside the table (a heading printed against its foot)."""
-        lo, hi = sorted((along - tol * inward, along + stroke * inward))
+        the end, or a little inside it (`inward`: +1 or -1), the line running on past the ruling into a
+        stroke of text beside the table."""
+        lo, hi = sorted((along - tol * inward, along + 3 * tol * inward))
         return any(
             o.label in accepted and lo <= o.across <= hi and o.start - tol <= across <= o.end + tol for o in others
         )
