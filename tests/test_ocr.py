@@ -926,26 +926,6 @@ def test_grid_a_column_lost_down_to_the_heading_below_its_table_is_bridged():
     assert [[round(cell.x0 / 10) for cell in row] for row in second.rows] == [[10]] * 2
 
 
-def test_grid_a_column_under_a_seal_in_tight_rows_is_a_column():
-    """A seal over a tight table (表二 under the agency's seal): its strokes, taken out by colour, take the
-    column's line with them where it crosses a ruling. Where the seal lay, a gap in the line is no break:
-    the column runs on through the ruling (the column was lost in the top rows: their values read as one
-    cell)."""
-    import cv2
-    from ogi.ocr.grid import find_tables
-    from ogi.ocr.image import prepare
-
-    xs, ys = [100, 300, 500, 700], [100, 125, 165, 190, 215]
-    image = _ruled(xs, ys, [(x, ys[0], ys[-1]) for x in xs])
-    for y in ys[1:]:
-        for x in xs[:-1]:
-            cv2.putText(image, "12", (x + 20, y - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 0, 1)
-    rgb = np.dstack([image] * 3)
-    rgb[121:129, 480:520] = (225, 60, 60)  # a seal's stroke across the first ruling
-    (table,) = find_tables(prepare(rgb, 150))
-    assert [[round(cell.x0 / 10) for cell in row] for row in table.rows] == [[10, 30, 50]] * 4
-
-
 def test_grid_a_stretch_of_a_ruling_broken_off_short_of_the_border_is_the_ruling():
     """表四's header under its heading row: the ruling between them, touched by text from above and below, is
     found in two stretches a few pixels apart, the shorter meeting no column at either end (it stops short of
