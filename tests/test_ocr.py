@@ -880,3 +880,121 @@ def test_each_value_line_is_looked_at_closely_and_believed_only_where_the_looks_
     assert readings[0].confidence < SURE and readings[1] == Reading("7", 0.99, (("", 0.045),), True)
     assert readings[2].text == "2932" and readings[2].confidence == UNSURE_WIDER
     assert readings[3] == Reading("合计", 0.99)
+
+
+def test_grid_a_last_row_printed_without_its_bottom_ruling_is_a_row():
+    """A table the page break cuts after a row whose lower border is drawn on no page (表三's 2.没有现成信息需要
+    另行制作 at a page's foot): its columns run on past the last ruling and end together; that band is a row,
+    its cells parted by them (its values were read as a line outside the table, run together into 3000003).
+    The same at a table's head, on the next page. Columns that only overshoot the foot by a few pixels make no
+    row."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 400, 500, 600], [100, 130, 160]
+
+    def table(foot: int, head: int = ys[0]):
+        image = _ruled(xs, ys, [(x, head, foot) for x in xs])
+        for x in xs[:-1]:
+            for y in (98, 128, 158, 183):
+                cv2.putText(image, "3", (x + 20, y - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)
+        (found,) = find_tables(prepare(np.dstack([image] * 3), 150))
+        return found
+
+    cut = table(190)
+    assert len(cut.rows) == 3 and abs(cut.y1 - 190) <= 2
+    assert [round(cell.x0 / 10) for cell in cut.rows[2]] == [10, 30, 40, 50]
+    assert len(table(ys[-1] + 4).rows) == 2
+    cut = table(ys[-1], head=70)  # the first row on the next page, printed without its top ruling
+    assert len(cut.rows) == 3 and abs(cut.y0 - 70) <= 2
+    assert [round(cell.x0 / 10) for cell in cut.rows[0]] == [10, 30, 40, 50]
+
+
+def test_grid_a_speck_against_a_column_in_a_tight_row_is_no_text():
+    """A tight table (表二's 规章 row, a line of text tall) whose column ends part-way down, with a speck of
+    dust touching the column in one row: the speck is no text beside it, and the column parts the cells of
+    every row it crosses (its rows' values were read as one cell, and the row short of a value)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 128, 156, 184, 212, 240]
+    verticals = [(x, ys[0], ys[-1]) for x in (100, 300, 700)] + [(500, ys[0], ys[3])]
+    image = _ruled(xs, ys, verticals)
+    for y in ys[1:]:
+        for x in (xs[0], xs[1], xs[2]):
+            cv2.putText(image, "47", (x + 12, y - 7), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 0, 1)
+    cv2.circle(image, (496, 142), 3, 0, -1)  # dust against the column in the middle row
+    page = prepare(np.dstack([image] * 3), 150)
+    (table,) = find_tables(page)
+    for band in (0, 1, 2):
+        assert [round(cell.x0 / 10) for cell in table.rows[band]] == [10, 30, 50], table.rows[band]
+    assert [round(cell.x0 / 10) for cell in table.rows[3]] == [10, 30]
+
+
+def test_a_minus_sign_a_little_apart_from_its_digit_is_kept():
+    """A faded 本年增/减 value -1 whose minus sign stands a few pixels apart from the 1, small as a speck: it is
+    part of the value's line (the line was cut to the 1, read as 1: a silent wrong number). A speck of the
+    same size, round, stays out, and so does a dash level with the digit's top or far from it."""
+    from ogi.ocr.image import Page
+    from ogi.ocr.layout import Box, text_lines
+
+    ink = np.zeros((40, 120), dtype=np.uint8)
+    ink[10:28, 40:43] = 255  # the 1
+    ink[18:21, 30:36] = 255  # its minus sign, four pixels to its left
+    ink[12:15, 80:86] = 255  # a dash level with the 1's top, far from it
+    ink[17:21, 60:64] = 255  # a round speck to its right
+    page = Page(255 - ink, ink, 150.0, 0.0)
+    assert text_lines(ink, Box(0, 0, 120, 40), page, 18) == [Box(30, 10, 43, 28)]
+
+
+def test_grid_a_column_lost_down_to_the_heading_below_its_table_is_bridged():
+    """Two tables one above the other, their side rulings in line and a heading between them (表三 and 表四 on
+    one page): a column of the upper one whose line is broken in its last rows (a seal over them) is bridged
+    as it is at a table's foot; the heading's band, which no column crosses, ends the run (the run went on
+    into the lower table, where the column is not, and the upper table's last rows lost it: 0 and 2 read as
+    one value 02)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs = [100, 300, 500, 700]
+    upper, lower = [100, 150, 200, 250], [275, 325, 375]
+    verticals = [(x, upper[0], upper[-1]) for x in (100, 300, 700)] + [(500, upper[0], upper[1])]
+    verticals += [(x, lower[0], lower[-1]) for x in (100, 700)]
+    image = _ruled(xs, upper + lower, verticals)
+    for y in range(upper[1], upper[-1], 9):  # the column's line in the last rows, broken
+        cv2.line(image, (500, y), (500, y + 3), 0, 1)
+    for y in upper[1:] + lower[1:]:
+        for x in xs[:-1]:
+            cv2.putText(image, "12", (x + 20, y - 15), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)
+    page = prepare(np.dstack([image] * 3), 150)
+    first, second = find_tables(page)
+    assert [[round(cell.x0 / 10) for cell in row] for row in first.rows] == [[10, 30, 50]] * 3
+    assert [[round(cell.x0 / 10) for cell in row] for row in second.rows] == [[10]] * 2
+
+
+def test_grid_a_stretch_of_a_ruling_broken_off_short_of_the_border_is_the_ruling():
+    """表四's header under its heading row: the ruling between them, touched by text from above and below, is
+    found in two stretches a few pixels apart, the shorter meeting no column at either end (it stops short of
+    the border). It goes on from the longer one, on its line: it is the ruling, and the header's column that
+    meets only that stretch of it is a column (the header's first two cells were read as one, 结结果果纠)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import Page, binarise
+
+    image = np.full((400, 900), 255, np.uint8)
+    for y in (100, 198):
+        cv2.line(image, (100, y), (700, y), 0, 2)
+    cv2.line(image, (120, 125), (259, 125), 0, 2)  # the ruling under the heading, in two stretches
+    cv2.line(image, (266, 125), (700, 125), 0, 2)
+    for x in (100, 700):
+        cv2.line(image, (x, 100), (x, 198), 0, 2)
+    for x in (236, 300, 500):  # the header's columns, shorter than a ruling is on its length
+        cv2.line(image, (x, 125), (x, 198), 0, 2)
+    for x in (110, 250, 320, 520):
+        cv2.putText(image, "3", (x, 160), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 0, 1)
+    image = cv2.GaussianBlur(image, (0, 0), 0.8)
+    (table,) = find_tables(Page(image, binarise(image, 150), 150.0, 0.0))
+    assert [round(cell.x0 / 10) for cell in table.rows[1]] == [10, 24, 30, 50]

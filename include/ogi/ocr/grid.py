@@ -143,7 +143,9 @@ def rulings(page: Page) -> Rulings:
 
     def joins(s: Segment, same: list[Segment], accepted: set[int]) -> bool:
         """Whether `s` goes on from an accepted ruling end to end, on its line: a ruling a seal's stroke or a
-        speck broke for a few pixels (at a horizontal ruling the seal broke too, so that `s` meets none)."""
+        speck broke for a few pixels (at a horizontal ruling the seal broke too, so that `s` meets none), or
+        a level ruling that text touching it from above and below broke off short of the border (表四's
+        heading over its header: the columns of the header's cells meet that stretch of it alone)."""
         return any(
             o.label in accepted
             and abs(o.across - s.across) <= tight
@@ -180,7 +182,7 @@ def rulings(page: Page) -> Rulings:
             if s.label in h_ok:
                 continue
             ends = meets(s.across, s.start, 1, vs, v_ok) + meets(s.across, s.end, -1, vs, v_ok)
-            if ends == 2 or (ends == 1 and continues(s, hs, h_ok)):
+            if ends == 2 or (ends == 1 and continues(s, hs, h_ok)) or joins(s, hs, h_ok):
                 h_ok.add(s.label)
         # a horizontal ruling broken into pieces (faint, or text touching it from both sides in a tight
         # row): pieces in one line that together run an inch, cover most of their extent and meet vertical
@@ -355,8 +357,6 @@ def _table(
     x0 = min(min(s.start for s in hs), min(s.across for s in vs))
     x1 = max(max(s.end for s in hs), max(s.across for s in vs))
     ys = _with_faint_rows(ys, x0, x1, lines, tol, narrowest)
-    bands = list(zip(ys, ys[1:]))
-    table = Table(x0, ys[0], x1, ys[-1], bands, horizontal={s.label for s in hs})
     # the vertical rulings by column (one x, the pieces of a line broken by a seal or a faint stretch), and
     # the bands each column crosses from the band's top ruling to its bottom one
     columns: list[list[Segment]] = []
@@ -365,6 +365,9 @@ def _table(
             columns[-1].append(s)
         else:
             columns.append([s])
+    ys = _with_open_ends(ys, columns, x0, x1, tol, narrowest)
+    bands = list(zip(ys, ys[1:]))
+    table = Table(x0, ys[0], x1, ys[-1], bands, horizontal={s.label for s in hs})
     crossed = [
         [_covers(column, top, bottom, tol, tight, lines, line_height) for top, bottom in bands] for column in columns
     ]
@@ -393,7 +396,9 @@ def _table(
         # a column that crosses the bands above and below a run of bands (or above a run down to the table's
         # foot) but not those, where some of its line shows in each and no text runs across its place,
         # crosses them too: a ruling lost under a seal or to fading (a merged cell's bands differ from their
-        # neighbours on one side at least)
+        # neighbours on one side at least). A band no column crosses (a heading between two tables drawn
+        # with side rulings in line, parted below) ends a run as the table's foot does.
+        heading = [not any(flags[b] for flags in crossed) for b in range(len(bands))]
         for c, flags in enumerate(crossed):
             b = 1
             while b < len(bands):
@@ -401,10 +406,10 @@ def _table(
                     b += 1
                     continue
                 end = b
-                while end < len(bands) and not flags[end]:
+                while end < len(bands) and not flags[end] and not heading[end]:
                     end += 1
                 # a run down to the table's foot has no band below to vouch for it: more of the line must show
-                shows = 0.3 if end < len(bands) else 0.5
+                shows = 0.3 if end < len(bands) and not heading[end] else 0.5
                 if all(
                     lines.vertical_at(xs[c], bands[k][0] + tol, bands[k][1] - tol, tight) >= shows
                     and not _through_text(lines.ink, xs[c], bands[k][0] + tol, bands[k][1] - tol, tol, lines.sealed)
@@ -439,6 +444,35 @@ def _with_faint_rows(ys: list[int], x0: int, x1: int, lines: Rulings, tol: int, 
                 if cover[y] >= 0.7:
                     out.append(top + lowest + y)
         out.append(bottom)
+    return out
+
+
+def _with_open_ends(ys: list[int], columns: list[list[Segment]], x0: int, x1: int, tol: int, lowest: int) -> list[int]:
+    """A row at the table's foot (or head) printed without its bottom (top) ruling: a table the page break
+    cuts, whose last row's lower border is drawn on no page. Its columns run on past the last ruling, the
+    table's two side borders among them, and end together: the band down to where they end is a row (its
+    text was read as a line outside the table, its values run together into one number)."""
+    out = list(ys)
+    for foot in (True, False):
+        edge = out[-1] if foot else out[0]
+        ends: dict[int, int] = {}  # column → where its line through the edge ruling ends beyond it
+        for c, column in enumerate(columns):
+            beyond = [
+                (s.end - edge if foot else edge - s.start)
+                for s in column
+                if s.start <= edge + 2 * tol and s.end >= edge - 2 * tol  # a line breaks where a ruling crosses it
+            ]
+            if beyond and max(beyond) >= lowest:
+                ends[c] = edge + max(beyond) if foot else edge - max(beyond)
+        if not ends:
+            continue
+        where = sorted(ends.values())[len(ends) // 2]
+        sides = [min(range(len(columns)), key=lambda c: abs(_across(columns[c]) - x)) for x in (x0, x1)]
+        if len(ends) >= 2 and all(
+            c in ends and abs(_across(columns[c]) - x) <= lowest // 2 and abs(ends[c] - where) <= tol
+            for c, x in zip(sides, (x0, x1))
+        ):
+            out = [*out, where] if foot else [where, *out]
     return out
 
 
@@ -555,14 +589,35 @@ def _through_text(ink: np.ndarray, x: int, y0: int, y1: int, tol: int, sealed: n
         return True  # a stroke crosses it, running on both sides further than a ruling is wide (the bar of 十)
     fraction = rows.mean(axis=0)  # per column, how much of the band has ink there
     centre = 3 * tol
-    sides = []
+    width = []  # the ruling's own width, on each side of x
     for step in (-1, 1):
         d = 1
-        while d < tol and fraction[centre + step * d] >= 0.8:  # the ruling's own width
+        while d < tol and fraction[centre + step * d] >= 0.8:
             d += 1
+        width.append(d)
+    beside = _without_specks_beside(ink, x, y0, y1, tol, width)
+    sides = []
+    for step, d in zip((-1, 1), width):
         window = [centre + step * k for k in range(d + 1, d + 1 + tol)]
-        sides.append(float(fraction[window].mean()))
+        sides.append(float(beside[:, window].mean()))
     return max(sides) > 0.25
+
+
+def _without_specks_beside(ink: np.ndarray, x: int, y0: int, y1: int, tol: int, width: list[int]) -> np.ndarray:
+    """The ink within 3 tol of a vertical line at x, y0..y1, without the line itself (`width`: how far it
+    spreads left and right of x) and without specks touching it: blobs smaller than a character's stroke
+    is long that stand alone once the line is taken away (dust or noise beside a ruling is no text)."""
+    from ogi.ocr.image import components
+
+    reach = 6 * tol
+    lo, hi = max(0, x - reach), min(ink.shape[1], x + reach + 1)
+    region = np.where(ink[y0:y1, lo:hi] > 0, 255, 0).astype(np.uint8)
+    region[:, x - width[0] + 1 - lo : x + width[1] - lo] = 0
+    count, labels, stats = components(region)
+    small = np.maximum(stats[:, 2], stats[:, 3]) <= 2 * tol
+    small[0] = False
+    region[small[labels]] = 0
+    return region[:, x - 3 * tol - lo : x + 3 * tol + 1 - lo] > 0
 
 
 def _without_slivers(here: list[int], columns: list[list[Segment]], narrowest: int, tol: int) -> list[int]:

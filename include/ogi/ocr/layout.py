@@ -45,7 +45,8 @@ def clean_ink(page: Page, ruled: np.ndarray) -> np.ndarray:
 
 def without_specks(region: np.ndarray, page: Page) -> np.ndarray:
     """Ink without the dots that stand apart: a dot next to a character is kept (a decimal point, a comma),
-    and so are dots lying close together (a faint character broken into pieces)."""
+    and so are a dash beside one at its middle height (a minus sign) and dots lying close together (a faint
+    character broken into pieces)."""
     import cv2
 
     if region.size == 0:
@@ -62,6 +63,19 @@ def without_specks(region: np.ndarray, page: Page) -> np.ndarray:
     near = cv2.dilate(big, np.ones((2 * page.px(0.03) + 1,) * 2, np.uint8)) > 0
     touching = np.zeros(count, dtype=bool)
     touching[np.unique(labels[near & (labels > 0)])] = True
+    # a dash a little apart from a character, level with its middle, is a minus sign (or a hyphen): dropped,
+    # a value would be read without its sign
+    x, y, w, h = (stats[:, k] for k in range(4))
+    chars = np.flatnonzero(~dot & (np.arange(count) > 0))
+    gap = page.px(0.06)
+    for i in np.flatnonzero(dot & ~touching & (w >= 1.5 * h)):
+        middle = y[i] + h[i] / 2
+        touching[i] = any(
+            y[j] + 0.25 * h[j] <= middle <= y[j] + 0.75 * h[j]
+            and h[j] >= 2 * h[i]
+            and max(x[j] - (x[i] + w[i]), x[i] - (x[j] + w[j])) <= gap
+            for j in chars
+        )
     # three dots or more within a character's size of each other are a faint character broken up
     centres = stats[:, :2] + stats[:, 2:4] / 2
     lone = np.flatnonzero(dot & ~touching)
