@@ -998,3 +998,23 @@ def test_grid_a_stretch_of_a_ruling_broken_off_short_of_the_border_is_the_ruling
     image = cv2.GaussianBlur(image, (0, 0), 0.8)
     (table,) = find_tables(Page(image, binarise(image, 150), 150.0, 0.0))
     assert [round(cell.x0 / 10) for cell in table.rows[1]] == [10, 24, 30, 50]
+
+
+def test_a_value_a_seal_runs_through_is_not_sure():
+    """Where a seal's ring crosses a value, taking the red away takes the strokes under it too: what is left of
+    a 0 reads as a sure 6. Such a value is believed no more than faint ink; one the seal lies beside is not."""
+    from ogi.ocr.image import Page
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import _values_under_seal
+
+    grey = np.full((100, 200), 255, np.uint8)
+    sealed = np.zeros_like(grey)
+    sealed[10:60, 20:24] = 255  # the ring, through the first value's line
+    page = Page(grey, np.zeros_like(grey), 150.0, 0.0, sealed)
+    parts = {(0, 0): [(0, Box(15, 20, 30, 35))], (0, 1): [(1, Box(60, 20, 75, 35))], (0, 2): [(2, Box(10, 40, 40, 55))]}
+    readings = {
+        (0, 0): Reading("6", 0.98, (), True),
+        (0, 1): Reading("6", 0.98, (), True),
+        (0, 2): Reading("合计", 0.9),
+    }
+    assert _values_under_seal(parts, readings, page) == {(0, 0)}

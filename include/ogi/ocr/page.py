@@ -32,6 +32,7 @@ SPECK = 0.6  # a line of a value's cell less tall than this part of the value's 
 MARGIN = 0.08  # of the page's height, top and bottom: where a page number stands
 FAINT = 0.6  # the most a reading of faint ink is believed
 UNDER_SEAL = Reading("", 0.0)
+SEALED_VALUE = 0.03  # the part of a value's line a seal's ink covers from which the value is not sure
 UNSURE_WIDER = 0.9  # the most a value read again with the faint ink beside it is believed, when the readings differ  # no ink seen, under a seal: not a sure blank
 
 
@@ -126,6 +127,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
         line = max((box for _i, box in parts[key]), key=lambda box: box.height)
         if reading.value and reading.text and _not_one_value(ink, tables[key[0]].cells[key[1]], page, height, line):
             cell_readings[key] = Reading(reading.text, 0.0, reading.alternatives, True)
+    faint |= _values_under_seal(parts, cell_readings, page)
     for key in faint:  # faint ink read is never sure on its own: its identities must confirm it
         reading = cell_readings[key]
         cell_readings[key] = Reading(reading.text, min(reading.confidence, FAINT), reading.alternatives, reading.value)
@@ -241,6 +243,22 @@ def _look_again(
         if i in unsure and both.confidence > first.confidence:
             both = Reading(both.text, first.confidence, both.alternatives, both.value)
         readings[i] = both
+
+
+def _values_under_seal(parts: dict[tuple[int, int], list[tuple[int, Box]]], cell_readings: dict, page: Page) -> set:
+    """Cells whose value a seal's ink crosses: where the red was taken away, the strokes under it went too, and
+    what is left of a 0 the ring ran through reads as a sure 6. Such a value is believed no more than faint ink."""
+    out: set[tuple[int, int]] = set()
+    if page.sealed is None:
+        return out
+    for key, lines in parts.items():
+        if not cell_readings[key].value:
+            continue
+        for _i, box in lines:
+            under = page.sealed[box.y0 : box.y1, box.x0 : box.x1]
+            if under.size and (under > 0).mean() > SEALED_VALUE:
+                out.add(key)
+    return out
 
 
 def _under_seal(tables: list[Table], page: Page) -> set[tuple[int, int]]:
