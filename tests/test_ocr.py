@@ -1018,3 +1018,19 @@ def test_a_value_a_seal_runs_through_is_not_sure():
         (0, 2): Reading("合计", 0.9),
     }
     assert _values_under_seal(parts, readings, page) == {(0, 0)}
+
+
+def test_a_value_read_without_the_dash_printed_before_it_is_not_sure():
+    """The recogniser can read -3 as a sure 3 (a small minus sign on a faded scan). A line whose leftmost ink
+    is a short level stroke about its middle, apart from the digits, begins with a dash; a speck does not."""
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import _leading_dash
+
+    ink = np.zeros((20, 40), np.uint8)
+    ink[2:18, 14:24] = 255  # the digit
+    line = Box(0, 0, 40, 20)
+    assert not _leading_dash(ink, line)
+    ink[9:11, 8:10] = 255  # a speck before it
+    assert not _leading_dash(ink, line)
+    ink[9:12, 3:10] = 255  # a minus sign
+    assert _leading_dash(ink, line)

@@ -32,6 +32,7 @@ SPECK = 0.6  # a line of a value's cell less tall than this part of the value's 
 MARGIN = 0.08  # of the page's height, top and bottom: where a page number stands
 FAINT = 0.6  # the most a reading of faint ink is believed
 UNDER_SEAL = Reading("", 0.0)
+UNSURE_SIGN = 0.45  # a value read without the dash printed before it: neither reading is sure, nor confirmed
 SEALED_VALUE = 0.03  # the part of a value's line a seal's ink covers from which the value is not sure
 UNSURE_WIDER = 0.9  # the most a value read again with the faint ink beside it is believed, when the readings differ  # no ink seen, under a seal: not a sure blank
 
@@ -128,6 +129,12 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
         if reading.value and reading.text and _not_one_value(ink, tables[key[0]].cells[key[1]], page, height, line):
             cell_readings[key] = Reading(reading.text, 0.0, reading.alternatives, True)
     faint |= _values_under_seal(parts, cell_readings, page)
+    for key in parts:  # a dash before a value that reads without it: a minus sign the recogniser missed
+        reading = cell_readings[key]
+        line = max((box for _i, box in parts[key]), key=lambda box: box.height)
+        if reading.value and reading.text[:1].isdigit() and _leading_dash(ink, line):
+            alternatives = (*reading.alternatives, ("-" + reading.text, reading.confidence))
+            cell_readings[key] = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, True)
     for key in faint:  # faint ink read is never sure on its own: its identities must confirm it
         reading = cell_readings[key]
         cell_readings[key] = Reading(reading.text, min(reading.confidence, FAINT), reading.alternatives, reading.value)
@@ -243,6 +250,28 @@ def _look_again(
         if i in unsure and both.confidence > first.confidence:
             both = Reading(both.text, first.confidence, both.alternatives, both.value)
         readings[i] = both
+
+
+def _leading_dash(ink: np.ndarray, line: Box) -> bool:
+    """Whether a value's line begins with a dash: its leftmost piece of ink is a short level stroke about the
+    line's middle, apart from what follows (a minus sign). The recogniser can read -3 as a sure 3."""
+    from ogi.ocr.image import components
+
+    region = ink[line.y0 : line.y1, line.x0 : line.x1]
+    count, _labels, stats = components(region)
+    if count < 3:
+        return False
+    pieces = sorted(stats[1:count].tolist())
+    x, y, w, h, _area = pieces[0]
+    rest = min(p[0] for p in pieces[1:])
+    middle = y + h / 2
+    return (
+        w >= 1.5 * h
+        and w >= 0.25 * region.shape[0]
+        and h <= 0.35 * region.shape[0]
+        and 0.3 * region.shape[0] <= middle <= 0.75 * region.shape[0]
+        and rest >= x + w
+    )
 
 
 def _values_under_seal(parts: dict[tuple[int, int], list[tuple[int, Box]]], cell_readings: dict, page: Page) -> set:
