@@ -204,7 +204,8 @@ def ocr_lines(results: dict) -> list[str]:
         "",
         f"Machine: {results['machine']}. Date: {results['date']}. The same degraded scans of synthetic reports "
         "(both layouts and font families; 150 dpi and a few at 300 dpi; skewed up to 2°, blurred, faded, noisy, "
-        "specked, JPEG, most with a red seal) read by each engine in turn, on one thread: CPU seconds per page "
+        "specked, JPEG, most with a red seal) and of the shared corpus's real text-layer PDFs (150 dpi, degraded "
+        "the same way) read by each engine in turn, on one thread: CPU seconds per page "
         "are the cost per core. A cell is exact (the printed value, as a number), flagged (ambiguous or absent) "
         "or wrong (a sure value that is not the printed one).",
         "",
