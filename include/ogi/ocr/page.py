@@ -31,10 +31,11 @@ BLANK = Reading("", 1.0)
 SPECK = 0.6  # a line of a value's cell less tall than this part of the value's line is specks
 MARGIN = 0.08  # of the page's height, top and bottom: where a page number stands
 FAINT = 0.6  # the most a reading of faint ink is believed
-UNDER_SEAL = Reading("", 0.0)
+UNDER_SEAL = Reading("", 0.0)  # no ink seen, under a seal: not a sure blank
 UNSURE_SIGN = 0.45  # a value read without the dash printed before it: neither reading is sure, nor confirmed
+SEALED_CELL = 0.05  # the part of a cell a seal covers from which what it holds may be under the seal
 SEALED_VALUE = 0.03  # the part of a value's line a seal's ink covers from which the value is not sure
-UNSURE_WIDER = 0.9  # the most a value read again with the faint ink beside it is believed, when the readings differ  # no ink seen, under a seal: not a sure blank
+UNSURE_WIDER = 0.9  # the most a value read again with the faint ink beside it is believed, when the readings differ
 
 
 @dataclass
@@ -98,13 +99,12 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
             for line in found:
                 parts.setdefault((t_index, c_index), []).append((len(crops), line))
                 crops.append(crop(grey, line, pad))
-                wide = with_faint_ink(grey, line, box, page, height)
-                if (
-                    min(line.x0 - wide.x0, line.y0 - wide.y0, wide.x1 - line.x1, wide.y1 - line.y1) < 0
-                    or max(line.x0 - wide.x0, line.y0 - wide.y0, wide.x1 - line.x1, wide.y1 - line.y1) >= pad
-                ):
-                    wider[len(crops) - 1] = crop(grey, wide, pad)
-                close[len(crops) - 1] = wide if len(crops) - 1 in wider else line
+                wide = with_faint_ink(grey, line, box, page, height)  # never smaller than the line
+                if max(line.x0 - wide.x0, line.y0 - wide.y0, wide.x1 - line.x1, wide.y1 - line.y1) >= pad:
+                    wider[len(crops) - 1] = crop(grey, wide, pad)  # faint ink past what the crop holds
+                    close[len(crops) - 1] = wide
+                else:
+                    close[len(crops) - 1] = line
         items.append((table.y0, "table", t_index))
     free: list[Box] = []
     first_free = len(crops)
@@ -123,18 +123,18 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     cell_readings = {key: _joined([(readings[i], line) for i, line in lines], height) for key, lines in parts.items()}
     for key in sealed - parts.keys():  # a cell a seal lies over, with no ink seen: what it held may be under it
         cell_readings[key] = UNDER_SEAL
-    for key in parts:  # a value cell holding a ruling or two values: a cell the grid missed
+    for key in parts:
         reading = cell_readings[key]
+        if not (reading.value and reading.text):
+            continue
         line = max((box for _i, box in parts[key]), key=lambda box: box.height)
-        if reading.value and reading.text and _not_one_value(ink, tables[key[0]].cells[key[1]], page, height, line):
-            cell_readings[key] = Reading(reading.text, 0.0, reading.alternatives, True)
-    faint |= _values_under_seal(parts, cell_readings, page)
-    for key in parts:  # a dash before a value that reads without it: a minus sign the recogniser missed
-        reading = cell_readings[key]
-        line = max((box for _i, box in parts[key]), key=lambda box: box.height)
-        if reading.value and reading.text[:1].isdigit() and _leading_dash(ink, line):
+        if _not_one_value(ink, tables[key[0]].cells[key[1]], page, height, line):  # a cell the grid missed
+            reading = Reading(reading.text, 0.0, reading.alternatives, True)
+        if reading.text[:1].isdigit() and _leading_dash(ink, line):  # a minus sign the recogniser missed
             alternatives = (*reading.alternatives, ("-" + reading.text, reading.confidence))
-            cell_readings[key] = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, True)
+            reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, True)
+        cell_readings[key] = reading
+    faint |= _values_under_seal(parts, cell_readings, page)
     for key in faint:  # faint ink read is never sure on its own: its identities must confirm it
         reading = cell_readings[key]
         cell_readings[key] = Reading(reading.text, min(reading.confidence, FAINT), reading.alternatives, reading.value)
@@ -283,11 +283,15 @@ def _values_under_seal(parts: dict[tuple[int, int], list[tuple[int, Box]]], cell
     for key, lines in parts.items():
         if not cell_readings[key].value:
             continue
-        for _i, box in lines:
-            under = page.sealed[box.y0 : box.y1, box.x0 : box.x1]
-            if under.size and (under > 0).mean() > SEALED_VALUE:
-                out.add(key)
+        if any(_sealed_part(page, box) > SEALED_VALUE for _i, box in lines):
+            out.add(key)
     return out
+
+
+def _sealed_part(page: Page, box: Box) -> float:
+    """The part of `box` a seal's ink covers."""
+    under = page.sealed[box.y0 : box.y1, box.x0 : box.x1]
+    return float((under > 0).mean()) if under.size else 0.0
 
 
 def _under_seal(tables: list[Table], page: Page) -> set[tuple[int, int]]:
@@ -297,9 +301,7 @@ def _under_seal(tables: list[Table], page: Page) -> set[tuple[int, int]]:
         return out
     for t_index, table in enumerate(tables):
         for c_index, cell in enumerate(table.cells):
-            box = cell_box(cell, page)
-            under = page.sealed[box.y0 : box.y1, box.x0 : box.x1]
-            if under.size and (under > 0).mean() > 0.05:
+            if _sealed_part(page, cell_box(cell, page)) > SEALED_CELL:
                 out.add((t_index, c_index))
     return out
 
