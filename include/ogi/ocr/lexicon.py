@@ -17,7 +17,7 @@ from ogi.template import Spec
 
 _IGNORED = re.compile(r"[\s()（）\[\]【】、.,，:：;；“”\"'‘’·。]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_ITEM = re.compile(r"\d+|")  # a sub-row's item number, as a bare label starts with it
+_ITEM = re.compile(r"\d*")  # a sub-row's item number, as a bare label starts with it (empty: none)
 
 
 def _bare(text: str) -> str:
@@ -97,8 +97,8 @@ def nearest_label(text: str, spec: Spec) -> str | None:
     others = [d for d, _, other in scored[1:] if other != names]
     if best <= limit and not any(d <= limit for d in others):
         return printed
-    number = _ITEM.match(bare)
-    if best <= loose and all(d >= best + 3 for d in others) and number and number[0] == _ITEM.match(_bare(printed))[0]:
+    same_item = _ITEM.match(bare)[0] == _ITEM.match(_bare(printed))[0]
+    if best <= loose and all(d >= best + 3 for d in others) and same_item:
         return printed
     return None
 
@@ -127,8 +127,8 @@ def _fill_result_rows(doc, spec: Spec) -> list[str]:
     whose first block's results are merged down from the band above (its cells there empty) takes those cells
     from the band above. The row is the results' row when every block of five reads at least two of its results
     in place, and half the row does; when no cell reads as another result rather than its own (within half its
-    length in edits, and closer to it: a header printed in another order is left as read, to be reported); and when no cell reads as a value. An empty cell is taken
-    only for 总计 (two characters a faint scan may lose)."""
+    length in edits, and closer to it: a header printed in another order is left as read, to be reported); and
+    when no cell reads as a value. An empty cell is taken only for 总计 (two characters a faint scan may lose)."""
     from ogi.readers.document import CELL, ROW_END, TABLE_END
 
     layout = next(iter(spec.tables["t4"].layouts.values()))
