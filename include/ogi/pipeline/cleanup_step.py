@@ -29,10 +29,8 @@ def cleanup(config: PipelineConfig, run_id: str, now: datetime | None = None) ->
             by_run.setdefault(f"runs/{parts[1]}", []).append(key)
     for run, keys in by_run.items():
         present = sorted({"/".join(key.split("/")[:3]) for key in keys})
-        if store.exists(f"{run}/summary.json"):
-            if run != own:
-                continue  # another run's own cleanup removes them
-        elif run == own:
+        published = store.exists(f"{run}/summary.json")
+        if run == own and not published:
             log.warning(
                 "run %s did not publish: its intermediate files are kept for a retry (clear its failed task) until "
                 "%s: %s",
@@ -41,9 +39,9 @@ def cleanup(config: PipelineConfig, run_id: str, now: datetime | None = None) ->
                 ", ".join(store.uri(key) for key in present),
             )
             continue
-        elif max(store.modified(key) for key in keys) > now - KEEP_FAILED:
-            continue
-        else:
+        if run != own:
+            if published or max(store.modified(key) for key in keys) > now - KEEP_FAILED:
+                continue  # a published run's own cleanup removes them; a failed one keeps them a week
             log.info("%s never published and was last written over %s ago: its intermediate files go", run, KEEP_FAILED)
         for key in present:
             store.delete(key)
