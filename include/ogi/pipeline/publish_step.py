@@ -43,12 +43,7 @@ def publish(config: PipelineConfig, run_id: str, staged_keys: list[str], validat
     store = config.store()
     with curated.publishing(store, run_id) as publisher:
         base = publisher.base
-        staged = load_staged(store, staged_keys)
-        checked = {name: read_frame(store, f"{validation_key}/{name}.parquet", name) for name in VALIDATION}
-        revalidated = set(store.read_json(f"{validation_key}/context.json")["revalidated"])
-        quarantine = _new_quarantine(base, staged["quarantine"], store)
         settled_key = f"runs/{run_key(run_id)}/settled"
-        settled = {name: read_frame(store, f"{settled_key}/{name}.parquet", name) for name in SETTLED}
         settled_info: SettledRecord = store.read_json(f"{settled_key}/settled.json")
         audited = settled_info.get("base")
         if publisher.done is None and audited != (base.number if base else None):
@@ -58,6 +53,11 @@ def publish(config: PipelineConfig, run_id: str, staged_keys: list[str], validat
                 "cross-year checks and validation would overwrite that version's; clear this run's audit task to "
                 "settle and validate the batch again"
             )
+        staged = load_staged(store, staged_keys)
+        checked = {name: read_frame(store, f"{validation_key}/{name}.parquet", name) for name in VALIDATION}
+        revalidated = set(store.read_json(f"{validation_key}/context.json")["revalidated"])
+        quarantine = _new_quarantine(base, staged["quarantine"], store)
+        settled = {name: read_frame(store, f"{settled_key}/{name}.parquet", name) for name in SETTLED}
 
         quality = checked["quality"].set_index("report_id")["quality"].astype(str)
         reports = settled["reports"].assign(quality=lambda f: f["report_id"].map(quality))
