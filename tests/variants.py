@@ -26,7 +26,9 @@ from ogi.template import Layout, Row
 
 from tests import synth
 
-FORMS = ("text", "glued", "markdown", "html", "html_trs", "html_word", "html_gbk", "docx", "pdf")
+FORMS = ("text", "glued", "markdown", "html", "html_trs", "html_word", "html_gbk", "docx", "pdf", "scan")
+# forms LibreOffice lays out into pages (slow: a few seconds each, more with OCR)
+PAGED_FORMS = ("pdf", "scan")
 # one per kind of zero printing; "mixed" draws one of the others (and 0) per cell
 ZERO_PRINTS = {
     "digit": "0",
@@ -894,7 +896,7 @@ def _pinyin(text: str) -> str:
     return converted
 
 
-_EXTENSIONS = {"text": "txt", "glued": "txt", "markdown": "md", "docx": "docx", "pdf": "pdf"}
+_EXTENSIONS = {"text": "txt", "glued": "txt", "markdown": "md", "docx": "docx", "pdf": "pdf", "scan": "pdf"}
 
 
 @dataclass
@@ -917,6 +919,8 @@ def render(variant: Variant) -> Case:
         if form == "pdf":
             data = _pdf(data)
         return Case(variant, data, truth)
+    if form == "scan":
+        return Case(variant, _scanned(render_docx(doc), variant.seed), truth)
     if form == "text":
         text = render_text(doc, variant)
     elif form == "glued":
@@ -939,6 +943,18 @@ def _pdf_cached(data: bytes) -> bytes:
 
 def _pdf(docx_bytes: bytes) -> bytes:
     return _pdf_cached(docx_bytes)
+
+
+def _scanned(docx_bytes: bytes, seed: int) -> bytes:
+    """The DOCX printed in one of the fixture fonts (a scan shows glyphs: the host's fonts may lack CJK ones)
+    and scanned at 150 dpi with every degradation at a strength drawn from `seed` (tests/scans.py)."""
+    from ogi.readers.libreoffice import convert
+
+    from tests import fonts, scans
+
+    font = sorted(fonts.FAMILIES)[seed % len(fonts.FAMILIES)]
+    pdf = convert(docx_bytes, ".docx", "pdf", env=fonts.render_env(font))
+    return scans.scan(pdf, scans.Degradation.random(random.Random(seed), dpi=150), seed)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1056,9 +1072,9 @@ def sweep(forms=FORMS, seed: int = 0) -> list[Variant]:
     for form in forms:
         out[Variant(form, seed)] = None
         for name, values in DIMENSIONS.items():
-            if applies(name, form) and (form != "pdf" or name in PDF_DIMENSIONS):
+            if applies(name, form) and (form not in PAGED_FORMS or name in PDF_DIMENSIONS):
                 out.update((Variant(form, seed, **{name: value}), None) for value in values[1:])
-        if form == "pdf":
+        if form in PAGED_FORMS:
             continue
         for a, b in SWEEP_PAIRS:
             for x in DIMENSIONS[a]:
