@@ -125,7 +125,7 @@ def variety_lines(results: dict) -> list[str]:
         "## Variety (issue 19)",
         "",
         f"Machine: {results['machine']}. Date: {results['date']}. {results['per_form']} random variants per form "
-        "(PDF a tenth), every dimension of `tests/variants.py` drawn independently: `python -m bench.variety`. "
+        "(PDF a tenth, scans a third: OCR is slow), every dimension of `tests/variants.py` drawn independently: `python -m bench.variety`. "
         "A cell is exact, flagged (ambiguous with the true value among its candidates, or absent in a partial "
         "report that names its row), wrong without a flag, or **silent wrong**: a number other than the printed "
         "one. A status is wrong when every cell is exact and the report is not `ok`.",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ogi.extract import extract_bytes
 
-from tests.variants import EXACT, FLAGGED, FORMS, PAGED_FORMS, SILENT_WRONG, WRONG, draw, judge, render
+from tests.variants import EXACT, FLAGGED, FORMS, SILENT_WRONG, WRONG, draw, judge, render
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "variety.json"
@@ -50,7 +50,7 @@ def run(per_form: int = 60, seed: int = 0) -> dict:
     examples: dict[str, list[str]] = defaultdict(list)
     started = time.perf_counter()
     for form in FORMS:
-        count = max(1, per_form // 10) if form in PAGED_FORMS else per_form
+        count = {"pdf": max(1, per_form // 10), "scan": max(1, per_form // 3)}.get(form, per_form)
         for i in range(count):
             variant = draw(random.Random(f"{seed}:{form}:{i}"), form)
             case = render(variant)
