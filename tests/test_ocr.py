@@ -1055,3 +1055,20 @@ def test_grid_a_column_lost_under_a_heading_across_the_table_is_bridged_from_the
     (table,) = find_tables(page)
     assert [round(cell.x0 / 10) for cell in table.rows[1]] == [10]
     assert [round(cell.x0 / 10) for cell in table.rows[2]] == [10, 30, 50]
+
+
+def test_grid_strokes_in_line_across_one_row_are_no_column():
+    """A label's characters whose strokes line up across its row (对 over 项 in a label on two lines, under
+    a column of the table nowhere else): no column parts the label's cell, which would move the row's
+    values a column on (行政处罚's 3 read in the next column). A group of two rows with columns of its own
+    (表二's 本年制发件数 | 本年废止件数 | 现行有效件数 over 规范性文件) keeps them."""
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 150, 200, 250, 300, 325, 350, 400]
+    verticals = [(x, ys[0], ys[4]) for x in xs] + [(200, ys[1] + 1, ys[2] - 1)]
+    verticals += [(x, ys[4], ys[6]) for x in (100, 250, 450, 700)] + [(x, ys[6], ys[7]) for x in (100, 300, 700)]
+    page = prepare(np.dstack([_ruled(xs, ys, verticals)] * 3), 150)
+    (table,) = find_tables(page)
+    columns = [[round(cell.x0 / 10) for cell in row] for row in table.rows]
+    assert columns == [[10, 30, 50]] * 4 + [[10, 25, 45]] * 2 + [[10, 30]], columns
