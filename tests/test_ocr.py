@@ -1072,3 +1072,21 @@ def test_grid_strokes_in_line_across_one_row_are_no_column():
     (table,) = find_tables(page)
     columns = [[round(cell.x0 / 10) for cell in row] for row in table.rows]
     assert columns == [[10, 30, 50]] * 4 + [[10, 25, 45]] * 2 + [[10, 30]], columns
+
+
+def test_grid_two_strays_in_one_row_are_judged_together():
+    """Two strokes of one word in line across the same two rows, closer together than any cell is wide:
+    each stray is judged with the other left out (each kept the other, the rows' columns differing from
+    their neighbours' by it), and a group's own columns two rows long stay."""
+    from ogi.ocr.grid import Segment, _without_strays
+
+    def column(x):
+        return [Segment(0, x, 0, 1)]
+
+    bands = [(y, y + 25) for y in range(0, 200, 25)]
+    columns = [column(x) for x in (100, 264, 275, 300, 410, 700, 1100)]
+    strays = [0, 0, 0, 1, 1, 0, 0, 0]
+    group = [0] * 6 + [1, 1]  # the last two rows: a header and its row, with columns of their own
+    crossed = [[1] * 8, strays, list(strays), group, [1] * 6 + [0, 0], list(group), [1] * 8]
+    _without_strays(crossed, columns, bands, 22, 45)
+    assert [any(flags) for flags in crossed] == [True, False, False, True, True, True, True]

@@ -421,7 +421,7 @@ def _table(
                     for k in range(b, end):
                         flags[k] = BRIDGED
                 b = end + 1
-    _without_strays(crossed, columns, bands, tol, line_height)
+    _without_strays(crossed, columns, bands, narrowest, line_height)
     for b, (top, bottom) in enumerate(bands):
         here = [c for c in range(len(columns)) if crossed[c][b]]
         here = _without_slivers(here, columns, narrowest, tol)
@@ -436,7 +436,11 @@ def _table(
 
 
 def _without_strays(
-    crossed: list[list[int]], columns: list[list[Segment]], bands: list[tuple[int, int]], tol: int, line_height: int
+    crossed: list[list[int]],
+    columns: list[list[Segment]],
+    bands: list[tuple[int, int]],
+    narrowest: int,
+    line_height: int,
 ) -> None:
     """A column that crosses one band of a table, or two in a row, no taller together than two lines of text,
     in line with no column crossing another band of it, where the band above or below crosses the same
@@ -446,27 +450,22 @@ def _without_strays(
     header (表二's 本年制发件数 | 本年废止件数 | 现行有效件数 over two rows), never in one row alone."""
     xs = [_across(column) for column in columns]
     here = [{c for c, flags in enumerate(crossed) if flags[b]} for b in range(len(bands))]
-    for c, flags in enumerate(crossed):
-        if c in (0, len(columns) - 1):
-            continue
-        rows = [b for b, flag in enumerate(flags) if flag]
+    for c in range(1, len(columns) - 1):
+        # the column with those closer to it than any cell is wide: the strokes of one word
+        mates = {o for o in range(1, len(columns) - 1) if abs(xs[o] - xs[c]) < narrowest}
+        rows = sorted({b for o in mates for b, flag in enumerate(crossed[o]) if flag})
         if not rows or len(rows) > 2 or rows[-1] - rows[0] != len(rows) - 1:
             continue
         if bands[rows[-1]][1] - bands[rows[0]][0] > 2 * line_height:
             continue
-        others = here[rows[0]] - {c}
-        if any(here[b] - {c} != others for b in rows):
+        others = here[rows[0]] - mates
+        if any(here[b] - mates != others for b in rows):
             continue
         if not any(0 <= n < len(bands) and here[n] == others for n in (rows[0] - 1, rows[-1] + 1)):
             continue
-        if any(
-            abs(xs[o] - xs[c]) <= tol and any(flag for b, flag in enumerate(crossed[o]) if b not in rows)
-            for o in range(len(columns))
-            if o != c
-        ):
-            continue
-        for b in rows:
-            flags[b] = 0
+        for o in mates:
+            for b in rows:
+                crossed[o][b] = 0
 
 
 def _with_faint_rows(ys: list[int], x0: int, x1: int, lines: Rulings, tol: int, lowest: int) -> list[int]:
