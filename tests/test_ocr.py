@@ -1034,3 +1034,59 @@ def test_a_value_read_without_the_dash_printed_before_it_is_not_sure():
     assert not _leading_dash(ink, line)
     ink[9:12, 3:10] = 255  # a minus sign
     assert _leading_dash(ink, line)
+
+
+def test_grid_a_column_lost_under_a_heading_across_the_table_is_bridged_from_the_row_below():
+    """表三's first result row under 三、本年度办理结果, a cell across the table that only the side borders
+    cross: a column whose line a seal broke in that row alone has no row above to vouch for it, but the
+    rows below do, and its line shows along most of the row (11 and - were read as one cell)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 150, 180, 210, 260, 310]
+    verticals = [(x, ys[0], ys[-1]) for x in (100, 700)]
+    verticals += [(x, y0, y1) for x in (300, 500) for y0, y1 in ((ys[0], ys[1]), (ys[3], ys[-1]))]
+    verticals.append((300, ys[2], ys[3]))
+    image = _ruled(xs, ys, verticals)
+    for y in range(ys[2] + 2, ys[3] - 2, 10):  # the column at 500 in the row under the heading, broken
+        cv2.line(image, (500, y), (500, y + 3), 0, 2)
+    page = prepare(np.dstack([image] * 3), 150)
+    (table,) = find_tables(page)
+    assert [round(cell.x0 / 10) for cell in table.rows[1]] == [10]
+    assert [round(cell.x0 / 10) for cell in table.rows[2]] == [10, 30, 50]
+
+
+def test_grid_strokes_in_line_across_one_row_are_no_column():
+    """A label's characters whose strokes line up across its row (对 over 项 in a label on two lines, under
+    a column of the table nowhere else): no column parts the label's cell, which would move the row's
+    values a column on (行政处罚's 3 read in the next column). A group of two rows with columns of its own
+    (表二's 本年制发件数 | 本年废止件数 | 现行有效件数 over 规范性文件) keeps them."""
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 150, 200, 250, 300, 325, 350, 400]
+    verticals = [(x, ys[0], ys[4]) for x in xs] + [(200, ys[1] + 1, ys[2] - 1)]
+    verticals += [(x, ys[4], ys[6]) for x in (100, 250, 450, 700)] + [(x, ys[6], ys[7]) for x in (100, 300, 700)]
+    page = prepare(np.dstack([_ruled(xs, ys, verticals)] * 3), 150)
+    (table,) = find_tables(page)
+    columns = [[round(cell.x0 / 10) for cell in row] for row in table.rows]
+    assert columns == [[10, 30, 50]] * 4 + [[10, 25, 45]] * 2 + [[10, 30]], columns
+
+
+def test_grid_two_strays_in_one_row_are_judged_together():
+    """Two strokes of one word in line across the same two rows, closer together than any cell is wide:
+    each stray is judged with the other left out (each kept the other, the rows' columns differing from
+    their neighbours' by it), and a group's own columns two rows long stay."""
+    from ogi.ocr.grid import Segment, _without_strays
+
+    def column(x):
+        return [Segment(0, x, 0, 1)]
+
+    bands = [(y, y + 25) for y in range(0, 200, 25)]
+    columns = [column(x) for x in (100, 264, 275, 300, 410, 700, 1100)]
+    strays = [0, 0, 0, 1, 1, 0, 0, 0]
+    group = [0] * 6 + [1, 1]  # the last two rows: a header and its row, with columns of their own
+    crossed = [[1] * 8, strays, list(strays), group, [1] * 6 + [0, 0], list(group), [1] * 8]
+    _without_strays(crossed, columns, bands, 22, 45)
+    assert [any(flags) for flags in crossed] == [True, False, False, True, True, True, True]

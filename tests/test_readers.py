@@ -400,3 +400,26 @@ def test_tab_rows_whose_cells_are_all_empty_keep_their_cells():
             rows.append(row)
             row = []
     assert rows == [["信息内容", "本年新制作数量", "本年新公开数量"], ["行政强制", "", ""], ["", "", ""]]
+
+
+def test_an_item_number_on_its_own_line_ending_a_page_takes_the_rest_of_its_label():
+    """A label printed with its item number on a line of its own (4. / 保护第三方合法权益) that the page break
+    splits leaves the number alone in the label's cell above the break: in a column of labels it is the
+    label's start, and the row's rest below is joined to it (its values were read as the sure blanks of the
+    continued row)."""
+    from ogi.readers.document import Token, TokenKind
+    from ogi.readers.pdf import _join_split_row
+
+    def row(texts, page):
+        return [Token(TokenKind.CELL, text, page) for text in texts] + [Token(TokenKind.ROW_END, page=page)]
+
+    previous = row(["", "2 其他法律行政法 规禁止公开", "34", "35"], 1) + row(["", "3 危及三安全一稳定", "/", "/"], 1)
+    previous += row(["", "4", "15", "15"], 1) + [Token(TokenKind.TABLE_END, page=1)]
+    rest = row(["", "保护第三方合法 权益", "", ""], 2) + row(["", "5 属于三类内部事务信息", "2", "2"], 2)
+    assert _join_split_row(previous, rest) == rest[5:]
+    assert [t.text for t in previous[10:14]] == ["", "4 保护第三方合法 权益", "15", "15"]
+    # a value under a number in a column of values is no label's rest: the rows stay apart
+    values = row(["", "3 危及三安全一稳定", "/", "/"], 1) + row(["", "4 保护", "15", "15"], 1)
+    values += [Token(TokenKind.TABLE_END, page=1)]
+    header = row(["", "申请人", "自然人", "总计"], 2)
+    assert _join_split_row(values, header) == header

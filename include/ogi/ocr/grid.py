@@ -394,23 +394,26 @@ def _table(
             for c, flags in enumerate(crossed)
         ]
         # a column that crosses the bands above and below a run of bands (or above a run down to the table's
-        # foot) but not those, where some of its line shows in each and no text runs across its place,
-        # crosses them too: a ruling lost under a seal or to fading (a merged cell's bands differ from their
-        # neighbours on one side at least). A band no column crosses (a heading between two tables drawn
-        # with side rulings in line, parted below) ends a run as the table's foot does.
-        heading = [not any(flags[b] for flags in crossed) for b in range(len(bands))]
+        # foot, or below a run from its head) but not those, where some of its line shows in each and no text
+        # runs across its place, crosses them too: a ruling lost under a seal or to fading (a merged cell's
+        # bands differ from their neighbours on one side at least). A band no column crosses (a heading
+        # between two tables drawn with side rulings in line, parted below; 三、本年度办理结果 across 表三)
+        # ends a run as the table's foot and head do, and so does a band only the side borders cross (a cell
+        # across the table: 三、本年度办理结果 over 表三's rows).
+        heading = [sum(bool(flags[b]) for flags in crossed) <= 2 for b in range(len(bands))]
         for c, flags in enumerate(crossed):
-            b = 1
+            b = 0
             while b < len(bands):
-                if flags[b] or not flags[b - 1]:
+                if flags[b] or heading[b]:
                     b += 1
                     continue
                 end = b
                 while end < len(bands) and not flags[end] and not heading[end]:
                     end += 1
-                # a run down to the table's foot has no band below to vouch for it: more of the line must show
-                shows = 0.3 if end < len(bands) and not heading[end] else 0.5
-                if all(
+                above, below = b > 0 and flags[b - 1], end < len(bands) and flags[end]
+                # a run with one side open has no band there to vouch for it: more of the line must show
+                shows = 0.3 if above and below else 0.5
+                if (above or below) and all(
                     lines.vertical_at(xs[c], bands[k][0] + tol, bands[k][1] - tol, tight) >= shows
                     and not _through_text(lines.ink, xs[c], bands[k][0] + tol, bands[k][1] - tol, tol, lines.sealed)
                     for k in range(b, end)
@@ -418,6 +421,7 @@ def _table(
                     for k in range(b, end):
                         flags[k] = BRIDGED
                 b = end + 1
+    _without_strays(crossed, columns, bands, narrowest, line_height)
     for b, (top, bottom) in enumerate(bands):
         here = [c for c in range(len(columns)) if crossed[c][b]]
         here = _without_slivers(here, columns, narrowest, tol)
@@ -429,6 +433,39 @@ def _table(
         return None
     _merge_down(table, lines, tol)
     return table
+
+
+def _without_strays(
+    crossed: list[list[int]],
+    columns: list[list[Segment]],
+    bands: list[tuple[int, int]],
+    narrowest: int,
+    line_height: int,
+) -> None:
+    """A column that crosses one band of a table, or two in a row, no taller together than two lines of text,
+    in line with no column crossing another band of it, where the band above or below crosses the same
+    columns but this one, is characters' strokes that line up (the right strokes of 罚 over 制 in 行政处罚 /
+    行政强制; of 对 over 项 in a label's two lines; 件 under a seal): it would part a cell's text in two and
+    move its values a column on. A table's columns change where a group of its rows starts, with its own
+    header (表二's 本年制发件数 | 本年废止件数 | 现行有效件数 over two rows), never in one row alone."""
+    xs = [_across(column) for column in columns]
+    here = [{c for c, flags in enumerate(crossed) if flags[b]} for b in range(len(bands))]
+    for c in range(1, len(columns) - 1):
+        # the column with those closer to it than any cell is wide: the strokes of one word
+        mates = {o for o in range(1, len(columns) - 1) if abs(xs[o] - xs[c]) < narrowest}
+        rows = sorted({b for o in mates for b, flag in enumerate(crossed[o]) if flag})
+        if not rows or len(rows) > 2 or rows[-1] - rows[0] != len(rows) - 1:
+            continue
+        if bands[rows[-1]][1] - bands[rows[0]][0] > 2 * line_height:
+            continue
+        others = here[rows[0]] - mates
+        if any(here[b] - mates != others for b in rows):
+            continue
+        if not any(0 <= n < len(bands) and here[n] == others for n in (rows[0] - 1, rows[-1] + 1)):
+            continue
+        for o in mates:
+            for b in rows:
+                crossed[o][b] = 0
 
 
 def _with_faint_rows(ys: list[int], x0: int, x1: int, lines: Rulings, tol: int, lowest: int) -> list[int]:

@@ -253,6 +253,34 @@ def _is_value(text: str) -> bool:
     return _VALUE_CELL.match(unicodedata.normalize("NFKC", text)) is not None
 
 
+def _label_columns(tokens: list[Token], width: int) -> set[int]:
+    """The columns of the table that ends the token list, above its last row, that hold labels: in its rows
+    of `width` cells, more words than values."""
+    rows: list[list[Token]] = []
+    end = len(tokens) - 2  # the last row's ROW_END is at end, the TABLE_END after it
+    while end > 0 and tokens[end - 1].kind is TokenKind.CELL:
+        end -= 1
+    row: list[Token] = []
+    for token in reversed(tokens[:end]):
+        if token.kind is TokenKind.CELL:
+            row.append(token)
+        elif token.kind is TokenKind.ROW_END:
+            if row:
+                rows.append(row[::-1])
+            row = []
+        else:
+            break
+    if row:
+        rows.append(row[::-1])
+    out = set()
+    for c in range(width):
+        texts = [r[c].text for r in rows if len(r) == width and r[c].text]
+        words = sum(not _is_value(t) for t in texts)
+        if words > len(texts) - words:
+            out.add(c)
+    return out
+
+
 def _join_split_row(previous: list[Token], page: list[Token], noise: dict[int, float] | None = None) -> list[Token]:
     """A row broken by the page break: its first part ends the previous page with the numbers, the rest of
     its labels opens this page in an otherwise empty row. Join the text into the previous row's cells.
@@ -275,8 +303,11 @@ def _join_split_row(previous: list[Token], page: list[Token], noise: dict[int, f
         Token(b.kind, "", b.page) if noise.get(id(b), 1.0) < (1.0 if a.text else 0.5) else b
         for a, b in zip(last, first)
     ]
-    for above, below in zip(last, first):  # a value (a number, a dash, a slash) never continues a cell
-        if below.text and (_is_value(below.text) or _is_value(above.text)):
+    labels = _label_columns(previous, len(last))
+    for c, (above, below) in enumerate(zip(last, first)):  # a value (a number, a dash, a slash) never continues
+        # a cell; in a column of labels, one that reads as a number is the item number printed on a line of
+        # its own (4. above the label's rest: 保护第三方合法权益)
+        if below.text and (_is_value(below.text) or (_is_value(above.text) and c not in labels)):
             return page
     if not any(cell.text for cell in first):
         return page
