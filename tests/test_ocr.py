@@ -371,6 +371,24 @@ def test_unsure_reading_is_never_a_number():
     assert cell.kind == "ambiguous" and value in cell.candidates and cell.confidence == 0.3
 
 
+def test_unsure_blank_dash_or_slash_has_zero_among_its_candidates():
+    """A cell read as a slash, a dash or as nothing from ink, not sure: 0 is among its candidates (the model
+    counts a blank, a dash or a slash as 0), beside the digits the recogniser's other readings spell; so is a
+    blank cell with no reading of its own."""
+    synthetic = make_report(53)
+    zero = next((r, c) for r, cols in synthetic.values["t3"].items() for c, v in cols.items() if v == 0)
+    for text in ("/", "—", ""):
+        doc = ocr_document(synthetic, confidence=0.3)  # no identity implies a value
+        misread(doc, token_of(doc, synthetic, "t3", *zero), text, 0.3 if text else 0.0, [("1", 0.2)])
+        cell = cell_at(doc, "t3", *zero)
+        assert cell.kind == "ambiguous" and 0 in cell.candidates and 1 in cell.candidates, (text, cell)
+    doc = ocr_document(synthetic, confidence=0.3)
+    index = token_of(doc, synthetic, "t3", *zero)
+    doc.tokens.texts[index], doc.tokens.pages[index] = "", 1
+    del doc.ocr_tokens[index]  # a blank with no reading of its own on a page read by OCR
+    assert 0 in cell_at(doc, "t3", *zero).candidates
+
+
 def test_plausible_reading_confirmed_by_its_identities_is_a_number():
     synthetic = make_report(54)
     row, col, value = nonzero_cell(synthetic)

@@ -157,7 +157,7 @@ def settle(
                 if all(other in settled for other in check.cells if other != key)
                 and (v := _implied(key, check, values)) is not None
             ]
-            options = sorted({*([cell.value] if cell.kind == C.NUMBER else []), *implied})
+            options = sorted({*_as_read(cell), *implied})
             cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, options, cell.page)
             flagged.append(key)
             continue
@@ -166,7 +166,7 @@ def settle(
             cells[key] = _with(cell, score, ocr.box)
             continue
         options = candidates.get(key) or [
-            *([cell.value] if cell.kind == C.NUMBER else []),
+            *_as_read(cell),
             *_options(ocr.reading, units.get(key)),
             *([seconds[key]] if key in seconds else []),
             *(
@@ -217,6 +217,14 @@ def _number(text: str, unit: str | None) -> float | int | None:
     if kind == C.NUMBER:
         return number
     return 0 if kind in (C.DASH, C.SLASH) else None
+
+
+def _as_read(cell: C.Cell) -> list[float | int]:
+    """What the cell's own reading counts for: its number, or 0 for a blank, a dash or a slash (the model
+    counts them as 0 in identities); nothing for words."""
+    if cell.kind == C.NUMBER:
+        return [cell.value]
+    return [0] if cell.kind in (C.BLANK, C.DASH, C.SLASH) else []
 
 
 def _with(cell: C.Cell, confidence: float, box) -> C.Cell:
