@@ -1052,3 +1052,33 @@ def test_a_value_read_without_the_dash_printed_before_it_is_not_sure():
     assert not _leading_dash(ink, line)
     ink[9:12, 3:10] = 255  # a minus sign
     assert _leading_dash(ink, line)
+
+
+def test_ink_shaped_as_a_dash_or_a_slash_is_that_mark_whatever_digit_it_reads_as():
+    """A zero printed as a dash or a slash reads as a sure digit (a bar as 2, a slash as 7 or 1): ink that is
+    one flat bar far lower than the digits, or one thin straight stroke rising to the right, is the mark,
+    sure where the recogniser allowed it, not sure otherwise. A 1 stands upright, a 7 has its bar."""
+    import cv2
+    from ogi.ocr.layout import Box
+    from ogi.ocr.marks import DASH, SLASH, mark_shape
+    from ogi.ocr.page import _as_marked
+
+    def drawn(*strokes) -> np.ndarray:
+        ink = np.zeros((40, 60), np.uint8)
+        for a, b in strokes:
+            cv2.line(ink, a, b, 255, 2)
+        return ink
+
+    line = Box(0, 0, 60, 40)
+    assert mark_shape(drawn(((20, 20), (28, 20))), line, 22) == DASH
+    assert mark_shape(drawn(((18, 30), (34, 8))), line, 22) == SLASH  # ／
+    assert mark_shape(drawn(((24, 30), (30, 10))), line, 22) == SLASH  # /
+    assert mark_shape(drawn(((26, 30), (27, 10))), line, 22) is None  # 1
+    assert mark_shape(drawn(((18, 10), (32, 10)), ((32, 10), (22, 30))), line, 22) is None  # 7
+    assert mark_shape(drawn(((10, 20), (16, 20)), ((26, 30), (27, 10))), line, 22) is None  # -1
+    slash = [(0, line)]
+    read = _as_marked(Reading("7", 0.98, (("/", 0.01),), True), drawn(((18, 30), (34, 8))), slash, 22)
+    assert read.text == "/" and read.confidence >= 0.95 and ("7", 0.98) in read.alternatives
+    read = _as_marked(Reading("2", 0.997, (), True), drawn(((20, 20), (28, 20))), slash, 22)
+    assert read.text == "-" and read.confidence < 0.5 and read.alternatives == (("2", 0.997),)
+    assert _as_marked(Reading("1", 0.99, (), True), drawn(((26, 30), (27, 10))), slash, 22).text == "1"

@@ -22,8 +22,10 @@ from ogi.ocr.layout import (
     text_lines,
     with_faint_ink,
 )
+from ogi.ocr.marks import DASH, mark_shape
 from ogi.ocr.recognize import Reading
 from ogi.ocr.second_look import agreed, close_crop
+from ogi.printed import SLASHES, is_dash
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
 from ogi.readers.pdf import PAGE_NUMBER
 
@@ -35,6 +37,7 @@ UNDER_SEAL = Reading("", 0.0)  # no ink seen, under a seal: not a sure blank
 UNSURE_SIGN = 0.45  # a value read without the dash printed before it: neither reading is sure, nor confirmed
 SEALED_CELL = 0.05  # the part of a cell a seal covers from which what it holds may be under the seal
 SEALED_VALUE = 0.03  # the part of a value's line a seal's ink covers from which the value is not sure
+SURE_MARK = 0.99  # a dash or slash read as such, whose ink has that shape
 UNSURE_WIDER = 0.9  # the most a value read again with the faint ink beside it is believed, when the readings differ
 
 
@@ -124,7 +127,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     for key in sealed - parts.keys():  # a cell a seal lies over, with no ink seen: what it held may be under it
         cell_readings[key] = UNDER_SEAL
     for key in parts:
-        reading = cell_readings[key]
+        reading = cell_readings[key] = _as_marked(cell_readings[key], ink, parts[key], height)
         if not (reading.value and reading.text):
             continue
         line = max((box for _i, box in parts[key]), key=lambda box: box.height)
@@ -250,6 +253,25 @@ def _look_again(
         if i in unsure and both.confidence > first.confidence:
             both = Reading(both.text, first.confidence, both.alternatives, both.value)
         readings[i] = both
+
+
+def _as_marked(reading: Reading, ink: np.ndarray, lines: list[tuple[int, Box]], height: int) -> Reading:
+    """A value cell's reading weighed against the shape of its ink (ogi.ocr.marks): a cell whose ink is a dash
+    or a slash is that mark, whatever digit the recogniser made of it (a bar read as 2, a slash as 7): sure
+    where the recogniser read the mark, or allowed it among its readings; otherwise not sure, with the digits
+    as its alternatives."""
+    if len(lines) != 1 or _words(reading):
+        return reading
+    shape = mark_shape(ink, lines[0][1], height)
+    if shape is None:
+        return reading
+    is_mark = is_dash if shape == DASH else SLASHES.__contains__
+    texts = [(reading.text, reading.confidence), *reading.alternatives]
+    marks = [(t, p) for t, p in texts if is_mark(t.strip())]
+    others = tuple((t, p) for t, p in texts if not is_mark(t.strip()))
+    if marks:
+        return Reading(marks[0][0], max(marks[0][1], SURE_MARK), others, True)
+    return Reading("-" if shape == DASH else "/", UNSURE_SIGN, others, True)
 
 
 def _leading_dash(ink: np.ndarray, line: Box) -> bool:

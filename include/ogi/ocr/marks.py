@@ -1,0 +1,50 @@
+"""The shape of a value's ink where a table prints a zero as a mark: a dash (a flat bar, far lower than the
+table's digits) or a slash (one straight stroke rising to the right). The recogniser reads such marks as digits
+with high confidence (a bar as 2, a slash as 7 or 1): the shape overrules it, a digit needing more ink than
+that. A digit is never one flat bar nor one straight slanting stroke: 1 stands upright, 7 has its bar."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from ogi.ocr.layout import Box
+
+DASH, SLASH = "dash", "slash"
+BAR = 0.4  # of the table's character height: the most a dash's bar is tall
+STEEPEST = 80.0  # degrees from level: a stroke steeper than this stands like a 1
+FLATTEST = 25.0
+THIN = 0.22  # of a slash's length: the most its stroke is thick across
+SHORTEST = 0.4  # of the character height: the least a slash is long
+
+
+def mark_shape(ink: np.ndarray, line: Box, height: int) -> str | None:
+    """DASH or SLASH where the ink of a value's `line` (its box on `ink`, the page's cleaned binary ink) is that
+    mark alone, None otherwise. `height`: a line of text's height on the page. Pieces a tenth of the mark's
+    ink or less (specks, a seal's dots) do not count."""
+    from ogi.ocr.image import components
+
+    region = ink[line.y0 : line.y1, line.x0 : line.x1]
+    if not region.any():
+        return None
+    count, labels, stats = components(region)
+    areas = stats[1:count, 4]
+    main = 1 + int(np.argmax(areas))
+    if areas.sum() - areas.max() > 0.1 * areas.max():
+        return None  # more than one stroke
+    x, y, w, h, area = stats[main]
+    if h <= BAR * height and w >= 1.5 * h and w >= 0.25 * height and area >= 0.5 * w * h:
+        return DASH
+    ys, xs = np.nonzero(labels == main)
+    points = np.stack([xs, ys]).astype(np.float64)
+    points -= points.mean(axis=1, keepdims=True)
+    values, vectors = np.linalg.eigh(points @ points.T)
+    along, across = vectors[:, 1], vectors[:, 0]
+    if along[0] < 0:
+        along = -along
+    angle = math.degrees(math.atan2(-along[1], along[0]))  # rising to the right: positive
+    length = np.ptp(along @ points)
+    thick = np.percentile(np.abs(across @ points), 95) * 2
+    if FLATTEST <= angle <= STEEPEST and length >= SHORTEST * height and thick <= max(3.0, THIN * length):
+        return SLASH
+    return None
