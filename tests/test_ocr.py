@@ -1052,6 +1052,27 @@ def test_a_value_read_without_the_dash_printed_before_it_is_not_sure():
     assert not _leading_dash(ink, line)
     ink[9:12, 3:10] = 255  # a minus sign
     assert _leading_dash(ink, line)
+    ink[9:13, 3:15] = 255  # a thick one, the blur joining it to the digit (-3项 read as a sure 3项)
+    assert _leading_dash(ink, line)
+    ink[:] = 0
+    ink[2:18, 14:24] = 255
+    ink[2:5, 8:14] = 255  # a 7's bar
+    assert not _leading_dash(ink, line)
+
+
+def test_a_minus_sign_too_faint_for_the_binarisation_is_seen_in_the_traces_of_ink():
+    """A faded -0: the page's binarisation kept the 0, not its thin minus sign, and the line was cut to the 0
+    (read as a sure 0). The traces of ink a character's width before the line begin with the minus sign."""
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import _faint_leading_dash
+
+    grey = np.full((30, 80), 250, np.uint8)
+    grey[6:24, 40:50] = 60
+    grey[9:21, 43:47] = 250  # the 0, as the binarisation kept it
+    line = Box(40, 6, 50, 24)
+    assert not _faint_leading_dash(grey, line, 18)
+    grey[14:16, 30:37] = 200  # its minus sign, faint
+    assert _faint_leading_dash(grey, line, 18)
 
 
 def test_ink_shaped_as_a_dash_or_a_slash_is_that_mark_whatever_digit_it_reads_as():

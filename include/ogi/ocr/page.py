@@ -128,14 +128,14 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
         cell_readings[key] = UNDER_SEAL
     for key in parts:
         reading = cell_readings[key] = _as_marked(cell_readings[key], ink, parts[key], height)
-        if not (reading.value and reading.text):
-            continue
+        if not reading.text or not (reading.value or reading.text[:1].isdigit()):
+            continue  # a number read as text has its unit after it (3项)
         line = max((box for _i, box in parts[key]), key=lambda box: box.height)
-        if _not_one_value(ink, tables[key[0]].cells[key[1]], page, height, line):  # a cell the grid missed
-            reading = Reading(reading.text, 0.0, reading.alternatives, True)
-        if reading.text[:1].isdigit() and _leading_dash(ink, line):  # a minus sign the recogniser missed
+        if reading.value and _not_one_value(ink, tables[key[0]].cells[key[1]], page, height, line):
+            reading = Reading(reading.text, 0.0, reading.alternatives, True)  # a cell the grid missed
+        if reading.text[:1].isdigit() and (_leading_dash(ink, line) or _faint_leading_dash(grey, line, height)):
             alternatives = (*reading.alternatives, ("-" + reading.text, reading.confidence))
-            reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, True)
+            reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, reading.value)
         cell_readings[key] = reading
     faint |= _values_under_seal(parts, cell_readings, page)
     for key in faint:  # faint ink read is never sure on its own: its identities must confirm it
@@ -275,25 +275,40 @@ def _as_marked(reading: Reading, ink: np.ndarray, lines: list[tuple[int, Box]], 
 
 
 def _leading_dash(ink: np.ndarray, line: Box) -> bool:
-    """Whether a value's line begins with a dash: its leftmost piece of ink is a short level stroke about the
-    line's middle, apart from what follows (a minus sign). The recogniser can read -3 as a sure 3."""
-    from ogi.ocr.image import components
-
-    region = ink[line.y0 : line.y1, line.x0 : line.x1]
-    count, _labels, stats = components(region)
-    if count < 3:
+    """Whether a value's line begins with a dash: its leftmost ink, column by column, is a short level stroke
+    about the line's middle, apart from what follows or joined to it by the blur (a minus sign). The
+    recogniser can read -3 as a sure 3. No digit begins so: 2 and 3 begin with ink at the top and bottom, 7
+    with its bar at the top, 1 and 4 with a stroke that rises."""
+    region = ink[line.y0 : line.y1, line.x0 : line.x1] > 0
+    size = region.shape[0]
+    filled = np.flatnonzero(region.any(axis=0))
+    if not filled.size:
         return False
-    pieces = sorted(stats[1:count].tolist())
-    x, y, w, h, _area = pieces[0]
-    rest = min(p[0] for p in pieces[1:])
-    middle = y + h / 2
-    return (
-        w >= 1.5 * h
-        and w >= 0.25 * region.shape[0]
-        and h <= 0.35 * region.shape[0]
-        and 0.3 * region.shape[0] <= middle <= 0.75 * region.shape[0]
-        and rest >= x + w
-    )
+    extents, centres = [], []
+    for column in region[:, filled[0] :].T:
+        rows = np.flatnonzero(column)
+        if not rows.size:
+            break  # the dash ends apart from what follows
+        extent, centre = rows[-1] + 1 - rows[0], (rows[0] + rows[-1] + 1) / 2
+        if extent > 0.35 * size or not 0.3 * size <= centre <= 0.75 * size:
+            break  # the digit the dash is joined to
+        extents.append(extent)
+        centres.append(centre)
+    width = len(extents)
+    if width < 0.25 * size or filled[-1] < filled[0] + width + 1:  # too short, or nothing after it
+        return False
+    thickness = float(np.median(extents))
+    return width >= 1.5 * thickness and max(centres) - min(centres) <= thickness
+
+
+def _faint_leading_dash(grey: np.ndarray, line: Box, height: int) -> bool:
+    """Whether a value's line begins with a dash too faint for the page's binarisation: the line's traces of
+    ink (ogi.ocr.layout.traces), taken from a character's width before it, begin with a minus sign."""
+    from ogi.ocr.layout import traces
+
+    wider = Box(max(0, line.x0 - height), line.y0, line.x1, line.y1)
+    marked = traces(grey, wider).astype(np.uint8)
+    return _leading_dash(marked, Box(0, 0, wider.x1 - wider.x0, wider.y1 - wider.y0))
 
 
 def _values_under_seal(parts: dict[tuple[int, int], list[tuple[int, Box]]], cell_readings: dict, page: Page) -> set:
