@@ -1060,6 +1060,17 @@ def test_a_value_read_without_the_dash_printed_before_it_is_not_sure():
     assert not _leading_dash(ink, line)
 
 
+def test_a_line_as_small_as_a_speck_is_no_digit_but_a_dash_may_be():
+    """A hollow speck alone in a blank cell reads as 0 at 0.6; its identities hold with 0 as with the blank,
+    and confirmed it: a silent wrong number. A line lower than a digit can be is a speck, unless it is flat."""
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import _speck_line
+
+    assert _speck_line(Box(10, 10, 16, 16), 20)  # a speck
+    assert not _speck_line(Box(10, 10, 20, 24), 20)  # a digit
+    assert not _speck_line(Box(10, 10, 20, 13), 20)  # a dash
+
+
 def test_a_minus_sign_too_faint_for_the_binarisation_is_seen_in_the_traces_of_ink():
     """A faded -0: the page's binarisation kept the 0, not its thin minus sign, and the line was cut to the 0
     (read as a sure 0). The traces of ink a character's width before the line begin with the minus sign."""

@@ -30,6 +30,7 @@ from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
 from ogi.readers.pdf import PAGE_NUMBER
 
 BLANK = Reading("", 1.0)
+SPECK_LINE = 0.4  # of a line of text's height: a value's line lower than this, and not flat (a dash), is a speck
 SPECK = 0.6  # a line of a value's cell less tall than this part of the value's line is specks
 MARGIN = 0.08  # of the page's height, top and bottom: where a page number stands
 FAINT = 0.6  # the most a reading of faint ink is believed
@@ -133,6 +134,8 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
         line = max((box for _i, box in parts[key]), key=lambda box: box.height)
         if reading.value and _not_one_value(ink, tables[key[0]].cells[key[1]], page, height, line):
             reading = Reading(reading.text, 0.0, reading.alternatives, True)  # a cell the grid missed
+        if _speck_line(line, height):  # a speck read as 0: never a sure number, nor confirmed by a blank's 0
+            reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), reading.alternatives, reading.value)
         if reading.text[:1].isdigit() and (_leading_dash(ink, line) or _faint_leading_dash(grey, line, height)):
             alternatives = (*reading.alternatives, ("-" + reading.text, reading.confidence))
             reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, reading.value)
@@ -299,6 +302,12 @@ def _leading_dash(ink: np.ndarray, line: Box) -> bool:
         return False
     thickness = float(np.median(extents))
     return width >= 1.5 * thickness and max(centres) - min(centres) <= thickness
+
+
+def _speck_line(line: Box, height: int) -> bool:
+    """Whether a value's line is too low to be a digit (SPECK_LINE of a line of text) and not flat as a dash
+    is: a speck, which the recogniser reads as 0 (a hollow one) or a digit."""
+    return line.height < SPECK_LINE * height and line.x1 - line.x0 < 1.5 * line.height
 
 
 def _faint_leading_dash(grey: np.ndarray, line: Box, height: int) -> bool:
