@@ -537,6 +537,28 @@ def test_specks_above_or_below_a_value_leave_it_sure():
     assert _not_one_value(ink, cell, page, 22, Box(10, 10, 70, 26))
 
 
+def test_a_value_printed_with_its_unit_is_read_as_a_value_with_it():
+    """3个, 1559.5万元: a count or an amount with its unit after it is a value, decoded as one (decoded over the
+    value characters alone, the unit had no symbol: 3个 read as 3 at 0.002, never sure). A unit alone is not."""
+    from ogi.ocr.recognize import recognizer
+
+    engine = recognizer()
+    index = {ch: i for i, ch in enumerate(engine.alphabet)}
+
+    def frames(text: str) -> np.ndarray:
+        out = []
+        for ch in text:
+            frame = np.full(len(engine.alphabet), 1e-6, dtype=np.float32)
+            frame[index[ch]] = 0.97
+            out += [frame, np.eye(len(engine.alphabet), dtype=np.float32)[0]]
+        return np.array(out)
+
+    for text in ("3个", "1559.5万元", "12件"):
+        reading = engine.decode(frames(text))
+        assert reading.value and reading.text == text and reading.confidence > 0.7, reading
+    assert engine.decode(frames("个"), True).text != "个"
+
+
 def test_a_decimal_point_read_as_a_colon_is_a_decimal_point():
     from ogi.ocr.recognize import recognizer
 
