@@ -1125,6 +1125,7 @@ def test_ink_shaped_as_a_dash_or_a_slash_is_that_mark_whatever_digit_it_reads_as
 
     line = Box(0, 0, 60, 40)
     assert mark_shape(drawn(((20, 20), (28, 20))), line, 22) == DASH
+    assert mark_shape(drawn(((10, 20), (18, 20)), ((21, 21), (27, 21)), ((30, 20), (40, 20))), line, 22) == DASH
     assert mark_shape(drawn(((18, 30), (34, 8))), line, 22) == SLASH  # ／
     assert mark_shape(drawn(((24, 30), (30, 10))), line, 22) == SLASH  # /
     assert mark_shape(drawn(((26, 30), (27, 10))), line, 22) is None  # 1

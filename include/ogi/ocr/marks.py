@@ -14,7 +14,7 @@ DASH, SLASH = "dash", "slash"
 BAR = 0.4  # of the table's character height: the most a dash's bar is tall
 STEEPEST = 80.0  # degrees from level: a stroke steeper than this stands like a 1
 FLATTEST = 25.0
-THIN = 0.22  # of a slash's length: the most its stroke is thick across
+THIN = 0.25  # of a slash's length (or a line of text's height, the longer): the most its stroke is thick across
 SHORTEST = 0.4  # of the character height: the least a slash is long
 
 
@@ -27,6 +27,10 @@ def mark_shape(ink: np.ndarray, line: Box, height: int) -> str | None:
     region = ink[line.y0 : line.y1, line.x0 : line.x1]
     if not region.any():
         return None
+    rows, columns = np.flatnonzero(region.any(axis=1)), np.flatnonzero(region.any(axis=0))
+    tall, wide = rows[-1] + 1 - rows[0], columns[-1] + 1 - columns[0]
+    if tall <= BAR * height and wide >= max(1.5 * tall, 0.25 * height) and columns.size >= 0.6 * wide:
+        return DASH  # a bar, or a faint one broken into pieces along one level (—— printed thin)
     count, labels, stats = components(region)
     areas = stats[1:count, 4]
     main = 1 + int(np.argmax(areas))
@@ -45,6 +49,6 @@ def mark_shape(ink: np.ndarray, line: Box, height: int) -> str | None:
     angle = math.degrees(math.atan2(-along[1], along[0]))  # rising to the right: positive
     length = np.ptp(along @ points)
     thick = np.percentile(np.abs(across @ points), 95) * 2
-    if FLATTEST <= angle <= STEEPEST and length >= SHORTEST * height and thick <= max(3.0, THIN * length):
+    if FLATTEST <= angle <= STEEPEST and length >= SHORTEST * height and thick <= THIN * max(length, height):
         return SLASH
     return None
