@@ -1132,8 +1132,14 @@ def test_ink_shaped_as_a_dash_or_a_slash_is_that_mark_whatever_digit_it_reads_as
     assert mark_shape(drawn(((18, 10), (32, 10)), ((32, 10), (22, 30))), line, 22) is None  # 7
     assert mark_shape(drawn(((10, 20), (16, 20)), ((26, 30), (27, 10))), line, 22) is None  # -1
     slash = [(0, line)]
-    read = _as_marked(Reading("7", 0.98, (("/", 0.01),), True), drawn(((18, 30), (34, 8))), slash, 22)
+    readings = [Reading("", 1.0)]
+    read = _as_marked(Reading("7", 0.98, (("/", 0.01),), True), drawn(((18, 30), (34, 8))), slash, readings, 22)
     assert read.text == "/" and read.confidence >= 0.95 and ("7", 0.98) in read.alternatives
-    read = _as_marked(Reading("2", 0.997, (), True), drawn(((20, 20), (28, 20))), slash, 22)
+    read = _as_marked(Reading("2", 0.997, (), True), drawn(((20, 20), (28, 20))), slash, readings, 22)
     assert read.text == "-" and read.confidence < 0.5 and read.alternatives == (("2", 0.997),)
-    assert _as_marked(Reading("1", 0.99, (), True), drawn(((26, 30), (27, 10))), slash, 22).text == "1"
+    assert _as_marked(Reading("1", 0.99, (), True), drawn(((26, 30), (27, 10))), slash, readings, 22).text == "1"
+    ink = drawn(((10, 10), (17, 10)))
+    ink[30:36, 40:46] = 255  # a speck below the dash, taller: the cell's reading is the speck's
+    lines = [(0, Box(9, 9, 19, 12)), (1, Box(40, 30, 46, 36))]
+    read = _as_marked(Reading("0", 0.6, (), True), ink, lines, [Reading("-", 0.7, (), True), Reading("0", 0.6)], 22)
+    assert read.text == "-" and read.confidence >= 0.95

@@ -29,7 +29,7 @@ def mark_shape(ink: np.ndarray, line: Box, height: int) -> str | None:
         return None
     rows, columns = np.flatnonzero(region.any(axis=1)), np.flatnonzero(region.any(axis=0))
     tall, wide = rows[-1] + 1 - rows[0], columns[-1] + 1 - columns[0]
-    if tall <= BAR * height and wide >= max(1.5 * tall, 0.25 * height) and columns.size >= 0.6 * wide:
+    if tall <= BAR * height and wide >= max(1.5 * tall, 0.2 * height) and columns.size >= 0.6 * wide:
         return DASH  # a bar, or a faint one broken into pieces along one level (—— printed thin)
     count, labels, stats = components(region)
     areas = stats[1:count, 4]
@@ -37,7 +37,7 @@ def mark_shape(ink: np.ndarray, line: Box, height: int) -> str | None:
     if areas.sum() - areas.max() > 0.1 * areas.max():
         return None  # more than one stroke
     x, y, w, h, area = stats[main]
-    if h <= BAR * height and w >= 1.5 * h and w >= 0.25 * height and area >= 0.5 * w * h:
+    if h <= BAR * height and w >= 1.5 * h and w >= 0.2 * height and area >= 0.5 * w * h:
         return DASH
     ys, xs = np.nonzero(labels == main)
     points = np.stack([xs, ys]).astype(np.float64)

@@ -128,7 +128,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     for key in sealed - parts.keys():  # a cell a seal lies over, with no ink seen: what it held may be under it
         cell_readings[key] = UNDER_SEAL
     for key in parts:
-        reading = cell_readings[key] = _as_marked(cell_readings[key], ink, parts[key], height)
+        reading = cell_readings[key] = _as_marked(cell_readings[key], ink, parts[key], readings, height)
         if not reading.text or not (reading.value or reading.text[:1].isdigit()):
             continue  # a number read as text has its unit after it (3项)
         line = max((box for _i, box in parts[key]), key=lambda box: box.height)
@@ -258,16 +258,21 @@ def _look_again(
         readings[i] = both
 
 
-def _as_marked(reading: Reading, ink: np.ndarray, lines: list[tuple[int, Box]], height: int) -> Reading:
+def _as_marked(
+    reading: Reading, ink: np.ndarray, lines: list[tuple[int, Box]], readings: list[Reading], height: int
+) -> Reading:
     """A value cell's reading weighed against the shape of its ink (ogi.ocr.marks): a cell whose ink is a dash
-    or a slash is that mark, whatever digit the recogniser made of it (a bar read as 2, a slash as 7): sure
-    where the recogniser read the mark, or allowed it among its readings; otherwise not sure, with the digits
-    as its alternatives."""
-    if len(lines) != 1 or _words(reading):
+    or a slash, specks aside, is that mark, whatever digit the recogniser made of it (a bar read as 2, a slash
+    as 7): sure where the recogniser read the mark, or allowed it among its readings; otherwise not sure, with
+    the digits as its alternatives. `readings`: each line's own (a speck beside a small dash is taller)."""
+    marks = [(i, box) for i, box in lines if not _speck_line(box, height)]
+    if len(marks) != 1 or _words(reading):
         return reading
-    shape = mark_shape(ink, lines[0][1], height)
+    shape = mark_shape(ink, marks[0][1], height)
     if shape is None:
         return reading
+    if len(lines) > 1:
+        reading = readings[marks[0][0]]
     is_mark = is_dash if shape == DASH else SLASHES.__contains__
     texts = [(reading.text, reading.confidence), *reading.alternatives]
     marks = [(t, p) for t, p in texts if is_mark(t.strip())]
