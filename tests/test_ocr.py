@@ -1143,3 +1143,26 @@ def test_ink_shaped_as_a_dash_or_a_slash_is_that_mark_whatever_digit_it_reads_as
     lines = [(0, Box(9, 9, 19, 12)), (1, Box(40, 30, 46, 36))]
     read = _as_marked(Reading("0", 0.6, (), True), ink, lines, [Reading("-", 0.7, (), True), Reading("0", 0.6)], 22)
     assert read.text == "-" and read.confidence >= 0.95
+
+
+def test_a_hyphen_alone_in_a_cell_is_a_dash_not_a_speck():
+    """A hyphen printed for a zero is as small as a speck, and the blur makes its binary piece nearly square:
+    taken away with the specks, the cell read as a sure blank. A small piece wider than tall in its shades of
+    grey is the cell's line (a dash); a round speck is not, nor is a ruling's remnant at the cell's edge."""
+    import cv2
+    from ogi.ocr.layout import Box
+    from ogi.ocr.marks import lone_dash
+
+    def cell(*marks) -> tuple[np.ndarray, np.ndarray]:
+        grey = np.full((50, 100), 250, np.uint8)
+        for mark in marks:
+            mark(grey)
+        grey = cv2.GaussianBlur(grey, (0, 0), 0.8)
+        return np.where(grey < 180, 255, 0).astype(np.uint8), grey
+
+    box = Box(0, 0, 100, 50)
+    hyphen = lambda g: cv2.line(g, (10, 12), (14, 12), 60, 2)  # noqa: E731
+    speck = lambda g: cv2.circle(g, (60, 35), 2, 60, -1)  # noqa: E731
+    assert lone_dash(*cell(hyphen, speck), box, 21) is not None
+    assert lone_dash(*cell(speck), box, 21) is None
+    assert lone_dash(*cell(lambda g: cv2.line(g, (0, 20), (0, 30), 60, 2)), box, 21) is None

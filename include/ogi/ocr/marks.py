@@ -15,6 +15,8 @@ BAR = 0.4  # of the table's character height: the most a dash's bar is tall
 STEEPEST = 80.0  # degrees from level: a stroke steeper than this stands like a 1
 FLATTEST = 25.0
 THIN = 0.25  # of a slash's length (or a line of text's height, the longer): the most its stroke is thick across
+PAPER_NOISE = 60  # grey levels below the paper that noise and the blur's fringe reach
+LEVEL = 1.4  # a small dash spreads this many times as far across as up and down
 SHORTEST = 0.4  # of the character height: the least a slash is long
 
 
@@ -52,3 +54,43 @@ def mark_shape(ink: np.ndarray, line: Box, height: int) -> str | None:
     if FLATTEST <= angle <= STEEPEST and length >= SHORTEST * height and thick <= THIN * max(length, height):
         return SLASH
     return None
+
+
+def lone_dash(ink: np.ndarray, grey: np.ndarray, box: Box, height: int) -> Box | None:
+    """A small dash alone in a cell (`box`) that shows no line of text: a hyphen printed for a zero is no bigger
+    than a speck and is taken away with them, and the cell read as a sure blank. Its box, where the cell's ink
+    holds one small piece that is level and wider than tall in its shades of grey (the blur makes a hyphen's
+    binary piece nearly square; a speck is round), clear of the cell's edges (a ruling's remnant)."""
+    from ogi.ocr.image import components
+
+    region = ink[box.y0 : box.y1, box.x0 : box.x1]
+    count, _labels, stats = components(region)
+    bars = [
+        (x, y, w, h)
+        for x, y, w, h, _area in stats[1:count].tolist()
+        if h <= BAR * height
+        and w >= h
+        and 0.2 * height <= w <= 3 * height
+        and x > 1
+        and y > 1
+        and x + w < region.shape[1] - 1
+        and y + h < region.shape[0] - 1
+        and _level(grey[box.y0 + y - 1 : box.y0 + y + h + 1, box.x0 + x - 1 : box.x0 + x + w + 1])
+    ]
+    if len(bars) != 1:
+        return None
+    x, y, w, h = bars[0]
+    return Box(box.x0 + x, box.y0 + y, box.x0 + x + w, box.y0 + y + h)
+
+
+def _level(patch: np.ndarray) -> bool:
+    """Whether the ink of a small patch of grey, weighed by how much darker than paper it is (past its noise),
+    spreads LEVEL times as far across as up and down."""
+    dark = np.clip(patch.max() - PAPER_NOISE - patch.astype(np.float64), 0, None)
+    if dark.sum() <= 0:
+        return False
+    ys, xs = np.indices(dark.shape)
+    weight = dark / dark.sum()
+    spread_x = (weight * (xs - (weight * xs).sum()) ** 2).sum()
+    spread_y = (weight * (ys - (weight * ys).sum()) ** 2).sum()
+    return spread_x >= LEVEL**2 * spread_y

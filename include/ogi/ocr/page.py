@@ -22,7 +22,7 @@ from ogi.ocr.layout import (
     text_lines,
     with_faint_ink,
 )
-from ogi.ocr.marks import DASH, mark_shape
+from ogi.ocr.marks import DASH, lone_dash, mark_shape
 from ogi.ocr.recognize import Reading
 from ogi.ocr.second_look import agreed, close_crop
 from ogi.printed import SLASHES, is_dash
@@ -94,6 +94,8 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
         for c_index, cell in enumerate(table.cells):
             box = cell_box(cell, page)
             found = text_lines(ink, box, page, height)
+            if not found and (dash := lone_dash(ink, grey, box, height)) is not None:
+                found = [dash]
             if not found:
                 found = text_lines(faint_ink(grey, box, page), box, page, height)
                 if not found and (mark := faint_mark(grey, box, page, height)) is not None:
