@@ -1138,6 +1138,10 @@ def test_ink_shaped_as_a_dash_or_a_slash_is_that_mark_whatever_digit_it_reads_as
     read = _as_marked(Reading("2", 0.997, (), True), drawn(((20, 20), (28, 20))), slash, readings, 22)
     assert read.text == "-" and read.confidence < 0.5 and read.alternatives == (("2", 0.997),)
     assert _as_marked(Reading("1", 0.99, (), True), drawn(((26, 30), (27, 10))), slash, readings, 22).text == "1"
+    read = _as_marked(Reading("二", 0.47), drawn(((20, 20), (32, 20))), slash, readings, 22)
+    assert read.text == "-" and read.confidence >= 0.95  # a dash read as no digit
+    hyphen = [(0, Box(19, 19, 27, 22))]
+    assert _as_marked(Reading("", 0.9), drawn(((20, 20), (25, 20))), hyphen, readings, 22).confidence < 0.5
     ink = drawn(((10, 10), (17, 10)))
     ink[30:36, 40:46] = 255  # a speck below the dash, taller: the cell's reading is the speck's
     lines = [(0, Box(9, 9, 19, 12)), (1, Box(40, 30, 46, 36))]

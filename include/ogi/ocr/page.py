@@ -39,6 +39,7 @@ UNSURE_SIGN = 0.45  # a value read without the dash printed before it: neither r
 SEALED_CELL = 0.05  # the part of a cell a seal covers from which what it holds may be under the seal
 SEALED_VALUE = 0.03  # the part of a value's line a seal's ink covers from which the value is not sure
 SURE_MARK = 0.99  # a dash or slash read as such, whose ink has that shape
+WIDE_MARK = 0.4  # of a line of text's height: a mark this wide (not a hyphen a speck may pass for) read as no digit
 UNSURE_WIDER = 0.9  # the most a value read again with the faint ink beside it is believed, when the readings differ
 
 
@@ -266,22 +267,27 @@ def _as_marked(
     """A value cell's reading weighed against the shape of its ink (ogi.ocr.marks): a cell whose ink is a dash
     or a slash, specks aside, is that mark, whatever digit the recogniser made of it (a bar read as 2, a slash
     as 7): sure where the recogniser read the mark, or allowed it among its readings; otherwise not sure, with
-    the digits as its alternatives. `readings`: each line's own (a speck beside a small dash is taller)."""
-    marks = [(i, box) for i, box in lines if not _speck_line(box, height)]
-    if len(marks) != 1 or _words(reading):
+    the digits as its alternatives; sure too where it reads as no digit at all (a dash read as 一 or 二), unless
+    it is as small as a hyphen. `readings`: each line's own (a speck beside a small dash is taller)."""
+    kept = [(i, box) for i, box in lines if not _speck_line(box, height)]
+    if len(kept) != 1 or _words(reading):
         return reading
-    shape = mark_shape(ink, marks[0][1], height)
+    line = kept[0][1]
+    shape = mark_shape(ink, line, height)
     if shape is None:
         return reading
     if len(lines) > 1:
-        reading = readings[marks[0][0]]
+        reading = readings[kept[0][0]]
     is_mark = is_dash if shape == DASH else SLASHES.__contains__
     texts = [(reading.text, reading.confidence), *reading.alternatives]
     marks = [(t, p) for t, p in texts if is_mark(t.strip())]
     others = tuple((t, p) for t, p in texts if not is_mark(t.strip()))
     if marks:
         return Reading(marks[0][0], max(marks[0][1], SURE_MARK), others, True)
-    return Reading("-" if shape == DASH else "/", UNSURE_SIGN, others, True)
+    mark = "-" if shape == DASH else "/"
+    if line.x1 - line.x0 >= WIDE_MARK * height and not any(ch.isdigit() for ch in reading.text):
+        return Reading(mark, SURE_MARK, others, True)  # a mark as wide as a dash –, read as no digit (一, 二)
+    return Reading(mark, UNSURE_SIGN, others, True)
 
 
 def _leading_dash(ink: np.ndarray, line: Box) -> bool:
