@@ -1170,3 +1170,15 @@ def test_a_hyphen_alone_in_a_cell_is_a_dash_not_a_speck():
     assert lone_dash(*cell(hyphen, speck), box, 21) is not None
     assert lone_dash(*cell(speck), box, 21) is None
     assert lone_dash(*cell(lambda g: cv2.line(g, (0, 20), (0, 30), 60, 2)), box, 21) is None
+
+
+def test_a_number_with_its_unit_wrapped_under_it_is_read_from_the_number_not_sure():
+    """A narrow cell prints 3个 as 3 over 个: the taller line, 个, reads as no value at all, and the cell was read
+    as nothing. The line that reads as a value is the reading, not sure (its identities must confirm it)."""
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import _joined
+
+    number = (Reading("3", 0.99, (), True), Box(10, 10, 20, 26))
+    unit = (Reading("", 0.8, (), True), Box(8, 30, 28, 50))
+    reading = _joined([number, unit], 22)
+    assert reading.text == "3" and 0.5 <= reading.confidence < 0.95

@@ -422,7 +422,8 @@ def _joined(parts: list[tuple[Reading, Box]], height: int | None = None) -> Read
     lines), as sure as the least sure line. A value is printed on one line: of several lines that read as
     values, the tallest is the value and the others marks beside it, so the reading is not sure; unless the
     others are specks, less than SPECK of the value's height, and the value's line is no taller than a line
-    of text (`height`), so that it cannot be a smudge taller than the digits it hides."""
+    of text (`height`), so that it cannot be a smudge taller than the digits it hides. Where the tallest reads
+    as nothing and another line as a value, that value is the reading, not sure (its unit wrapped under it)."""
     if not parts:
         return BLANK
     if len(parts) == 1:
@@ -434,6 +435,10 @@ def _joined(parts: list[tuple[Reading, Box]], height: int | None = None) -> Read
             r.text and not (specks and box.height < SPECK * tallest.height) for r, box in parts if box is not tallest
         ):
             reading = Reading(reading.text, min(reading.confidence, 0.9), reading.alternatives, True)
+        if not reading.text and (read := [part for part in parts if part[0].text]):
+            # the tallest line reads as nothing, another as a value: a unit wrapped under its number (3 / 个)
+            number = max(read, key=lambda part: part[1].height)[0]
+            reading = Reading(number.text, min(number.confidence, 0.9), number.alternatives, True)
     else:
         text = " ".join(r.text for r, _ in parts if r.text)
         reading = Reading(text, min(r.confidence for r, _ in parts), (), False)
