@@ -1128,6 +1128,9 @@ def test_ink_shaped_as_a_dash_or_a_slash_is_that_mark_whatever_digit_it_reads_as
     assert mark_shape(drawn(((10, 20), (18, 20)), ((21, 21), (27, 21)), ((30, 20), (40, 20))), line, 22) == DASH
     assert mark_shape(drawn(((18, 30), (34, 8))), line, 22) == SLASH  # ／
     assert mark_shape(drawn(((24, 30), (30, 10))), line, 22) == SLASH  # /
+    with_speck = drawn(((10, 12), (40, 12)))
+    with_speck[18:22, 30:34] = 255  # a speck the line took in below the dash
+    assert mark_shape(with_speck, line, 22) == DASH
     assert mark_shape(drawn(((26, 30), (27, 10))), line, 22) is None  # 1
     assert mark_shape(drawn(((18, 10), (32, 10)), ((32, 10), (22, 30))), line, 22) is None  # 7
     assert mark_shape(drawn(((10, 20), (16, 20)), ((26, 30), (27, 10))), line, 22) is None  # -1

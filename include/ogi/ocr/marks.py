@@ -17,23 +17,24 @@ FLATTEST = 25.0
 THIN = 0.25  # of a slash's length (or a line of text's height, the longer): the most its stroke is thick across
 PAPER_NOISE = 60  # grey levels below the paper that noise and the blur's fringe reach
 LEVEL = 1.4  # a small dash spreads this many times as far across as up and down
+DOT = 0.3  # of the character height: a round piece no bigger than this beside a mark is a speck
 SHORTEST = 0.4  # of the character height: the least a slash is long
 
 
 def mark_shape(ink: np.ndarray, line: Box, height: int) -> str | None:
     """DASH or SLASH where the ink of a value's `line` (its box on `ink`, the page's cleaned binary ink) is that
-    mark alone, None otherwise. `height`: a line of text's height on the page. Pieces a tenth of the mark's
-    ink or less (specks, a seal's dots) do not count."""
+    mark alone, None otherwise. `height`: a line of text's height on the page. Small round pieces beside it,
+    and pieces a tenth of the mark's ink or less (specks, a seal's dots), do not count."""
     from ogi.ocr.image import components
 
-    region = ink[line.y0 : line.y1, line.x0 : line.x1]
+    region = _without_dots(ink[line.y0 : line.y1, line.x0 : line.x1] > 0, height)
     if not region.any():
         return None
     rows, columns = np.flatnonzero(region.any(axis=1)), np.flatnonzero(region.any(axis=0))
     tall, wide = rows[-1] + 1 - rows[0], columns[-1] + 1 - columns[0]
     if tall <= BAR * height and wide >= max(1.5 * tall, 0.2 * height) and columns.size >= 0.6 * wide:
         return DASH  # a bar, or a faint one broken into pieces along one level (—— printed thin)
-    count, labels, stats = components(region)
+    count, labels, stats = components(region.astype(np.uint8))
     areas = stats[1:count, 4]
     main = 1 + int(np.argmax(areas))
     if areas.sum() - areas.max() > 0.1 * areas.max():
@@ -54,6 +55,20 @@ def mark_shape(ink: np.ndarray, line: Box, height: int) -> str | None:
     if FLATTEST <= angle <= STEEPEST and length >= SHORTEST * height and thick <= THIN * max(length, height):
         return SLASH
     return None
+
+
+def _without_dots(region: np.ndarray, height: int) -> np.ndarray:
+    """A line's ink without the small round pieces beside its mark (specks the line took in): pieces no bigger
+    than DOT of a line of text, not flat."""
+    from ogi.ocr.image import components
+
+    count, labels, stats = components(region.astype(np.uint8))
+    x, y, w, h = (stats[:, k] for k in range(4))
+    dots = (np.maximum(w, h) <= DOT * height) & (w < 1.5 * h)
+    dots[0] = False
+    if dots.all() or dots[1:].all():
+        return region
+    return region & ~dots[labels]
 
 
 def lone_dash(ink: np.ndarray, grey: np.ndarray, box: Box, height: int) -> Box | None:
