@@ -167,7 +167,7 @@ def settle(
             continue
         options = candidates.get(key) or [
             *_as_read(cell),
-            *_options(ocr.reading, units.get(key)),
+            *_options(ocr.reading, units.get(key), blank=True),
             *([seconds[key]] if key in seconds else []),
             *(
                 implied
@@ -231,12 +231,15 @@ def _with(cell: C.Cell, confidence: float, box) -> C.Cell:
     return C.Cell(cell.kind, cell.raw, cell.value, cell.candidates, cell.page, confidence, box)
 
 
-def _options(reading, unit: str | None) -> list[float | int]:
-    """The numbers the recogniser's other readings of the cell spell (blank, dash or slash count as 0)."""
+def _options(reading, unit: str | None, blank: bool = False) -> list[float | int]:
+    """The numbers the recogniser's other readings of the cell spell (dash or slash count as 0, and so does
+    blank where `blank`: a candidate of an unsure cell, not a reading to doubt a sure one by)."""
     out = []
     for text, _p in reading.alternatives:
         text = normalize_text(text).strip()
         if not text:
+            if blank:
+                out.append(0)
             continue
         kind, number = C._kind_and_value(text, unit)
         if kind == C.NUMBER:
