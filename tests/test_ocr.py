@@ -1139,19 +1139,22 @@ def test_ink_shaped_as_a_dash_or_a_slash_is_that_mark_whatever_digit_it_reads_as
     assert mark_shape(drawn(((10, 20), (16, 20)), ((26, 30), (27, 10))), line, 22) is None  # -1
     slash = [(0, line)]
     readings = [Reading("", 1.0)]
-    read = _as_marked(Reading("7", 0.98, (("/", 0.01),), True), drawn(((18, 30), (34, 8))), slash, readings, 22)
+    paper = np.full((40, 60), 250, np.uint8)
+    read = _as_marked(Reading("7", 0.98, (("/", 0.01),), True), drawn(((18, 30), (34, 8))), paper, slash, readings, 22)
     assert read.text == "/" and read.confidence >= 0.95 and ("7", 0.98) in read.alternatives
-    read = _as_marked(Reading("2", 0.997, (), True), drawn(((20, 20), (28, 20))), slash, readings, 22)
+    read = _as_marked(Reading("2", 0.997, (), True), drawn(((20, 20), (28, 20))), paper, slash, readings, 22)
     assert read.text == "-" and read.confidence < 0.5 and read.alternatives == (("2", 0.997),)
-    assert _as_marked(Reading("1", 0.99, (), True), drawn(((26, 30), (27, 10))), slash, readings, 22).text == "1"
-    read = _as_marked(Reading("二", 0.47), drawn(((20, 20), (32, 20))), slash, readings, 22)
+    assert _as_marked(Reading("1", 0.99, (), True), drawn(((26, 30), (27, 10))), paper, slash, readings, 22).text == "1"
+    read = _as_marked(Reading("二", 0.47), drawn(((20, 20), (32, 20))), paper, slash, readings, 22)
     assert read.text == "-" and read.confidence >= 0.95  # a dash read as no digit
     hyphen = [(0, Box(19, 19, 27, 22))]
-    assert _as_marked(Reading("", 0.9), drawn(((20, 20), (25, 20))), hyphen, readings, 22).confidence < 0.5
+    assert _as_marked(Reading("", 0.9), drawn(((20, 20), (25, 20))), paper, hyphen, readings, 22).confidence < 0.5
     ink = drawn(((10, 10), (17, 10)))
     ink[30:36, 40:46] = 255  # a speck below the dash, taller: the cell's reading is the speck's
     lines = [(0, Box(9, 9, 19, 12)), (1, Box(40, 30, 46, 36))]
-    read = _as_marked(Reading("0", 0.6, (), True), ink, lines, [Reading("-", 0.7, (), True), Reading("0", 0.6)], 22)
+    read = _as_marked(
+        Reading("0", 0.6, (), True), ink, paper, lines, [Reading("-", 0.7, (), True), Reading("0", 0.6)], 22
+    )
     assert read.text == "-" and read.confidence >= 0.95
 
 
@@ -1188,3 +1191,19 @@ def test_a_number_with_its_unit_wrapped_under_it_is_read_from_the_number_not_sur
     unit = (Reading("", 0.8, (), True), Box(8, 30, 28, 50))
     reading = _joined([number, unit], 22)
     assert reading.text == "3" and 0.5 <= reading.confidence < 0.95
+
+
+def test_a_bar_that_is_what_is_left_of_a_faint_digit_is_no_sure_dash():
+    """Of a faint 2 the page's binarisation may keep its base alone: a flat bar, a dash by its shape. The faint
+    ink about it (its traces) is more than the bar: neither the dash nor the recogniser's digit is sure."""
+    import cv2
+    from ogi.ocr.layout import Box
+    from ogi.ocr.marks import faint_strokes
+
+    grey = np.full((60, 60), 253, np.uint8)
+    cv2.line(grey, (24, 36), (34, 36), 120, 2)  # the base the binarisation kept
+    line = Box(24, 35, 35, 38)
+    assert not faint_strokes(grey, line, 14)  # a dash
+    cv2.ellipse(grey, (29, 27), (5, 5), 0, 180, 400, 210, 2)  # the 2's bowl, faint
+    cv2.line(grey, (33, 30), (24, 36), 210, 2)
+    assert faint_strokes(grey, line, 14)

@@ -109,3 +109,23 @@ def _level(patch: np.ndarray) -> bool:
     spread_x = (weight * (xs - (weight * xs).sum()) ** 2).sum()
     spread_y = (weight * (ys - (weight * ys).sum()) ** 2).sum()
     return spread_x >= LEVEL**2 * spread_y
+
+
+def faint_strokes(grey: np.ndarray, line: Box, height: int) -> bool:
+    """Whether the faint ink about a mark's `line` (ogi.ocr.layout.traces, a line of text around it) is
+    more than the mark: strokes the page's binarisation lost joined to it (of a faint 2 only its base is left,
+    a dash). The traces that touch the line, taller than a dash's bar and than the line itself."""
+    from ogi.ocr.image import components
+    from ogi.ocr.layout import traces
+
+    pad = max(2, height)  # a line of text around it: a digit's strokes hold too little of the box to be a ruling
+    around = Box(max(0, line.x0 - pad), max(0, line.y0 - pad), line.x1 + pad, line.y1 + pad)
+    marked = traces(grey, around).astype(np.uint8)
+    count, labels, stats = components(marked)
+    inside = labels[line.y0 - around.y0 : line.y1 - around.y0, line.x0 - around.x0 : line.x1 - around.x0]
+    touching = [k for k in np.unique(inside) if k]
+    if not touching:
+        return False
+    top = min(stats[k, 1] for k in touching)
+    bottom = max(stats[k, 1] + stats[k, 3] for k in touching)
+    return bottom - top > max(BAR * height, line.y1 - line.y0 + 0.25 * height)

@@ -22,7 +22,7 @@ from ogi.ocr.layout import (
     text_lines,
     with_faint_ink,
 )
-from ogi.ocr.marks import DASH, lone_dash, mark_shape
+from ogi.ocr.marks import DASH, faint_strokes, lone_dash, mark_shape
 from ogi.ocr.recognize import Reading
 from ogi.ocr.second_look import agreed, close_crop
 from ogi.printed import SLASHES, is_dash
@@ -131,7 +131,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     for key in sealed - parts.keys():  # a cell a seal lies over, with no ink seen: what it held may be under it
         cell_readings[key] = UNDER_SEAL
     for key in parts:
-        reading = cell_readings[key] = _as_marked(cell_readings[key], ink, parts[key], readings, height)
+        reading = cell_readings[key] = _as_marked(cell_readings[key], ink, grey, parts[key], readings, height)
         if not reading.text or not (reading.value or reading.text[:1].isdigit()):
             continue  # a number read as text has its unit after it (3项)
         line = max((box for _i, box in parts[key]), key=lambda box: box.height)
@@ -262,13 +262,20 @@ def _look_again(
 
 
 def _as_marked(
-    reading: Reading, ink: np.ndarray, lines: list[tuple[int, Box]], readings: list[Reading], height: int
+    reading: Reading,
+    ink: np.ndarray,
+    grey: np.ndarray,
+    lines: list[tuple[int, Box]],
+    readings: list[Reading],
+    height: int,
 ) -> Reading:
     """A value cell's reading weighed against the shape of its ink (ogi.ocr.marks): a cell whose ink is a dash
     or a slash, specks aside, is that mark, whatever digit the recogniser made of it (a bar read as 2, a slash
     as 7): sure where the recogniser read the mark, or allowed it among its readings; otherwise not sure, with
     the digits as its alternatives; sure too where it reads as no digit at all (a dash read as 一 or 二), unless
-    it is as small as a hyphen. `readings`: each line's own (a speck beside a small dash is taller)."""
+    it is as small as a hyphen. Where faint ink about it is more than the mark (a faint 2 whose base alone the
+    binarisation kept), neither the mark nor the reading is sure. `readings`: each line's own (a speck beside a
+    small dash is taller)."""
     kept = [(i, box) for i, box in lines if not _speck_line(box, height)]
     if len(kept) != 1 or _words(reading):
         return reading
@@ -282,6 +289,10 @@ def _as_marked(
     texts = [(reading.text, reading.confidence), *reading.alternatives]
     marks = [(t, p) for t, p in texts if is_mark(t.strip())]
     others = tuple((t, p) for t, p in texts if not is_mark(t.strip()))
+    if faint_strokes(grey, line, height):  # the mark may be what is left of a faint digit: neither is sure
+        mark = marks[0] if marks else ("-" if shape == DASH else "/", 0.0)
+        alternatives = (*reading.alternatives, mark) if not marks else reading.alternatives
+        return Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, True)
     if marks:
         return Reading(marks[0][0], max(marks[0][1], SURE_MARK), others, True)
     mark = "-" if shape == DASH else "/"
