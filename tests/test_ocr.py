@@ -371,6 +371,27 @@ def test_unsure_reading_is_never_a_number():
     assert cell.kind == "ambiguous" and value in cell.candidates and cell.confidence == 0.3
 
 
+def test_unsure_blank_dash_or_slash_has_zero_among_its_candidates():
+    """A cell read as a slash, a dash or as nothing from ink, not sure: 0 is among its candidates (the model
+    counts a blank, a dash or a slash as 0), beside the digits the recogniser's other readings spell; so is a
+    blank cell with no reading of its own, and a digit read where the recogniser allowed nothing at all."""
+    synthetic = make_report(53)
+    zero = next((r, c) for r, cols in synthetic.values["t3"].items() for c, v in cols.items() if v == 0)
+    for text in ("/", "—", ""):
+        doc = ocr_document(synthetic, confidence=0.3)  # no identity implies a value
+        misread(doc, token_of(doc, synthetic, "t3", *zero), text, 0.3 if text else 0.0, [("1", 0.2)])
+        cell = cell_at(doc, "t3", *zero)
+        assert cell.kind == "ambiguous" and 0 in cell.candidates and 1 in cell.candidates, (text, cell)
+    doc = ocr_document(synthetic, confidence=0.3)
+    misread(doc, token_of(doc, synthetic, "t3", *zero), "9", 0.001, [("", 0.0005)])  # a speck read as 9
+    assert 0 in cell_at(doc, "t3", *zero).candidates
+    doc = ocr_document(synthetic, confidence=0.3)
+    index = token_of(doc, synthetic, "t3", *zero)
+    doc.tokens.texts[index], doc.tokens.pages[index] = "", 1
+    del doc.ocr_tokens[index]  # a blank with no reading of its own on a page read by OCR
+    assert 0 in cell_at(doc, "t3", *zero).candidates
+
+
 def test_plausible_reading_confirmed_by_its_identities_is_a_number():
     synthetic = make_report(54)
     row, col, value = nonzero_cell(synthetic)
@@ -517,6 +538,28 @@ def test_specks_above_or_below_a_value_leave_it_sure():
     assert _not_one_value(ink, cell, page, 22)
     ink[10:26, 60:70] = 255  # a second value beside the first: a ruling the grid missed
     assert _not_one_value(ink, cell, page, 22, Box(10, 10, 70, 26))
+
+
+def test_a_value_printed_with_its_unit_is_read_as_a_value_with_it():
+    """3个, 1559.5万元: a count or an amount with its unit after it is a value, decoded as one (decoded over the
+    value characters alone, the unit had no symbol: 3个 read as 3 at 0.002, never sure). A unit alone is not."""
+    from ogi.ocr.recognize import recognizer
+
+    engine = recognizer()
+    index = {ch: i for i, ch in enumerate(engine.alphabet)}
+
+    def frames(text: str) -> np.ndarray:
+        out = []
+        for ch in text:
+            frame = np.full(len(engine.alphabet), 1e-6, dtype=np.float32)
+            frame[index[ch]] = 0.97
+            out += [frame, np.eye(len(engine.alphabet), dtype=np.float32)[0]]
+        return np.array(out)
+
+    for text in ("3个", "1559.5万元", "12件"):
+        reading = engine.decode(frames(text))
+        assert reading.value and reading.text == text and reading.confidence > 0.7, reading
+    assert engine.decode(frames("个"), True).text != "个"
 
 
 def test_a_decimal_point_read_as_a_colon_is_a_decimal_point():
@@ -1034,6 +1077,136 @@ def test_a_value_read_without_the_dash_printed_before_it_is_not_sure():
     assert not _leading_dash(ink, line)
     ink[9:12, 3:10] = 255  # a minus sign
     assert _leading_dash(ink, line)
+    ink[9:13, 3:15] = 255  # a thick one, the blur joining it to the digit (-3项 read as a sure 3项)
+    assert _leading_dash(ink, line)
+    ink[:] = 0
+    ink[2:18, 14:24] = 255
+    ink[2:5, 8:14] = 255  # a 7's bar
+    assert not _leading_dash(ink, line)
+
+
+def test_a_line_as_small_as_a_speck_is_no_digit_but_a_dash_may_be():
+    """A hollow speck alone in a blank cell reads as 0 at 0.6; its identities hold with 0 as with the blank,
+    and confirmed it: a silent wrong number. A line lower than a digit can be is a speck, unless it is flat."""
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import _speck_line
+
+    assert _speck_line(Box(10, 10, 16, 16), 20)  # a speck
+    assert not _speck_line(Box(10, 10, 20, 24), 20)  # a digit
+    assert not _speck_line(Box(10, 10, 20, 13), 20)  # a dash
+
+
+def test_a_minus_sign_too_faint_for_the_binarisation_is_seen_in_the_traces_of_ink():
+    """A faded -0: the page's binarisation kept the 0, not its thin minus sign, and the line was cut to the 0
+    (read as a sure 0). The traces of ink a character's width before the line begin with the minus sign."""
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import _faint_leading_dash
+
+    grey = np.full((30, 80), 250, np.uint8)
+    grey[6:24, 40:50] = 60
+    grey[9:21, 43:47] = 250  # the 0, as the binarisation kept it
+    line = Box(40, 6, 50, 24)
+    assert not _faint_leading_dash(grey, line, 18)
+    grey[14:16, 30:37] = 200  # its minus sign, faint
+    assert _faint_leading_dash(grey, line, 18)
+
+
+def test_ink_shaped_as_a_dash_or_a_slash_is_that_mark_whatever_digit_it_reads_as():
+    """A zero printed as a dash or a slash reads as a sure digit (a bar as 2, a slash as 7 or 1): ink that is
+    one flat bar far lower than the digits, or one thin straight stroke rising to the right, is the mark,
+    sure where the recogniser allowed it, not sure otherwise. A 1 stands upright, a 7 has its bar."""
+    import cv2
+    from ogi.ocr.layout import Box
+    from ogi.ocr.marks import DASH, SLASH, mark_shape
+    from ogi.ocr.page import _as_marked
+
+    def drawn(*strokes) -> np.ndarray:
+        ink = np.zeros((40, 60), np.uint8)
+        for a, b in strokes:
+            cv2.line(ink, a, b, 255, 2)
+        return ink
+
+    line = Box(0, 0, 60, 40)
+    assert mark_shape(drawn(((20, 20), (28, 20))), line, 22) == DASH
+    assert mark_shape(drawn(((10, 20), (18, 20)), ((21, 21), (27, 21)), ((30, 20), (40, 20))), line, 22) == DASH
+    assert mark_shape(drawn(((18, 30), (34, 8))), line, 22) == SLASH  # ／
+    assert mark_shape(drawn(((24, 30), (30, 10))), line, 22) == SLASH  # /
+    with_speck = drawn(((10, 12), (40, 12)))
+    with_speck[18:22, 30:34] = 255  # a speck the line took in below the dash
+    assert mark_shape(with_speck, line, 22) == DASH
+    assert mark_shape(drawn(((26, 30), (27, 10))), line, 22) is None  # 1
+    assert mark_shape(drawn(((18, 10), (32, 10)), ((32, 10), (22, 30))), line, 22) is None  # 7
+    assert mark_shape(drawn(((10, 20), (16, 20)), ((26, 30), (27, 10))), line, 22) is None  # -1
+    slash = [(0, line)]
+    readings = [Reading("", 1.0)]
+    paper = np.full((40, 60), 250, np.uint8)
+    read = _as_marked(Reading("7", 0.98, (("/", 0.01),), True), drawn(((18, 30), (34, 8))), paper, slash, readings, 22)
+    assert read.text == "/" and read.confidence >= 0.95 and ("7", 0.98) in read.alternatives
+    read = _as_marked(Reading("2", 0.997, (), True), drawn(((20, 20), (28, 20))), paper, slash, readings, 22)
+    assert read.text == "-" and read.confidence < 0.5 and read.alternatives == (("2", 0.997),)
+    assert _as_marked(Reading("1", 0.99, (), True), drawn(((26, 30), (27, 10))), paper, slash, readings, 22).text == "1"
+    read = _as_marked(Reading("二", 0.47), drawn(((20, 20), (32, 20))), paper, slash, readings, 22)
+    assert read.text == "-" and read.confidence >= 0.95  # a dash read as no digit
+    hyphen = [(0, Box(19, 19, 27, 22))]
+    assert _as_marked(Reading("", 0.9), drawn(((20, 20), (25, 20))), paper, hyphen, readings, 22).confidence < 0.5
+    ink = drawn(((10, 10), (17, 10)))
+    ink[30:36, 40:46] = 255  # a speck below the dash, taller: the cell's reading is the speck's
+    lines = [(0, Box(9, 9, 19, 12)), (1, Box(40, 30, 46, 36))]
+    read = _as_marked(
+        Reading("0", 0.6, (), True), ink, paper, lines, [Reading("-", 0.7, (), True), Reading("0", 0.6)], 22
+    )
+    assert read.text == "-" and read.confidence >= 0.95
+
+
+def test_a_hyphen_alone_in_a_cell_is_a_dash_not_a_speck():
+    """A hyphen printed for a zero is as small as a speck, and the blur makes its binary piece nearly square:
+    taken away with the specks, the cell read as a sure blank. A small piece wider than tall in its shades of
+    grey is the cell's line (a dash); a round speck is not, nor is a ruling's remnant at the cell's edge."""
+    import cv2
+    from ogi.ocr.layout import Box
+    from ogi.ocr.marks import lone_dash
+
+    def cell(*marks) -> tuple[np.ndarray, np.ndarray]:
+        grey = np.full((50, 100), 250, np.uint8)
+        for mark in marks:
+            mark(grey)
+        grey = cv2.GaussianBlur(grey, (0, 0), 0.8)
+        return np.where(grey < 180, 255, 0).astype(np.uint8), grey
+
+    box = Box(0, 0, 100, 50)
+    hyphen = lambda g: cv2.line(g, (10, 12), (14, 12), 60, 2)  # noqa: E731
+    speck = lambda g: cv2.circle(g, (60, 35), 2, 60, -1)  # noqa: E731
+    assert lone_dash(*cell(hyphen, speck), box, 21) is not None
+    assert lone_dash(*cell(speck), box, 21) is None
+    assert lone_dash(*cell(lambda g: cv2.line(g, (0, 20), (0, 30), 60, 2)), box, 21) is None
+
+
+def test_a_number_with_its_unit_wrapped_under_it_is_read_from_the_number_not_sure():
+    """A narrow cell prints 3个 as 3 over 个: the taller line, 个, reads as no value at all, and the cell was read
+    as nothing. The line that reads as a value is the reading, not sure (its identities must confirm it)."""
+    from ogi.ocr.layout import Box
+    from ogi.ocr.page import _joined
+
+    number = (Reading("3", 0.99, (), True), Box(10, 10, 20, 26))
+    unit = (Reading("", 0.8, (), True), Box(8, 30, 28, 50))
+    reading = _joined([number, unit], 22)
+    assert reading.text == "3" and 0.5 <= reading.confidence < 0.95
+
+
+def test_a_bar_that_is_what_is_left_of_a_faint_digit_is_no_sure_dash():
+    """Of a faint 2 the page's binarisation may keep its base alone: a flat bar, a dash by its shape. The faint
+    ink about it (its traces) is more than the bar: neither the dash nor the recogniser's digit is sure."""
+    import cv2
+    from ogi.ocr.layout import Box
+    from ogi.ocr.marks import faint_strokes
+
+    grey = np.full((60, 60), 253, np.uint8)
+    cv2.line(grey, (24, 36), (34, 36), 120, 2)  # the base the binarisation kept
+    line = Box(24, 35, 35, 38)
+    assert not faint_strokes(grey, line, 14)  # a dash
+    cv2.ellipse(grey, (29, 27), (5, 5), 0, 180, 400, 210, 2)  # the 2's bowl, faint
+    cv2.line(grey, (33, 30), (24, 36), 210, 2)
+    assert faint_strokes(grey, line, 14)
 
 
 def test_grid_a_column_lost_under_a_heading_across_the_table_is_bridged_from_the_row_below():

@@ -157,7 +157,7 @@ def settle(
                 if all(other in settled for other in check.cells if other != key)
                 and (v := _implied(key, check, values)) is not None
             ]
-            options = sorted({*([cell.value] if cell.kind == C.NUMBER else []), *implied})
+            options = sorted({*_as_read(cell), *implied})
             cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, options, cell.page)
             flagged.append(key)
             continue
@@ -166,8 +166,8 @@ def settle(
             cells[key] = _with(cell, score, ocr.box)
             continue
         options = candidates.get(key) or [
-            *([cell.value] if cell.kind == C.NUMBER else []),
-            *_options(ocr.reading, units.get(key)),
+            *_as_read(cell),
+            *_options(ocr.reading, units.get(key), blank=True),
             *([seconds[key]] if key in seconds else []),
             *(
                 implied
@@ -219,16 +219,27 @@ def _number(text: str, unit: str | None) -> float | int | None:
     return 0 if kind in (C.DASH, C.SLASH) else None
 
 
+def _as_read(cell: C.Cell) -> list[float | int]:
+    """What the cell's own reading counts for: its number, or 0 for a blank, a dash or a slash (the model
+    counts them as 0 in identities); nothing for words."""
+    if cell.kind == C.NUMBER:
+        return [cell.value]
+    return [0] if cell.kind in (C.BLANK, C.DASH, C.SLASH) else []
+
+
 def _with(cell: C.Cell, confidence: float, box) -> C.Cell:
     return C.Cell(cell.kind, cell.raw, cell.value, cell.candidates, cell.page, confidence, box)
 
 
-def _options(reading, unit: str | None) -> list[float | int]:
-    """The numbers the recogniser's other readings of the cell spell (blank, dash or slash count as 0)."""
+def _options(reading, unit: str | None, blank: bool = False) -> list[float | int]:
+    """The numbers the recogniser's other readings of the cell spell (dash or slash count as 0, and so does
+    blank where `blank`: a candidate of an unsure cell, not a reading to doubt a sure one by)."""
     out = []
     for text, _p in reading.alternatives:
         text = normalize_text(text).strip()
         if not text:
+            if blank:
+                out.append(0)
             continue
         kind, number = C._kind_and_value(text, unit)
         if kind == C.NUMBER:

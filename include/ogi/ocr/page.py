@@ -22,12 +22,15 @@ from ogi.ocr.layout import (
     text_lines,
     with_faint_ink,
 )
+from ogi.ocr.marks import DASH, faint_strokes, lone_dash, mark_shape
 from ogi.ocr.recognize import Reading
 from ogi.ocr.second_look import agreed, close_crop
+from ogi.printed import SLASHES, is_dash
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
 from ogi.readers.pdf import PAGE_NUMBER
 
 BLANK = Reading("", 1.0)
+SPECK_LINE = 0.4  # of a line of text's height: a value's line lower than this, and not flat (a dash), is a speck
 SPECK = 0.6  # a line of a value's cell less tall than this part of the value's line is specks
 MARGIN = 0.08  # of the page's height, top and bottom: where a page number stands
 FAINT = 0.6  # the most a reading of faint ink is believed
@@ -35,6 +38,8 @@ UNDER_SEAL = Reading("", 0.0)  # no ink seen, under a seal: not a sure blank
 UNSURE_SIGN = 0.45  # a value read without the dash printed before it: neither reading is sure, nor confirmed
 SEALED_CELL = 0.05  # the part of a cell a seal covers from which what it holds may be under the seal
 SEALED_VALUE = 0.03  # the part of a value's line a seal's ink covers from which the value is not sure
+SURE_MARK = 0.99  # a dash or slash read as such, whose ink has that shape
+WIDE_MARK = 0.4  # of a line of text's height: a mark this wide (not a hyphen a speck may pass for) read as no digit
 UNSURE_WIDER = 0.9  # the most a value read again with the faint ink beside it is believed, when the readings differ
 
 
@@ -90,6 +95,8 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
         for c_index, cell in enumerate(table.cells):
             box = cell_box(cell, page)
             found = text_lines(ink, box, page, height)
+            if not found and (dash := lone_dash(ink, grey, box, height)) is not None:
+                found = [dash]
             if not found:
                 found = text_lines(faint_ink(grey, box, page), box, page, height)
                 if not found and (mark := faint_mark(grey, box, page, height)) is not None:
@@ -124,15 +131,17 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     for key in sealed - parts.keys():  # a cell a seal lies over, with no ink seen: what it held may be under it
         cell_readings[key] = UNDER_SEAL
     for key in parts:
-        reading = cell_readings[key]
-        if not (reading.value and reading.text):
-            continue
+        reading = cell_readings[key] = _as_marked(cell_readings[key], ink, grey, parts[key], readings, height)
+        if not reading.text or not (reading.value or reading.text[:1].isdigit()):
+            continue  # a number read as text has its unit after it (3项)
         line = max((box for _i, box in parts[key]), key=lambda box: box.height)
-        if _not_one_value(ink, tables[key[0]].cells[key[1]], page, height, line):  # a cell the grid missed
-            reading = Reading(reading.text, 0.0, reading.alternatives, True)
-        if reading.text[:1].isdigit() and _leading_dash(ink, line):  # a minus sign the recogniser missed
+        if reading.value and _not_one_value(ink, tables[key[0]].cells[key[1]], page, height, line):
+            reading = Reading(reading.text, 0.0, reading.alternatives, True)  # a cell the grid missed
+        if _speck_line(line, height):  # a speck read as 0: never a sure number, nor confirmed by a blank's 0
+            reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), reading.alternatives, reading.value)
+        if reading.text[:1].isdigit() and (_leading_dash(ink, line) or _faint_leading_dash(grey, line, height)):
             alternatives = (*reading.alternatives, ("-" + reading.text, reading.confidence))
-            reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, True)
+            reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, reading.value)
         cell_readings[key] = reading
     faint |= _values_under_seal(parts, cell_readings, page)
     for key in faint:  # faint ink read is never sure on its own: its identities must confirm it
@@ -252,26 +261,87 @@ def _look_again(
         readings[i] = both
 
 
-def _leading_dash(ink: np.ndarray, line: Box) -> bool:
-    """Whether a value's line begins with a dash: its leftmost piece of ink is a short level stroke about the
-    line's middle, apart from what follows (a minus sign). The recogniser can read -3 as a sure 3."""
-    from ogi.ocr.image import components
+def _as_marked(
+    reading: Reading,
+    ink: np.ndarray,
+    grey: np.ndarray,
+    lines: list[tuple[int, Box]],
+    readings: list[Reading],
+    height: int,
+) -> Reading:
+    """A value cell's reading weighed against the shape of its ink (ogi.ocr.marks): a cell whose ink is a dash
+    or a slash, specks aside, is that mark, whatever digit the recogniser made of it (a bar read as 2, a slash
+    as 7): sure where the recogniser read the mark, or allowed it among its readings; otherwise not sure, with
+    the digits as its alternatives; sure too where it reads as no digit at all (a dash read as 一 or 二), unless
+    it is as small as a hyphen. Where faint ink about it is more than the mark (a faint 2 whose base alone the
+    binarisation kept), neither the mark nor the reading is sure. `readings`: each line's own (a speck beside a
+    small dash is taller)."""
+    kept = [(i, box) for i, box in lines if not _speck_line(box, height)]
+    if len(kept) != 1 or _words(reading):
+        return reading
+    line = kept[0][1]
+    shape = mark_shape(ink, line, height)
+    if shape is None:
+        return reading
+    if len(lines) > 1:
+        reading = readings[kept[0][0]]
+    is_mark = is_dash if shape == DASH else SLASHES.__contains__
+    texts = [(reading.text, reading.confidence), *reading.alternatives]
+    marks = [(t, p) for t, p in texts if is_mark(t.strip())]
+    others = tuple((t, p) for t, p in texts if not is_mark(t.strip()))
+    if faint_strokes(grey, line, height):  # the mark may be what is left of a faint digit: neither is sure
+        mark = marks[0] if marks else ("-" if shape == DASH else "/", 0.0)
+        alternatives = (*reading.alternatives, mark) if not marks else reading.alternatives
+        return Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, True)
+    if marks:
+        return Reading(marks[0][0], max(marks[0][1], SURE_MARK), others, True)
+    mark = "-" if shape == DASH else "/"
+    if line.x1 - line.x0 >= WIDE_MARK * height and not any(ch.isdigit() for ch in reading.text):
+        return Reading(mark, SURE_MARK, others, True)  # a mark as wide as a dash –, read as no digit (一, 二)
+    return Reading(mark, UNSURE_SIGN, others, True)
 
-    region = ink[line.y0 : line.y1, line.x0 : line.x1]
-    count, _labels, stats = components(region)
-    if count < 3:
+
+def _leading_dash(ink: np.ndarray, line: Box) -> bool:
+    """Whether a value's line begins with a dash: its leftmost ink, column by column, is a short level stroke
+    about the line's middle, apart from what follows or joined to it by the blur (a minus sign). The
+    recogniser can read -3 as a sure 3. No digit begins so: 2 and 3 begin with ink at the top and bottom, 7
+    with its bar at the top, 1 and 4 with a stroke that rises."""
+    region = ink[line.y0 : line.y1, line.x0 : line.x1] > 0
+    size = region.shape[0]
+    filled = np.flatnonzero(region.any(axis=0))
+    if not filled.size:
         return False
-    pieces = sorted(stats[1:count].tolist())
-    x, y, w, h, _area = pieces[0]
-    rest = min(p[0] for p in pieces[1:])
-    middle = y + h / 2
-    return (
-        w >= 1.5 * h
-        and w >= 0.25 * region.shape[0]
-        and h <= 0.35 * region.shape[0]
-        and 0.3 * region.shape[0] <= middle <= 0.75 * region.shape[0]
-        and rest >= x + w
-    )
+    extents, centres = [], []
+    for column in region[:, filled[0] :].T:
+        rows = np.flatnonzero(column)
+        if not rows.size:
+            break  # the dash ends apart from what follows
+        extent, centre = rows[-1] + 1 - rows[0], (rows[0] + rows[-1] + 1) / 2
+        if extent > 0.35 * size or not 0.3 * size <= centre <= 0.75 * size:
+            break  # the digit the dash is joined to
+        extents.append(extent)
+        centres.append(centre)
+    width = len(extents)
+    if width < 0.25 * size or filled[-1] < filled[0] + width + 1:  # too short, or nothing after it
+        return False
+    thickness = float(np.median(extents))
+    return width >= 1.5 * thickness and max(centres) - min(centres) <= thickness
+
+
+def _speck_line(line: Box, height: int) -> bool:
+    """Whether a value's line is too low to be a digit (SPECK_LINE of a line of text) and not flat as a dash
+    is: a speck, which the recogniser reads as 0 (a hollow one) or a digit."""
+    return line.height < SPECK_LINE * height and line.x1 - line.x0 < 1.5 * line.height
+
+
+def _faint_leading_dash(grey: np.ndarray, line: Box, height: int) -> bool:
+    """Whether a value's line begins with a dash too faint for the page's binarisation: the line's traces of
+    ink (ogi.ocr.layout.traces), taken from a character's width before it, begin with a minus sign."""
+    from ogi.ocr.layout import traces
+
+    wider = Box(max(0, line.x0 - height), line.y0, line.x1, line.y1)
+    marked = traces(grey, wider).astype(np.uint8)
+    return _leading_dash(marked, Box(0, 0, wider.x1 - wider.x0, wider.y1 - wider.y0))
 
 
 def _values_under_seal(parts: dict[tuple[int, int], list[tuple[int, Box]]], cell_readings: dict, page: Page) -> set:
@@ -363,7 +433,8 @@ def _joined(parts: list[tuple[Reading, Box]], height: int | None = None) -> Read
     lines), as sure as the least sure line. A value is printed on one line: of several lines that read as
     values, the tallest is the value and the others marks beside it, so the reading is not sure; unless the
     others are specks, less than SPECK of the value's height, and the value's line is no taller than a line
-    of text (`height`), so that it cannot be a smudge taller than the digits it hides."""
+    of text (`height`), so that it cannot be a smudge taller than the digits it hides. Where the tallest reads
+    as nothing and another line as a value, that value is the reading, not sure (its unit wrapped under it)."""
     if not parts:
         return BLANK
     if len(parts) == 1:
@@ -375,6 +446,10 @@ def _joined(parts: list[tuple[Reading, Box]], height: int | None = None) -> Read
             r.text and not (specks and box.height < SPECK * tallest.height) for r, box in parts if box is not tallest
         ):
             reading = Reading(reading.text, min(reading.confidence, 0.9), reading.alternatives, True)
+        if not reading.text and (read := [part for part in parts if part[0].text]):
+            # the tallest line reads as nothing, another as a value: a unit wrapped under its number (3 / 个)
+            number = max(read, key=lambda part: part[1].height)[0]
+            reading = Reading(number.text, min(number.confidence, 0.9), number.alternatives, True)
     else:
         text = " ".join(r.text for r, _ in parts if r.text)
         reading = Reading(text, min(r.confidence for r, _ in parts), (), False)

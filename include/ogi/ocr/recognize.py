@@ -16,12 +16,14 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+from ogi.printed import UNIT
 
 ENGINE = "PP-OCRv4 (rapidocr-onnxruntime)"
 HEIGHT = 48  # the model's input height
 _STRIDE = 8  # input columns per output frame
 _MAX_BATCH_PIXELS = 48 * 4096 * 8
-VALUE_CHARS = "0123456789,.-—–−/无"
+UNIT_CHARS = "个件项家次万元"  # a count's or an amount's unit printed after it (3个, 1559.5万元): ogi.printed
+VALUE_CHARS = "0123456789,.-—–−/无" + UNIT_CHARS
 # in a cell of values, a glyph the model reads as a letter or CJK is the digit or mark it looks like: its
 # probability counts for that digit
 FOLDS = {
@@ -42,7 +44,7 @@ _LOOKALIKES = "".join(FOLDS.values()) + "iLGT"
 SPECKS = "'\"`°′″*˙‘’“”"
 _MIN_ALTERNATIVE = 1e-3  # readings less probable than this are not kept as alternatives
 # a value as a table prints it: a number (thousands separators, decimals), a dash, a slash or 无 (none)
-PRINTED_VALUE = re.compile(r"[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d+(?:\.\d+)?|[—–\-−]+|/|无")
+PRINTED_VALUE = re.compile(rf"(?:[-−]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[-−]?\d+(?:\.\d+)?){UNIT}?|[—–\-−]+|/|无")
 _PRUNE = 1e-4  # symbols less probable than this in a frame are not extended
 
 

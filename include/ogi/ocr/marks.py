@@ -1,0 +1,131 @@
+"""The shape of a value's ink where a table prints a zero as a mark: a dash (a flat bar, far lower than the
+table's digits) or a slash (one straight stroke rising to the right). The recogniser reads such marks as digits
+with high confidence (a bar as 2, a slash as 7 or 1): the shape overrules it, a digit needing more ink than
+that. A digit is never one flat bar nor one straight slanting stroke: 1 stands upright, 7 has its bar."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from ogi.ocr.layout import Box
+
+DASH, SLASH = "dash", "slash"
+BAR = 0.4  # of the table's character height: the most a dash's bar is tall
+STEEPEST = 80.0  # degrees from level: a stroke steeper than this stands like a 1
+FLATTEST = 25.0
+THIN = 0.25  # of a slash's length (or a line of text's height, the longer): the most its stroke is thick across
+PAPER_NOISE = 60  # grey levels below the paper that noise and the blur's fringe reach
+LEVEL = 1.4  # a small dash spreads this many times as far across as up and down
+DOT = 0.3  # of the character height: a round piece no bigger than this beside a mark is a speck
+SHORTEST = 0.4  # of the character height: the least a slash is long
+
+
+def mark_shape(ink: np.ndarray, line: Box, height: int) -> str | None:
+    """DASH or SLASH where the ink of a value's `line` (its box on `ink`, the page's cleaned binary ink) is that
+    mark alone, None otherwise. `height`: a line of text's height on the page. Small round pieces beside it,
+    and pieces a tenth of the mark's ink or less (specks, a seal's dots), do not count."""
+    from ogi.ocr.image import components
+
+    region = _without_dots(ink[line.y0 : line.y1, line.x0 : line.x1] > 0, height)
+    if not region.any():
+        return None
+    rows, columns = np.flatnonzero(region.any(axis=1)), np.flatnonzero(region.any(axis=0))
+    tall, wide = rows[-1] + 1 - rows[0], columns[-1] + 1 - columns[0]
+    if tall <= BAR * height and wide >= max(1.5 * tall, 0.2 * height) and columns.size >= 0.6 * wide:
+        return DASH  # a bar, or a faint one broken into pieces along one level (—— printed thin)
+    count, labels, stats = components(region.astype(np.uint8))
+    areas = stats[1:count, 4]
+    main = 1 + int(np.argmax(areas))
+    if areas.sum() - areas.max() > 0.1 * areas.max():
+        return None  # more than one stroke
+    x, y, w, h, area = stats[main]
+    if h <= BAR * height and w >= 1.5 * h and w >= 0.2 * height and area >= 0.5 * w * h:
+        return DASH
+    ys, xs = np.nonzero(labels == main)
+    points = np.stack([xs, ys]).astype(np.float64)
+    points -= points.mean(axis=1, keepdims=True)
+    values, vectors = np.linalg.eigh(points @ points.T)
+    along, across = vectors[:, 1], vectors[:, 0]
+    if along[0] < 0:
+        along = -along
+    angle = math.degrees(math.atan2(-along[1], along[0]))  # rising to the right: positive
+    length = np.ptp(along @ points)
+    thick = np.percentile(np.abs(across @ points), 95) * 2
+    if FLATTEST <= angle <= STEEPEST and length >= SHORTEST * height and thick <= THIN * max(length, height):
+        return SLASH
+    return None
+
+
+def _without_dots(region: np.ndarray, height: int) -> np.ndarray:
+    """A line's ink without the small round pieces beside its mark (specks the line took in): pieces no bigger
+    than DOT of a line of text, not flat."""
+    from ogi.ocr.image import components
+
+    count, labels, stats = components(region.astype(np.uint8))
+    x, y, w, h = (stats[:, k] for k in range(4))
+    dots = (np.maximum(w, h) <= DOT * height) & (w < 1.5 * h)
+    dots[0] = False
+    if dots.all() or dots[1:].all():
+        return region
+    return region & ~dots[labels]
+
+
+def lone_dash(ink: np.ndarray, grey: np.ndarray, box: Box, height: int) -> Box | None:
+    """A small dash alone in a cell (`box`) that shows no line of text: a hyphen printed for a zero is no bigger
+    than a speck and is taken away with them, and the cell read as a sure blank. Its box, where the cell's ink
+    holds one small piece that is level and wider than tall in its shades of grey (the blur makes a hyphen's
+    binary piece nearly square; a speck is round), clear of the cell's edges (a ruling's remnant)."""
+    from ogi.ocr.image import components
+
+    region = ink[box.y0 : box.y1, box.x0 : box.x1]
+    count, _labels, stats = components(region)
+    bars = [
+        (x, y, w, h)
+        for x, y, w, h, _area in stats[1:count].tolist()
+        if h <= BAR * height
+        and w >= h
+        and 0.2 * height <= w <= 3 * height
+        and x > 1
+        and y > 1
+        and x + w < region.shape[1] - 1
+        and y + h < region.shape[0] - 1
+        and _level(grey[box.y0 + y - 1 : box.y0 + y + h + 1, box.x0 + x - 1 : box.x0 + x + w + 1])
+    ]
+    if len(bars) != 1:
+        return None
+    x, y, w, h = bars[0]
+    return Box(box.x0 + x, box.y0 + y, box.x0 + x + w, box.y0 + y + h)
+
+
+def _level(patch: np.ndarray) -> bool:
+    """Whether the ink of a small patch of grey, weighed by how much darker than paper it is (past its noise),
+    spreads LEVEL times as far across as up and down."""
+    dark = np.clip(patch.max() - PAPER_NOISE - patch.astype(np.float64), 0, None)
+    if dark.sum() <= 0:
+        return False
+    ys, xs = np.indices(dark.shape)
+    weight = dark / dark.sum()
+    spread_x = (weight * (xs - (weight * xs).sum()) ** 2).sum()
+    spread_y = (weight * (ys - (weight * ys).sum()) ** 2).sum()
+    return spread_x >= LEVEL**2 * spread_y
+
+
+def faint_strokes(grey: np.ndarray, line: Box, height: int) -> bool:
+    """Whether the faint ink about a mark's `line` (ogi.ocr.layout.traces, a line of text around it) is
+    more than the mark: strokes the page's binarisation lost joined to it (of a faint 2 only its base is left,
+    a dash). The traces that touch the line, taller than a dash's bar and than the line itself."""
+    from ogi.ocr.image import components
+    from ogi.ocr.layout import traces
+
+    pad = max(2, height)  # a line of text around it: a digit's strokes hold too little of the box to be a ruling
+    around = Box(max(0, line.x0 - pad), max(0, line.y0 - pad), line.x1 + pad, line.y1 + pad)
+    marked = traces(grey, around).astype(np.uint8)
+    count, labels, stats = components(marked)
+    inside = labels[line.y0 - around.y0 : line.y1 - around.y0, line.x0 - around.x0 : line.x1 - around.x0]
+    touching = [k for k in np.unique(inside) if k]
+    if not touching:
+        return False
+    top = min(stats[k, 1] for k in touching)
+    bottom = max(stats[k, 1] + stats[k, 3] for k in touching)
+    return bottom - top > max(BAR * height, line.y1 - line.y0 + 0.25 * height)
