@@ -1263,3 +1263,23 @@ def test_grid_two_strays_in_one_row_are_judged_together():
     crossed = [[1] * 8, strays, list(strays), group, [1] * 6 + [0, 0], list(group), [1] * 8]
     _without_strays(crossed, columns, bands, 22, 45)
     assert [any(flags) for flags in crossed] == [True, False, False, True, True, True, True]
+
+
+def test_grid_strokes_of_text_touching_a_missing_ruling_do_not_part_a_merged_cell():
+    """表四's header: 结 over 果维持 in a cell of two bands, where the ruling under the other half's headings
+    (未经复议直接起诉) runs on the same line: the strokes of the characters above and below the line, a few
+    pixels off it, are no ruling, and the cell is one (结 and 果维持 were read as two cells)."""
+    import cv2
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700], [100, 150, 200, 250]
+    image = _ruled(xs, [100, 200, 250], [(x, ys[0], ys[-1]) for x in xs])
+    cv2.line(image, (300, 150), (700, 150), 0, 2)  # the ruling under the right half's headings only
+    for x in range(120, 290, 30):  # strokes of characters touching the line's place from above and below
+        cv2.line(image, (x, 145), (x + 18, 145), 0, 2)
+        cv2.line(image, (x + 5, 155), (x + 20, 155), 0, 2)
+    page = prepare(np.dstack([image] * 3), 150)
+    (table,) = find_tables(page)
+    (merged,) = [cell for cell in table.cells if cell.bands == 2]
+    assert (round(merged.x0 / 10), merged.band) == (10, 0)

@@ -678,9 +678,21 @@ def _without_slivers(here: list[int], columns: list[list[Segment]], narrowest: i
     return here
 
 
+def _ruling_row(rulings: list[Segment], y: int, x0: int, x1: int, tol: int) -> int:
+    """Where the horizontal ruling at y (± tol) runs beside x0..x1: on the row of its piece nearest them (a
+    ruling left a little tilted by the deskew is off its mean row by a pixel or two at the table's ends)."""
+    near = [s for s in rulings if abs(s.across - y) <= tol]
+    if not near:
+        return y
+    return int(min(near, key=lambda s: max(0, s.start - x1, x0 - s.end)).across)
+
+
 def _merge_down(table: Table, lines: Rulings, tol: int) -> None:
     """A cell whose bottom edge has no ruling continues into the band below, where a cell spans the same
-    columns: the two are one cell."""
+    columns: the two are one cell. The ruling is looked for on its line, where it runs beside the cell, not
+    a few pixels off it, where the strokes of the characters above and below touching it lie (表四's 结 over
+    果维持 in a header cell of two bands: a row of their strokes passed for a faint ruling)."""
+    rulings = [s for s in lines.horizontal if s.label in table.horizontal]
     for i in range(len(table.rows) - 1):
         for cell in table.rows[i]:
             if cell.band + cell.bands - 1 != i:
@@ -696,7 +708,8 @@ def _merge_down(table: Table, lines: Rulings, tol: int) -> None:
             if match is None:
                 continue
             margin = max(2, (cell.x1 - cell.x0) // 10)
-            if lines.horizontal_at(table.bands[i][1], cell.x0 + margin, cell.x1 - margin, tol) >= 0.3:
+            y = _ruling_row(rulings, table.bands[i][1], cell.x0, cell.x1, tol)
+            if lines.horizontal_at(y, cell.x0 + margin, cell.x1 - margin, 1) >= 0.3:
                 continue
             lower = table.rows[i + 1][match]
             cell.y1 = lower.y1
