@@ -423,3 +423,23 @@ def test_an_item_number_on_its_own_line_ending_a_page_takes_the_rest_of_its_labe
     values += [Token(TokenKind.TABLE_END, page=1)]
     header = row(["", "申请人", "自然人", "总计"], 2)
     assert _join_split_row(values, header) == header
+
+
+def test_a_row_of_blanks_opening_a_page_with_its_own_item_number_is_a_row_of_its_own():
+    """Zeros printed as blanks: the page's first row holds a label alone, as the rest of a label broken by the
+    page would. Its item number says it is a row of its own (5、属于三类内部事务信息 was joined to 4、保护第三方
+    合法权益 above the break, and that row's values read as its own: sure numbers where blanks were printed)."""
+    from ogi.readers.document import Token, TokenKind
+    from ogi.readers.pdf import _join_split_row
+
+    def row(texts, page):
+        return [Token(TokenKind.CELL, text, page) for text in texts] + [Token(TokenKind.ROW_END, page=page)]
+
+    for label in ("5、属于三类内部事务信息", "5. 属于三类", "5，属于", "5 属于三类", "（四）无法提供", "四、结转"):
+        previous = row(["", "4、保护第三方 合法权益", "1", "1"], 1) + [Token(TokenKind.TABLE_END, page=1)]
+        page = row(["", label, "", ""], 2) + row(["", "6、属于四类", "2", "2"], 2)
+        assert _join_split_row(previous, page) == page, label
+        assert previous[1].text == "4、保护第三方 合法权益"
+    previous = row(["", "1、属于国家", "1", "1"], 1) + [Token(TokenKind.TABLE_END, page=1)]
+    rest = row(["", "秘密", "", ""], 2)
+    assert _join_split_row(previous, rest) == [] and previous[1].text == "1、属于国家 秘密"

@@ -19,6 +19,11 @@ MAX_PAGES = 2000
 SCANNED_CHARS = 20  # a page with fewer text-layer characters than this is a scan (or empty)
 _TOL = 2.0  # points: rulings closer than this are one
 _VALUE_CELL = re.compile(rf"^\s*(?:{VALUE.pattern})\s*$")
+# a label's item number (5、 5. 5, (5) 四、 (四), or 5 before the label's words as OCR reads it without its stop):
+# it opens a row, never continues one
+_ROW_START = re.compile(
+    r"\s*(?:\(\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*\)|(?:\d{1,2}|[一二三四五六七八九十]+)\s*[.、,)]|\d{1,2}\s*[\u4e00-\u9fff])"
+)
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s*\d+\s*页?)?[-—–\s]*$")
 
 
@@ -311,6 +316,8 @@ def _join_split_row(previous: list[Token], page: list[Token], noise: dict[int, f
             return page
     if not any(cell.text for cell in first):
         return page
+    if any(_ROW_START.match(unicodedata.normalize("NFKC", cell.text)) for cell in first if cell.text):
+        return page  # a row of its own, its values printed blank (5、属于三类内部事务信息 under 4、保护第三方…)
     for above, below in zip(last, first):
         if below.text:
             above.text = f"{above.text} {below.text}".strip()
