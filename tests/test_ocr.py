@@ -1283,3 +1283,26 @@ def test_grid_strokes_of_text_touching_a_missing_ruling_do_not_part_a_merged_cel
     (table,) = find_tables(page)
     (merged,) = [cell for cell in table.cells if cell.bands == 2]
     assert (round(merged.x0 / 10), merged.band) == (10, 0)
+
+
+def test_grid_a_one_line_row_at_the_table_foot_under_a_heading_keeps_its_columns():
+    """表三's last row on a page, one line tall (1．信访 under （五）不予处理, a heading across the table): its
+    columns have no row of columns above or below to run on into, as a stroke of text reaching across a tight
+    row has none, but they stand in line with the table's columns (the row was read as one cell of text, its
+    values lost, and the rest of its label on the next page taken for the row, with sure blanks)."""
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, ys = [100, 300, 500, 700, 900], [100, 160, 220, 245, 270]
+    verticals = [(x, ys[0], ys[-1]) for x in (100, 900)]
+    verticals += [(x, y0, y1) for x in (300, 500, 700) for y0, y1 in ((ys[0], ys[2]), (ys[3], ys[4]))]
+    page = prepare(np.dstack([_ruled(xs, ys, verticals)] * 3), 150)
+    (table,) = find_tables(page)
+    columns = [[round(cell.x0 / 10) for cell in row] for row in table.rows]
+    assert columns == [[10, 30, 50, 70]] * 2 + [[10], [10, 30, 50, 70]], columns
+    # one stroke in line with a column is no column of the row
+    verticals = [(x, ys[0], ys[-1]) for x in (100, 900)] + [(x, ys[0], ys[2]) for x in (300, 500, 700)]
+    verticals.append((500, ys[3], ys[4]))
+    page = prepare(np.dstack([_ruled(xs, ys, verticals)] * 3), 150)
+    (table,) = find_tables(page)
+    assert [round(cell.x0 / 10) for cell in table.rows[-1]] == [10]

@@ -377,6 +377,7 @@ def _table(
         # ruling to its bottom one does not (in a taller band, no stroke reaches across)
         xs = [_across(column) for column in columns]
         reach = max(2, tol // 2)
+        found = crossed
         crossed = [
             [
                 flags[b]
@@ -393,6 +394,7 @@ def _table(
             ]
             for c, flags in enumerate(crossed)
         ]
+        _with_columns_in_line(crossed, found)
         # a column that crosses the bands above and below a run of bands (or above a run down to the table's
         # foot, or below a run from its head) but not those, where some of its line shows in each and no text
         # runs across its place, crosses them too: a ruling lost under a seal or to fading (a merged cell's
@@ -433,6 +435,22 @@ def _table(
         return None
     _merge_down(table, lines, tol)
     return table
+
+
+def _with_columns_in_line(crossed: list[list[int]], found: list[list[int]]) -> None:
+    """A one-line row with no row of columns above or below it to run on into (at the table's foot, under a
+    heading across the table: 1．信访 under （五）不予处理) has its columns back where IN_LINE of them or more
+    run the whole row and stand in line with columns crossing other rows of the table: strokes of text do not
+    line up with the table's rulings so."""
+    for b in range(len(crossed[0]) if crossed else 0):
+        back = [
+            c
+            for c, flags in enumerate(crossed)
+            if found[c][b] == FULL and not flags[b] and any(flags[k] for k in range(len(flags)) if abs(k - b) > 1)
+        ]
+        if len(back) >= IN_LINE:
+            for c in back:
+                crossed[c][b] = FULL
 
 
 def _without_strays(
@@ -573,6 +591,7 @@ def _across(column: list[Segment], top: int | None = None, bottom: int | None = 
     return round(sum(s.across * s.length for s in pieces) / max(1, sum(s.length for s in pieces)))
 
 
+IN_LINE = 3  # columns of a one-line row in line with the table's others: more than strokes of text would be
 FULL, BRIDGED = 2, 1  # how a column crosses a band: its pieces run across it; a faint line carries it on
 
 
