@@ -374,7 +374,8 @@ def test_unsure_reading_is_never_a_number():
 def test_unsure_blank_dash_or_slash_has_zero_among_its_candidates():
     """A cell read as a slash, a dash or as nothing from ink, not sure: 0 is among its candidates (the model
     counts a blank, a dash or a slash as 0), beside the digits the recogniser's other readings spell; so is a
-    blank cell with no reading of its own, and a digit read where the recogniser allowed nothing at all."""
+    blank cell with no reading of its own, a digit read where the recogniser allowed nothing at all, and any
+    reading barely made (less than PLAUSIBLE: a speck read as a digit)."""
     synthetic = make_report(53)
     zero = next((r, c) for r, cols in synthetic.values["t3"].items() for c, v in cols.items() if v == 0)
     for text in ("/", "—", ""):
@@ -385,6 +386,9 @@ def test_unsure_blank_dash_or_slash_has_zero_among_its_candidates():
     doc = ocr_document(synthetic, confidence=0.3)
     misread(doc, token_of(doc, synthetic, "t3", *zero), "9", 0.001, [("", 0.0005)])  # a speck read as 9
     assert 0 in cell_at(doc, "t3", *zero).candidates
+    doc = ocr_document(synthetic, confidence=0.3)
+    misread(doc, token_of(doc, synthetic, "t3", *zero), "5", 0.0007, [("9", 0.0005)])  # nothing but digits
+    assert cell_at(doc, "t3", *zero).candidates == [0, 5, 9]
     doc = ocr_document(synthetic, confidence=0.3)
     index = token_of(doc, synthetic, "t3", *zero)
     doc.tokens.texts[index], doc.tokens.pages[index] = "", 1

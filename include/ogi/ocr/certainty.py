@@ -176,6 +176,8 @@ def settle(
                 and (implied := _implied(key, check, values)) is not None
             ),
         ]
+        if score < PLAUSIBLE:  # barely read (a speck read as 5 at 0.001): the cell may hold nothing, a 0
+            options = [*options, 0]
         cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, sorted(set(options)), cell.page, score, ocr.box)
         flagged.append(key)
     if not flagged:
