@@ -17,6 +17,7 @@ cases pass, strict xfail fails them, and the entry is removed.
 from __future__ import annotations
 
 import os
+import random
 from functools import cache
 
 import pytest
@@ -37,6 +38,7 @@ from tests.variants import (
     Expected,
     Variant,
     applies,
+    draw,
     extract_and_judge,
     judge,
     judge_cell,
@@ -169,6 +171,28 @@ def _property(form: str):
 @pytest.mark.parametrize("form", TEXT_FORMS)
 def test_property_combinations_never_silent_wrong(form):
     _property(form)()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scans: variants printed, scanned and read by OCR
+
+
+SCANS = [draw(random.Random(seed), "scan", seed) for seed in range(int(os.environ.get("OGI_SCAN_VARIANTS", 6)))]
+
+
+@pytest.mark.parametrize("variant", SCANS, ids=lambda v: v.label())
+def test_scanned_variant_never_silent_wrong(variant):
+    """Every dimension drawn at once, printed, scanned (skew, blur, fade, noise, specks, JPEG, a seal) and read
+    by OCR: no cell is a number, a blank, a dash or a slash other than printed, and the status is right. OCR may
+    leave a cell ambiguous without the printed value among its candidates (digits misread): flagged, not a
+    silent error. How exactly scans read is measured in bench.variety (OGI_SCAN_VARIANTS=N: N scans here)."""
+    judgement = _judged(variant)
+    sure_wrong = [
+        key
+        for key in judgement.cells(WRONG) + judgement.cells(SILENT_WRONG)
+        if getattr(judgement.report.tables.get(key[0], {}).get(key[1], {}).get(key[2]), "kind", None) != C.AMBIGUOUS
+    ]
+    assert not sure_wrong and judgement.status_wrong is None, judgement.explain()
 
 
 # ---------------------------------------------------------------------------------------------------------------
