@@ -361,7 +361,8 @@ class TableMatch:
     run: list[Piece] | None = None
     paged: bool = False  # whether the document's tokens lie on several pages (else each piece's page is the same)
     error: str | None = None  # the table is there but cannot be read, and why
-    units: dict[str, str] = field(default_factory=dict)  # money column → the unit its header prints
+    # money column → the unit its header prints; None where the header cannot be read for it (`unread_units`)
+    units: dict[str, str | None] = field(default_factory=dict)
     values_apart: bool | None = None  # whether the table prints its values apart (`values_apart`)
 
 
@@ -572,6 +573,8 @@ def find_t2(stream: Stream, spec: Spec, end: int, default_layout: str, apart: bo
     if not any(rows.values()):
         return None
     units = header_units(stream, layout, anchor.start(), values_end)
+    if stream.track:
+        units.update(dict.fromkeys(unread_units(stream, layout, anchor.start(), values_end, units)))
     return TableMatch(
         table, layout, anchor.start(), values_end, rows, paged=stream.paged, units=units, values_apart=apart
     )
@@ -607,6 +610,29 @@ def header_units(stream: Stream, layout: Layout, start: int, end: int) -> dict[s
         if note is not None:
             units[money[0][0]] = note.group(1)
     return units
+
+
+_NOT_PRINTED = re.compile(r"[\s.、,。:：;；()（）\[\]【】·]+")
+
+
+def unread_units(stream: Stream, layout: Layout, start: int, end: int, units: dict[str, str]) -> list[str]:
+    """The money columns whose unit the header of an OCR'd table does not show for sure: where no unit was
+    found, the column's name is not found, or its cell holds more than the name, misread (采购总金额（万兀）):
+    the unit may be printed there, unread, so the template's unit is not assumed."""
+    unread = []
+    for code, column in layout.columns.items():
+        if column.dtype != "decimal" or code in units:
+            continue
+        name = stream.search(words_pattern((re.sub(r"\(.*\)$", "", column.label),)), start, end)
+        if name is None:
+            unread.append(code)
+            continue
+        first, last = stream.token_index(name.start()), stream.token_index(name.end() - 1)
+        cell_end = stream.starts[last] + len(stream.texts[last])
+        rest = stream.text[stream.starts[first] : name.start()] + stream.text[name.end() : cell_end]
+        if _NOT_PRINTED.sub("", rest):
+            unread.append(code)
+    return unread
 
 
 _BLANK_ROW = re.compile(r"[\x1d\x1e]\x1f+\x1e")  # a table row whose cells are all empty
