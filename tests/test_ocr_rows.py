@@ -78,3 +78,32 @@ def test_money_under_a_header_whose_unit_is_not_read_is_not_sure():
     for header in ("采购总金额(万兀)", "采购总金 ?万", "莱购总令頟"):
         cell = _amount(header)
         assert cell.kind == C.AMBIGUOUS and {1559.5, 15595000} <= set(cell.candidates), header
+
+
+_T3_HEAD = [["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
+_T3_ROWS = {
+    "new_received": ["一、本年新收政府信息公开申请数量", "5", "1", "1", "1", "1", "1", "10"],
+    "denied_state_secret": ["1.属于国家秘密", "1", "", "", "", "", "", "1"],
+    "denied_prohibited_by_law": ["2.其他法律行政法规禁止公开", "2", "", "", "", "", "", "2"],
+    "denied_security_stability": ["3.危及三安全一稳定", "3", "", "", "", "", "", "3"],
+    "denied_third_party": ["4.保护第三方合法权益", "4", "", "1", "", "", "", "5"],
+    "denied_internal_affairs": ["5.属于三类内部事务信息", "5", "", "", "", "", "", "5"],
+}
+
+
+def _t3_report(label: list[str], rest: list[list[str]] = ()):
+    rows = [row if code != "denied_third_party" else label + row[1:] for code, row in _T3_ROWS.items()]
+    at = list(_T3_ROWS).index("denied_third_party") + 1
+    return extract_document(_ocr_doc(_T3_HEAD + rows[:at] + list(rest) + rows[at:]))
+
+
+def test_a_row_whose_label_ocr_garbled_is_found_by_its_place_between_the_rows_found():
+    """A label misread past setting right (呆护第三方合 又益, three edits), or read over two cells: the one row
+    between the rows before and after it that prints words and then cells is that row, with its values. Words
+    nearer another row's label, or two such rows between, are not taken for it."""
+    for label in (["呆护第三方合 又益"], ["呆护第三方", "合 又益"]):
+        row = _t3_report(label).tables["t3"]["denied_third_party"]
+        assert [cell.value for cell in row.values()] == [4, None, 1, None, None, None, 5], label
+    assert _t3_report(["属于国家秘密"]).tables["t3"]["denied_third_party"]["total"].kind == C.ABSENT
+    another = [["呆护第三方合 又益", "1", "", "", "", "", "", "1"]]
+    assert _t3_report(["呆护第三方合 又益"], another).tables["t3"]["denied_third_party"]["total"].kind == C.ABSENT

@@ -399,6 +399,12 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int, apart: bool
         found[row.code] = RowMatch(row, match.start(), match.end())
         pos = match.end()
     _misspelt_rows(stream, layout, found, start, end)
+    if stream.track:  # OCR: a label garbled past setting right is found by its place
+        from ogi.ocr.row_places import rows_by_place
+
+        spans = {code: (m.label_start, m.label_end) if m else None for code, m in found.items()}
+        for code, (label_start, label_end) in rows_by_place(stream, layout, spans).items():
+            found[code] = RowMatch(layout.row(code), label_start, label_end)
     matched = [m for m in found.values() if m]
     unprinted = []
     for current, following in zip(matched, matched[1:] + [None]):
