@@ -107,3 +107,46 @@ def test_a_row_whose_label_ocr_garbled_is_found_by_its_place_between_the_rows_fo
     assert _t3_report(["属于国家秘密"]).tables["t3"]["denied_third_party"]["total"].kind == C.ABSENT
     another = [["呆护第三方合 又益", "1", "", "", "", "", "", "1"]]
     assert _t3_report(["呆护第三方合 又益"], another).tables["t3"]["denied_third_party"]["total"].kind == C.ABSENT
+
+
+def _boxed_doc(rows, before=()):
+    """A document of free lines and one OCR'd table: rows of (text, box) cells."""
+    from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Document, Token, Tokens
+
+    tokens, ocr = [Token(LINE, line, 1) for line in before], {}
+    for row in rows:
+        for text, box in row:
+            ocr[len(tokens)] = OcrToken(Reading(text, 0.9, (), text.isdigit()), box)
+            tokens.append(Token(CELL, text, 1))
+        tokens.append(Token(ROW_END, page=1))
+    tokens.append(Token(TABLE_END, page=1))
+    return Document("t4.pdf", "pdf-ocr", Tokens.of(tokens), pages=1, ocr_pages=[1], ocr_tokens=ocr)
+
+
+def test_table_four_results_cut_in_two_bands_by_a_ruling_are_one_cell_each():
+    """表四's first block's results merged down over two header bands, printed down narrow columns: the grid ran
+    the bands' ruling through them, so each reads as its first character above (结) and the rest below (果 维 持).
+    Joined, they are the results, and the header is read; the title's 、 read as 丶 is still the title."""
+    import re
+
+    from ogi.grammar import Stream, find_t4, tolerant
+    from ogi.ocr.lexicon import set_labels_right
+
+    assert re.fullmatch(tolerant("行政复议、行政诉讼情况"), "行政复议丶行政诉讼情况")
+    results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    values = [str(v) for v in range(1, 16)]
+    x = [20 * i for i in range(16)]
+    rows = [
+        [("行政复议", (x[0], 0, x[5], 10)), ("行政诉讼", (x[5], 0, x[15], 10))],
+        [(r[0], (x[i], 10, x[i + 1], 20)) for i, r in enumerate(results)]
+        + [("未经复议直接起诉", (x[5], 10, x[10], 20)), ("复议后起诉", (x[10], 10, x[15], 20))],
+        [(" ".join(r[1:]), (x[i], 20, x[i + 1], 40)) for i, r in enumerate(results)]
+        + [(r, (x[5 + i], 20, x[6 + i], 40)) for i, r in enumerate(results * 2)],
+        [(v, (x[i], 40, x[i + 1], 50)) for i, v in enumerate(values)],
+    ]
+    doc = _boxed_doc(rows, before=["四、政府信息公开行政复议丶行政诉讼情况"])
+    spec = load_spec()
+    set_labels_right(doc, spec)
+    match = find_t4(Stream(doc.tokens, track=True), spec, 0)
+    assert match.error is None
+    assert [piece.text for piece in match.run] == values

@@ -34,15 +34,20 @@ _SECTION_IN = re.compile(r"(?<![第(（])[一二三四五六七八九十]+、") 
 _DISTINCT = 4  # a label this long is specific enough to tell that the row before it is missing
 
 
+# What a printed 、 . or , may read as: each other, and what OCR reads a blurred or small one as (。 丶: 行政复议。
+# 行政诉讼情况, 行政复议丶行政诉讼情况)
+PAUSES = ".、,。丶"
+_PAUSE = f"[{PAUSES}]"
+
+
 def tolerant(text: str) -> str:
-    """A regex for `text` that allows breaks between any two characters and reads 、 . , alike, and 。 as any of
-    them (OCR reads a blurred 、 as 。: 行政复议。行政诉讼情况). Quotation marks are left out: normalised text has
-    none (`normalize.QUOTES`)."""
+    """A regex for `text` that allows breaks between any two characters and reads a pause (、 . ,) as any of
+    `PAUSES`. Quotation marks are left out: normalised text has none (`normalize.QUOTES`)."""
     parts = []
     for ch in text:
         if ch.isspace() or ch in QUOTES:
             continue
-        parts.append("[.、,。]" if ch in ".、," else re.escape(ch))
+        parts.append(_PAUSE if ch in ".、," else re.escape(ch))
     return _GAP.join(parts)
 
 
@@ -663,7 +668,7 @@ def t4_vocabulary(table: Table, layout: Layout) -> T4Vocabulary:
     return T4Vocabulary(
         anchor=words_pattern((table.title, *table.anchors)),
         # known words, with a few unknown characters between two of them (a misspelt word: 行政诉情况)
-        header=re.compile(rf"{_GAP}(?:{words})(?:{_GAP}[、,]?{_GAP}(?:{_UNKNOWN_WORD}{_GAP})?(?:{words}))*"),
+        header=re.compile(rf"{_GAP}(?:{words})(?:{_GAP}{_PAUSE}?{_GAP}(?:{_UNKNOWN_WORD}{_GAP})?(?:{words}))*"),
         word=re.compile(words),
         results=words_pattern(results),
         blocks=words_pattern(blocks),

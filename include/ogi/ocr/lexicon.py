@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from ogi.grammar import PAUSES
 from ogi.normalize import normalize_text
 from ogi.template import Spec
 
-_IGNORED = re.compile(r"[\s()（）\[\]【】、.,，:：;；“”\"'‘’·。]")
+_IGNORED = re.compile(rf"[\s()（）\[\]【】{PAUSES}，:：;；“”\"'‘’·]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ITEM = re.compile(r"\d*")  # a sub-row's item number, as a bare label starts with it (empty: none)
 # a money unit noted after a column's name: （万元） (单位：元) 万元
@@ -128,9 +129,11 @@ def _more_than(bare: str, label: str, names: str, spec: Spec) -> bool:
 
 def set_labels_right(doc, spec: Spec) -> list[str]:
     """Replace the text of OCR'd cells of words that misread a label by that label; what was changed."""
+    from ogi.ocr.split_bands import join_split_bands
     from ogi.readers.document import CELL
 
-    changed = []
+    words = {bare for bare, _printed, _names in _words(spec)}
+    changed = join_split_bands(doc, lambda text: _bare(text) in words)
     kinds, texts = doc.tokens.kinds, doc.tokens.texts
     for index, ocr in doc.ocr_tokens.items():
         if kinds[index] is not CELL or ocr.reading.value or not texts[index]:
