@@ -150,3 +150,20 @@ def test_table_four_results_cut_in_two_bands_by_a_ruling_are_one_cell_each():
     match = find_t4(Stream(doc.tokens, track=True), spec, 0)
     assert match.error is None
     assert [piece.text for piece in match.run] == values
+
+
+def test_words_read_among_a_rows_values_leave_its_cells_unknown():
+    """A row of an OCR'd table whose cells the grid split (one more than its columns), one read as words (W for
+    a dash): the run of values stops there with as many values as the row has cells, but which value is in
+    which cell is not known — the row is reported, its cells absent, never 3个 read as its third value."""
+    rows = [
+        ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        ["行政许可", "5", "1", "6"],
+        ["行政处罚", "", "", "3个", "W"],
+        ["行政强制", "1", "2", "3"],
+    ]
+    report = extract_document(_ocr_doc(rows, before=("二、主动公开政府信息情况", "本年新制作数量")))
+    punishment = report.tables["t2"]["punishment"]
+    assert all(cell.kind == C.ABSENT for cell in punishment.values())
+    assert any(error.startswith("t2.punishment: words read among its values (W)") for error in report.errors)
+    assert [cell.value for cell in report.tables["t2"]["coercion"].values()] == [1, 2, 3]

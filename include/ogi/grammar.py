@@ -353,6 +353,7 @@ class RowMatch:
     label_end: int
     pieces: list[Piece] = field(default_factory=list)
     values_end: int = 0
+    words: str | None = None  # OCR: words read in a cell among the row's values (a misread value, specks)
 
 
 @dataclass
@@ -415,6 +416,8 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int, apart: bool
     for current, following in zip(matched, matched[1:] + [None]):
         stop = following.label_start if following else end
         current.pieces, current.values_end = stream.values(current.label_end, stop)
+        if stream.track:
+            current.words = _words_among_values(stream, current, stop)
         if not current.pieces and following is not None and not stream.text[current.label_end : stop].strip():
             unprinted.append(current)
     gaps = BlankLines.of([(m.pieces, len(m.row.columns)) for m in matched])
@@ -435,6 +438,20 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int, apart: bool
             current.pieces = [blank] * len(current.row.columns)
     last_end = matched[-1].values_end if matched else start
     return RowsFound(found, last_end, shown if shown is not None else apart)
+
+
+def _words_among_values(stream: Stream, current: RowMatch, stop: int) -> str | None:
+    """The words of the cell a row's run of values stopped at, where that cell is one of the same table row's
+    (OCR misread a value as words, or read specks or a seal as words): the row's cells past it are not read,
+    so how its values fall into its cells is not known."""
+    if not current.pieces or current.values_end >= stop or current.pieces[-1].token is None:
+        return None
+    kinds, texts = stream.kinds, stream.texts
+    index = stream.token_index(current.values_end)
+    if kinds[index] is not CELL or not texts[index].strip() or VALUE.fullmatch(texts[index].strip()):
+        return None
+    between = kinds[current.pieces[-1].token : index]
+    return None if ROW_END in between or TABLE_END in between else texts[index].strip()
 
 
 def _align_to_grid(stream: Stream, layout: Layout, matched: list[RowMatch]) -> None:
