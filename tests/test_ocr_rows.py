@@ -167,3 +167,13 @@ def test_words_read_among_a_rows_values_leave_its_cells_unknown():
     assert all(cell.kind == C.ABSENT for cell in punishment.values())
     assert any(error.startswith("t2.punishment: words read among its values (W)") for error in report.errors)
     assert [cell.value for cell in report.tables["t2"]["coercion"].values()] == [1, 2, 3]
+
+
+def test_a_label_the_grid_cut_by_a_stroke_taken_for_a_column_is_one_cell():
+    """A stroke of 制 taken for a column cuts 行政强制 into 行政强 and 制 beside it: joined, the label is found and
+    its value read (it was 't2.coercion: no values printed')."""
+    header = [("信息内容", (0, 0, 100, 10)), ("本年处理决定数量", (100, 0, 300, 10))]
+    rows = [header, [("行政处罚", (0, 10, 100, 20)), ("766", (100, 10, 300, 20))]]
+    rows += [[("行政强", (0, 20, 42, 30)), ("制", (42, 20, 100, 30)), ("105", (100, 20, 300, 30))]]
+    report = extract_document(_boxed_doc(rows, before=["二、主动公开政府信息情况", "本年制发件数"]))
+    assert report.tables["t2"]["coercion"]["decisions"].raw == "105"

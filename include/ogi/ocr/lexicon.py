@@ -129,11 +129,11 @@ def _more_than(bare: str, label: str, names: str, spec: Spec) -> bool:
 
 def set_labels_right(doc, spec: Spec) -> list[str]:
     """Replace the text of OCR'd cells of words that misread a label by that label; what was changed."""
-    from ogi.ocr.split_bands import join_split_bands
+    from ogi.ocr.split_cells import join_split_cells
     from ogi.readers.document import CELL
 
     words = {bare for bare, _printed, _names in _words(spec)}
-    changed = join_split_bands(doc, lambda text: _bare(text) in words)
+    changed = join_split_cells(doc, lambda text: _bare(text) in words)
     kinds, texts = doc.tokens.kinds, doc.tokens.texts
     for index, ocr in doc.ocr_tokens.items():
         if kinds[index] is not CELL or ocr.reading.value or not texts[index]:
