@@ -71,13 +71,18 @@ def _amount(header: str) -> C.Cell:
 def test_money_under_a_header_whose_unit_is_not_read_is_not_sure():
     """采购总金额's unit read (万元, 元) or plainly not printed: the amount is a number in it. Its cell holding
     more than the name, unread (（万兀）), or the name not found at all: the amount may be in either unit, so
-    it is ambiguous with both, never read in the template's unit by default."""
+    it is ambiguous with both, never read in the template's unit by default. A table printing no header over
+    the row has the template's unit."""
     assert (_amount("采购总金额(万元)").kind, _amount("采购总金额(万元)").value) == (C.NUMBER, 15595000)
     assert (_amount("采购总金额(元)").kind, _amount("采购总金额(元)").value) == (C.NUMBER, 1559.5)
     assert (_amount("采购总金额").kind, _amount("采购总金额").value) == (C.NUMBER, 1559.5)
     for header in ("采购总金额(万兀)", "采购总金 ?万", "莱购总令頟"):
         cell = _amount(header)
         assert cell.kind == C.AMBIGUOUS and {1559.5, 15595000} <= set(cell.candidates), header
+    # no header printed over the row (the template's table of one header row): the template's unit, as in text
+    rows = [row for row in _PROCUREMENT if "{header}" not in row]
+    report = extract_document(_ocr_doc(rows, before=("二、主动公开政府信息情况",)))
+    assert report.tables["t2"]["procurement"]["amount_yuan"].value == 1559.5
 
 
 _T3_HEAD = [["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]

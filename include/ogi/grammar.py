@@ -602,7 +602,7 @@ def find_t2(stream: Stream, spec: Spec, end: int, default_layout: str, apart: bo
         return None
     units = header_units(stream, layout, anchor.start(), values_end)
     if stream.track:
-        units.update(dict.fromkeys(unread_units(stream, layout, anchor.start(), values_end, units)))
+        units.update(dict.fromkeys(unread_units(stream, layout, anchor.start(), values_end, units, rows)))
     return TableMatch(
         table, layout, anchor.start(), values_end, rows, paged=stream.paged, units=units, values_apart=apart
     )
@@ -643,17 +643,23 @@ def header_units(stream: Stream, layout: Layout, start: int, end: int) -> dict[s
 _NOT_PRINTED = re.compile(r"[\s.、,。:：;；()（）\[\]【】·]+")
 
 
-def unread_units(stream: Stream, layout: Layout, start: int, end: int, units: dict[str, str]) -> list[str]:
-    """The money columns whose unit the header of an OCR'd table does not show for sure: where no unit was
-    found, the column's name is not found, or its cell holds more than the name, misread (采购总金额（万兀）):
-    the unit may be printed there, unread, so the template's unit is not assumed."""
+def unread_units(
+    stream: Stream, layout: Layout, start: int, end: int, units: dict[str, str], rows: dict[str, RowMatch | None]
+) -> list[str]:
+    """The money columns whose unit the header of an OCR'd table does not show for sure, where no unit was
+    found: the column's cell holds more than its name, misread (采购总金额（万兀）), or its name is not found
+    while the money row's section prints a header (a row of words right above the row): the unit may be
+    printed there, unread, so the template's unit is not assumed. A table that prints no header over the
+    money row has the template's unit, as a text report has."""
     unread = []
     for code, column in layout.columns.items():
         if column.dtype != "decimal" or code in units:
             continue
         name = stream.search(words_pattern((re.sub(r"\(.*\)$", "", column.label),)), start, end)
         if name is None:
-            unread.append(code)
+            money_rows = [m for row in layout.rows if code in row.columns and (m := rows.get(row.code))]
+            if not money_rows or _header_above(stream, money_rows[0].label_start):
+                unread.append(code)
             continue
         first, last = stream.token_index(name.start()), stream.token_index(name.end() - 1)
         cell_end = stream.starts[last] + len(stream.texts[last])
@@ -661,6 +667,21 @@ def unread_units(stream: Stream, layout: Layout, start: int, end: int, units: di
         if _NOT_PRINTED.sub("", rest):
             unread.append(code)
     return unread
+
+
+def _header_above(stream: Stream, offset: int) -> bool:
+    """Whether the table row right above the one holding `offset` is a row of words (a header), not of values."""
+    kinds, texts = stream.kinds, stream.texts
+    index = stream.token_index(offset)
+    while index > 0 and kinds[index] is not ROW_END:
+        index -= 1
+    cells = []
+    index -= 1
+    while index >= 0 and kinds[index] is CELL:
+        cells.append(texts[index].strip())
+        index -= 1
+    words = [text for text in cells if text and not VALUE.fullmatch(text)]
+    return bool(words) and not any(VALUE.fullmatch(text) for text in cells if text)
 
 
 _BLANK_ROW = re.compile(r"[\x1d\x1e]\x1f+\x1e")  # a table row whose cells are all empty
