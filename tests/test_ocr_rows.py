@@ -182,3 +182,15 @@ def test_a_label_the_grid_cut_by_a_stroke_taken_for_a_column_is_one_cell():
     rows += [[("行政强", (0, 20, 42, 30)), ("制", (42, 20, 100, 30)), ("105", (100, 20, 300, 30))]]
     report = extract_document(_boxed_doc(rows, before=["二、主动公开政府信息情况", "本年制发件数"]))
     assert report.tables["t2"]["coercion"]["decisions"].raw == "105"
+
+
+def test_two_rows_labels_in_one_cell_before_one_row_of_values_leave_both_unknown():
+    """The grid lost the ruling between two rows, or the rest of a row opening a page was joined to the row
+    before it: (七)总计 and 四、结转下年度继续办理 in one cell, one row of values after them. Whose values they
+    are is not known: both rows are reported, their cells absent, never the values read as the second's."""
+    rows = _T3_HEAD + [_T3_ROWS["new_received"], _T3_ROWS["denied_state_secret"]]
+    rows += [["(七)总计 四、结转下年度继续办理", "9", "1", "1", "1", "1", "1", "14"]]
+    report = extract_document(_ocr_doc(rows))
+    for code in ("results_total", "carried_forward"):
+        assert all(cell.kind == C.ABSENT for cell in report.tables["t3"][code].values()), code
+        assert any(error.startswith(f"t3.{code}: its label shares a cell") for error in report.errors), code

@@ -146,9 +146,9 @@ def read_table(
     budget = Budget()  # the steps cutting this table's glued values may take, whatever it holds
     for run in runs:
         label = f"{match.table.code}.{run.keys[0][0]}" if match.run is None else match.table.code
-        words = match.rows[run.keys[0][0]].words if match.run is None else None
-        if words:
-            run.error = f"{label}: words read among its values ({words}): which value is in which cell is not known"
+        doubt = match.rows[run.keys[0][0]].doubt if match.run is None else None
+        if doubt:
+            run.error = f"{label}: {doubt}"
             continue
         cut_run(run, label, checks, hints, budget)
     if blanks_dropped:

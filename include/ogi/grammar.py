@@ -353,7 +353,9 @@ class RowMatch:
     label_end: int
     pieces: list[Piece] = field(default_factory=list)
     values_end: int = 0
-    words: str | None = None  # OCR: words read in a cell among the row's values (a misread value, specks)
+    # OCR: why the row's values cannot be placed in its cells (words read among them, its label sharing a cell
+    # with another row's), reported instead of reading them
+    doubt: str | None = None
 
 
 @dataclass
@@ -416,10 +418,12 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int, apart: bool
     for current, following in zip(matched, matched[1:] + [None]):
         stop = following.label_start if following else end
         current.pieces, current.values_end = stream.values(current.label_end, stop)
-        if stream.track:
-            current.words = _words_among_values(stream, current, stop)
+        if stream.track and (words := _words_among_values(stream, current, stop)):
+            current.doubt = f"words read among its values ({words}): which value is in which cell is not known"
         if not current.pieces and following is not None and not stream.text[current.label_end : stop].strip():
             unprinted.append(current)
+    if stream.track:
+        _labels_sharing_a_cell(stream, layout, matched)
     gaps = BlankLines.of([(m.pieces, len(m.row.columns)) for m in matched])
     for current in matched:
         current.pieces = settle_blank_lines(current.pieces, len(current.row.columns), gaps)
@@ -438,6 +442,19 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int, apart: bool
             current.pieces = [blank] * len(current.row.columns)
     last_end = matched[-1].values_end if matched else start
     return RowsFound(found, last_end, shown if shown is not None else apart)
+
+
+def _labels_sharing_a_cell(stream: Stream, layout: Layout, matched: list[RowMatch]) -> None:
+    """Two rows' labels in one OCR'd cell, one row of values after them (the grid lost the ruling between the
+    rows, or the rest of a row opening a page was joined to the row before it): whose values they are, and
+    whether the other row printed its own, is not known."""
+    for current, following in zip(matched, matched[1:]):
+        if current.pieces or stream.kinds[stream.token_index(current.label_end)] is not CELL:
+            continue
+        if stream.token_index(current.label_end) == stream.token_index(following.label_start):
+            table = layout.table
+            for row, other in ((current, following), (following, current)):
+                row.doubt = f"its label shares a cell with {table}.{other.row.code}'s, one row of values after both"
 
 
 def _words_among_values(stream: Stream, current: RowMatch, stop: int) -> str | None:
