@@ -194,3 +194,29 @@ def test_two_rows_labels_in_one_cell_before_one_row_of_values_leave_both_unknown
     for code in ("results_total", "carried_forward"):
         assert all(cell.kind == C.ABSENT for cell in report.tables["t3"][code].values()), code
         assert any(error.startswith(f"t3.{code}: its label shares a cell") for error in report.errors), code
+
+
+def test_an_identity_with_a_cell_not_read_confirms_no_reading():
+    """A row reported and left absent (its label shared a cell, words among its values) counts for nothing in
+    an identity: a plausible reading that an identity would confirm only with the absent cell taken as 0 stays
+    ambiguous (a printed slash read as 1 at 0.71 was made a number so)."""
+    from types import SimpleNamespace
+
+    from ogi.identities import Check
+    from ogi.ocr.certainty import settle
+
+    duplicate, excessive, total = ("rejected", "duplicate"), ("rejected", "excessive"), ("rejected", "total")
+    cells = {duplicate: C.Cell(C.NUMBER, "1", 1, (), 2), excessive: C.absent(), total: C.Cell(C.NUMBER, "1", 1, (), 2)}
+    tokens = {
+        0: OcrToken(Reading("1", 0.71, (), True), (0, 0, 1, 1)),
+        1: OcrToken(Reading("1", 0.99, (), True), (0, 0, 1, 1)),
+    }
+    piece = SimpleNamespace  # a run's pieces as the grammar gives them: the token each was read from
+    runs = [
+        SimpleNamespace(keys=[duplicate], columns=[None], pieces=[piece(token=0, page=2)], candidates=[("1",)]),
+        SimpleNamespace(keys=[total], columns=[None], pieces=[piece(token=1, page=2)], candidates=[("1",)]),
+    ]
+    runs[0].columns = runs[1].columns = [SimpleNamespace(unit=None)]
+    check = Check("I", "t3", "col", (duplicate, excessive), (total,))
+    settle("t3", cells, runs, tokens, [check], {2})
+    assert cells[duplicate].kind == C.AMBIGUOUS
