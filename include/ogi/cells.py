@@ -76,6 +76,24 @@ def in_header_unit(cell: Cell, column: Column, header_unit: str) -> Cell:
     return cell
 
 
+def in_unread_unit(cell: Cell, column: Column) -> Cell:
+    """`cell` of a money column whose header's unit could not be read: a number printed without a unit of its
+    own may be in either money unit, so it is `ambiguous` with each (1559.5 is 1559.5 元 or 15,595,000 元)."""
+    if cell.kind not in (NUMBER, AMBIGUOUS) or not cell.raw:
+        return cell
+    options = cell.raw.split(" | ")
+    if cell.kind == NUMBER and all(
+        (p := printed.parse(o)) is not None and p[1] in printed.MONEY_UNITS for o in options
+    ):
+        return cell  # printed with its unit
+    scale = 10000 if column.unit == "元" else 1 / 10000
+    values = {*cell.candidates, *([cell.value] if cell.value is not None else [])}
+    values |= {round(v * scale, 6) for v in values}
+    values |= {v for o in options for u in printed.MONEY_UNITS if (v := _parse_number(o, column.unit, u)) is not None}
+    values = {int(v) if isinstance(v, float) and v.is_integer() else v for v in values}
+    return Cell(AMBIGUOUS, cell.raw, None, sorted(values), cell.page, cell.confidence, cell.box)
+
+
 def classify(raw: str, column: Column, page: int | None = None) -> Cell:
     return _classified(raw, column.unit, page)
 

@@ -146,6 +146,10 @@ def read_table(
     budget = Budget()  # the steps cutting this table's glued values may take, whatever it holds
     for run in runs:
         label = f"{match.table.code}.{run.keys[0][0]}" if match.run is None else match.table.code
+        doubt = match.rows[run.keys[0][0]].doubt if match.run is None else None
+        if doubt:
+            run.error = f"{label}: {doubt}"
+            continue
         cut_run(run, label, checks, hints, budget)
     if blanks_dropped:
         set_aside_where_blanks_drop(runs, checks, blanks_dropped)
@@ -158,7 +162,7 @@ def read_table(
     for run in good:
         cells.update(_cells(run, match.paged))
     for key, cell in cells.items():
-        if key[1] in match.units:
+        if match.units.get(key[1]) is not None:
             cells[key] = C.in_header_unit(cell, match.layout.columns[key[1]], match.units[key[1]])
     missing = [row.code for row in match.layout.rows if match.run is None and match.rows.get(row.code) is None]
     keys, _columns = match.layout.cells
@@ -171,6 +175,14 @@ def read_table(
         from ogi.ocr.certainty import settle
 
         result.notes = settle(match.table.code, cells, good, doc.ocr_tokens, checks, set(doc.ocr_pages), doc.ocr_engine)
+    unread = [code for code, unit in match.units.items() if unit is None]
+    for key, cell in cells.items():
+        if key[1] in unread:
+            cells[key] = C.in_unread_unit(cell, match.layout.columns[key[1]])
+    if unread:
+        result.notes.append(
+            f"{match.table.code}: the unit of {', '.join(unread)} is not read in the header: its amounts are not sure"
+        )
     return result
 
 

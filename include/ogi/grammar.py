@@ -34,15 +34,20 @@ _SECTION_IN = re.compile(r"(?<![第(（])[一二三四五六七八九十]+、") 
 _DISTINCT = 4  # a label this long is specific enough to tell that the row before it is missing
 
 
+# What a printed 、 . or , may read as: each other, and what OCR reads a blurred or small one as (。 丶: 行政复议。
+# 行政诉讼情况, 行政复议丶行政诉讼情况)
+PAUSES = ".、,。丶"
+_PAUSE = f"[{PAUSES}]"
+
+
 def tolerant(text: str) -> str:
-    """A regex for `text` that allows breaks between any two characters and reads 、 . , alike, and 。 as any of
-    them (OCR reads a blurred 、 as 。: 行政复议。行政诉讼情况). Quotation marks are left out: normalised text has
-    none (`normalize.QUOTES`)."""
+    """A regex for `text` that allows breaks between any two characters and reads a pause (、 . ,) as any of
+    `PAUSES`. Quotation marks are left out: normalised text has none (`normalize.QUOTES`)."""
     parts = []
     for ch in text:
         if ch.isspace() or ch in QUOTES:
             continue
-        parts.append("[.、,。]" if ch in ".、," else re.escape(ch))
+        parts.append(_PAUSE if ch in ".、," else re.escape(ch))
     return _GAP.join(parts)
 
 
@@ -348,6 +353,9 @@ class RowMatch:
     label_end: int
     pieces: list[Piece] = field(default_factory=list)
     values_end: int = 0
+    # OCR: why the row's values cannot be placed in its cells (words read among them, its label sharing a cell
+    # with another row's), reported instead of reading them
+    doubt: str | None = None
 
 
 @dataclass
@@ -361,7 +369,8 @@ class TableMatch:
     run: list[Piece] | None = None
     paged: bool = False  # whether the document's tokens lie on several pages (else each piece's page is the same)
     error: str | None = None  # the table is there but cannot be read, and why
-    units: dict[str, str] = field(default_factory=dict)  # money column → the unit its header prints
+    # money column → the unit its header prints; None where the header cannot be read for it (`unread_units`)
+    units: dict[str, str | None] = field(default_factory=dict)
     values_apart: bool | None = None  # whether the table prints its values apart (`values_apart`)
 
 
@@ -398,13 +407,23 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int, apart: bool
         found[row.code] = RowMatch(row, match.start(), match.end())
         pos = match.end()
     _misspelt_rows(stream, layout, found, start, end)
+    if stream.track:  # OCR: a label garbled past setting right is found by its place
+        from ogi.ocr.row_places import rows_by_place
+
+        spans = {code: (m.label_start, m.label_end) if m else None for code, m in found.items()}
+        for code, (label_start, label_end) in rows_by_place(stream, layout, spans).items():
+            found[code] = RowMatch(layout.row(code), label_start, label_end)
     matched = [m for m in found.values() if m]
     unprinted = []
     for current, following in zip(matched, matched[1:] + [None]):
         stop = following.label_start if following else end
         current.pieces, current.values_end = stream.values(current.label_end, stop)
+        if stream.track and (words := _words_among_values(stream, current, stop)):
+            current.doubt = f"words read among its values ({words}): which value is in which cell is not known"
         if not current.pieces and following is not None and not stream.text[current.label_end : stop].strip():
             unprinted.append(current)
+    if stream.track:
+        _labels_sharing_a_cell(stream, layout, matched)
     gaps = BlankLines.of([(m.pieces, len(m.row.columns)) for m in matched])
     for current in matched:
         current.pieces = settle_blank_lines(current.pieces, len(current.row.columns), gaps)
@@ -423,6 +442,33 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int, apart: bool
             current.pieces = [blank] * len(current.row.columns)
     last_end = matched[-1].values_end if matched else start
     return RowsFound(found, last_end, shown if shown is not None else apart)
+
+
+def _labels_sharing_a_cell(stream: Stream, layout: Layout, matched: list[RowMatch]) -> None:
+    """Two rows' labels in one OCR'd cell, one row of values after them (the grid lost the ruling between the
+    rows, or the rest of a row opening a page was joined to the row before it): whose values they are, and
+    whether the other row printed its own, is not known."""
+    for current, following in zip(matched, matched[1:]):
+        if current.pieces or stream.kinds[stream.token_index(current.label_end)] is not CELL:
+            continue
+        if stream.token_index(current.label_end) == stream.token_index(following.label_start):
+            table = layout.table
+            for row, other in ((current, following), (following, current)):
+                row.doubt = f"its label shares a cell with {table}.{other.row.code}'s, one row of values after both"
+
+
+def _words_among_values(stream: Stream, current: RowMatch, stop: int) -> str | None:
+    """The words of the cell a row's run of values stopped at, where that cell is one of the same table row's
+    (OCR misread a value as words, or read specks or a seal as words): the row's cells past it are not read,
+    so how its values fall into its cells is not known."""
+    if not current.pieces or current.values_end >= stop or current.pieces[-1].token is None:
+        return None
+    kinds, texts = stream.kinds, stream.texts
+    index = stream.token_index(current.values_end)
+    if kinds[index] is not CELL or not texts[index].strip() or VALUE.fullmatch(texts[index].strip()):
+        return None
+    between = kinds[current.pieces[-1].token : index]
+    return None if ROW_END in between or TABLE_END in between else texts[index].strip()
 
 
 def _align_to_grid(stream: Stream, layout: Layout, matched: list[RowMatch]) -> None:
@@ -572,6 +618,8 @@ def find_t2(stream: Stream, spec: Spec, end: int, default_layout: str, apart: bo
     if not any(rows.values()):
         return None
     units = header_units(stream, layout, anchor.start(), values_end)
+    if stream.track:
+        units.update(dict.fromkeys(unread_units(stream, layout, anchor.start(), values_end, units, rows)))
     return TableMatch(
         table, layout, anchor.start(), values_end, rows, paged=stream.paged, units=units, values_apart=apart
     )
@@ -609,6 +657,50 @@ def header_units(stream: Stream, layout: Layout, start: int, end: int) -> dict[s
     return units
 
 
+_NOT_PRINTED = re.compile(r"[\s.、,。:：;；()（）\[\]【】·]+")
+
+
+def unread_units(
+    stream: Stream, layout: Layout, start: int, end: int, units: dict[str, str], rows: dict[str, RowMatch | None]
+) -> list[str]:
+    """The money columns whose unit the header of an OCR'd table does not show for sure, where no unit was
+    found: the column's cell holds more than its name, misread (采购总金额（万兀）), or its name is not found
+    while the money row's section prints a header (a row of words right above the row): the unit may be
+    printed there, unread, so the template's unit is not assumed. A table that prints no header over the
+    money row has the template's unit, as a text report has."""
+    unread = []
+    for code, column in layout.columns.items():
+        if column.dtype != "decimal" or code in units:
+            continue
+        name = stream.search(words_pattern((re.sub(r"\(.*\)$", "", column.label),)), start, end)
+        if name is None:
+            money_rows = [m for row in layout.rows if code in row.columns and (m := rows.get(row.code))]
+            if not money_rows or _header_above(stream, money_rows[0].label_start):
+                unread.append(code)
+            continue
+        first, last = stream.token_index(name.start()), stream.token_index(name.end() - 1)
+        cell_end = stream.starts[last] + len(stream.texts[last])
+        rest = stream.text[stream.starts[first] : name.start()] + stream.text[name.end() : cell_end]
+        if _NOT_PRINTED.sub("", rest):
+            unread.append(code)
+    return unread
+
+
+def _header_above(stream: Stream, offset: int) -> bool:
+    """Whether the table row right above the one holding `offset` is a row of words (a header), not of values."""
+    kinds, texts = stream.kinds, stream.texts
+    index = stream.token_index(offset)
+    while index > 0 and kinds[index] is not ROW_END:
+        index -= 1
+    cells = []
+    index -= 1
+    while index >= 0 and kinds[index] is CELL:
+        cells.append(texts[index].strip())
+        index -= 1
+    words = [text for text in cells if text and not VALUE.fullmatch(text)]
+    return bool(words) and not any(VALUE.fullmatch(text) for text in cells if text)
+
+
 _BLANK_ROW = re.compile(r"[\x1d\x1e]\x1f+\x1e")  # a table row whose cells are all empty
 _UNKNOWN_WORD = rf"[^\d\s。;/{re.escape(printed.DASH_CHARS)}]{{1,8}}"
 
@@ -631,7 +723,7 @@ def t4_vocabulary(table: Table, layout: Layout) -> T4Vocabulary:
     return T4Vocabulary(
         anchor=words_pattern((table.title, *table.anchors)),
         # known words, with a few unknown characters between two of them (a misspelt word: 行政诉情况)
-        header=re.compile(rf"{_GAP}(?:{words})(?:{_GAP}[、,]?{_GAP}(?:{_UNKNOWN_WORD}{_GAP})?(?:{words}))*"),
+        header=re.compile(rf"{_GAP}(?:{words})(?:{_GAP}{_PAUSE}?{_GAP}(?:{_UNKNOWN_WORD}{_GAP})?(?:{words}))*"),
         word=re.compile(words),
         results=words_pattern(results),
         blocks=words_pattern(blocks),

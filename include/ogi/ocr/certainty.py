@@ -69,7 +69,7 @@ def settle(
         return 0.0 if ocr is None else float(ocr.reading.confidence)
 
     # settled: as printed, surely — cells not read by OCR (a text-layer page), and sure readings
-    settled = {key for key in cells if key not in read and cells[key].kind != C.AMBIGUOUS}
+    settled = {key for key in cells if key not in read and cells[key].kind not in (C.AMBIGUOUS, C.ABSENT)}
     settled |= {key for key in read if confidence(key) >= SURE and cells[key].kind != C.AMBIGUOUS}
     candidates: dict[CellKey, list[float | int]] = {}
     # a sure reading whose identity breaks, where another reading of it would keep every one it is in

@@ -5,6 +5,11 @@ A misread label would leave its row unfound; a label set right to the wrong row 
 wrong row, so a cell is set right only when one label is near (within a quarter of the cell's length in
 edits) and no other is. Punctuation is not compared (OCR drops and swaps
 brackets and 、 freely); the cell keeps the label's printed form.
+
+Setting right never loses what a cell prints beyond the label: a money unit after a column's name
+(采购总金额（万元）: the unit is kept as read, never set to the template's nor dropped) and another of the
+template's words (a group heading before its first row's label, two rows' labels the grid read as one cell):
+such a cell is left as read, for the grammar to find each word in it.
 """
 
 from __future__ import annotations
@@ -12,12 +17,16 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from ogi.grammar import PAUSES
 from ogi.normalize import normalize_text
 from ogi.template import Spec
 
-_IGNORED = re.compile(r"[\s()（）\[\]【】、.,，:：;；“”\"'‘’·。]")
+_IGNORED = re.compile(rf"[\s()（）\[\]【】{PAUSES}，:：;；“”\"'‘’·]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ITEM = re.compile(r"\d*")  # a sub-row's item number, as a bare label starts with it (empty: none)
+# a money unit noted after a column's name: （万元） (单位：元) 万元
+_UNIT_NOTE = re.compile(r"[(（]?\s*(?:单\s*位\s*[:：]?\s*)?(?:万\s*)?元\s*[)）]?\s*$")
+_UNIT_CHARS = re.compile(r"[万元]")
 
 
 def _bare(text: str) -> str:
@@ -47,7 +56,7 @@ def _words(spec: Spec) -> tuple[tuple[str, str, str], ...]:
             found.setdefault(word, word)
     out = {}
     for word, names in found.items():
-        printed = normalize_text(word)
+        printed = _UNIT_NOTE.sub("", normalize_text(word))  # a column's unit is read as printed, never set
         bare = _bare(printed)
         if len(bare) >= 2:
             out.setdefault(bare, (printed, names))
@@ -77,7 +86,12 @@ def nearest_label(text: str, spec: Spec) -> str | None:
     near: within a quarter of its length in edits (one edit at least), every other label further; or within
     a third, every other label three edits further still, and its item number (1. of 1.属于国家秘密) the one
     read. A cell that reads as the label but for punctuation becomes the label as printed (2：没有 … is
-    2.没有 …)."""
+    2.没有 …). A money unit noted after the label is kept as read; a cell that holds more than the label (another
+    of the template's words, or a unit not read as one) is left as read."""
+    note = _UNIT_NOTE.search(text)
+    if note is not None and note.start() > 0:
+        label = nearest_label(text[: note.start()], spec)
+        return None if label is None else label + note.group().strip()
     bare = _bare(text)
     if len(bare) < 2 or len(_CJK.findall(bare)) < 2:
         return None
@@ -94,6 +108,8 @@ def nearest_label(text: str, spec: Spec) -> str | None:
     best, printed, names = scored[0]
     if best == 0 and _bare(text) == bare and text.replace(" ", "") == printed:
         return None
+    if _more_than(bare, _bare(printed), names, spec):
+        return None
     others = [d for d, _, other in scored[1:] if other != names]
     if best <= limit and not any(d <= limit for d in others):
         return printed
@@ -103,11 +119,21 @@ def nearest_label(text: str, spec: Spec) -> str | None:
     return None
 
 
+def _more_than(bare: str, label: str, names: str, spec: Spec) -> bool:
+    """Whether a cell's bare text holds more than the label it is nearest: a money unit the label does not
+    print, or another word of the template (of another row or heading) outside the label."""
+    if sorted(_UNIT_CHARS.findall(bare)) != sorted(_UNIT_CHARS.findall(label)):
+        return True
+    return any(word in bare and word not in label for word, _, other in _words(spec) if other != names)
+
+
 def set_labels_right(doc, spec: Spec) -> list[str]:
     """Replace the text of OCR'd cells of words that misread a label by that label; what was changed."""
+    from ogi.ocr.split_cells import join_split_cells
     from ogi.readers.document import CELL
 
-    changed = []
+    words = {bare for bare, _printed, _names in _words(spec)}
+    changed = join_split_cells(doc, lambda text: _bare(text) in words)
     kinds, texts = doc.tokens.kinds, doc.tokens.texts
     for index, ocr in doc.ocr_tokens.items():
         if kinds[index] is not CELL or ocr.reading.value or not texts[index]:

@@ -1,0 +1,222 @@
+"""Tables, rows and headers of scanned reports as OCR reads them: labels set right without losing what a cell
+prints beyond them, money units in the header read or else not assumed, rows split by the page break, rows
+found by their place where OCR garbled their label, 表四's header as OCR reads it."""
+
+from ogi import cells as C
+from ogi.extract import extract_document
+from ogi.ocr.page import OcrToken
+from ogi.ocr.recognize import Reading
+from ogi.template import load_spec
+
+
+def _ocr_doc(rows: list[list[str]], before: tuple[str, ...] = ()):
+    """A document of free lines (`before`) and one OCR'd table of `rows` of cell texts."""
+    from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Document, Token, Tokens
+
+    tokens, ocr = [Token(LINE, line, 1) for line in before], {}
+    for y, row in enumerate(rows):
+        for x, text in enumerate(row):
+            value = bool(text) and not any("\u4e00" <= ch <= "\u9fff" for ch in text)
+            ocr[len(tokens)] = OcrToken(Reading(text, 0.99, (), value), (x * 50, y * 20, x * 50 + 50, y * 20 + 20))
+            tokens.append(Token(CELL, text, 1))
+        tokens.append(Token(ROW_END, page=1))
+    tokens.append(Token(TABLE_END, page=1))
+    return Document("scan.pdf", "pdf-ocr", Tokens.of(tokens), pages=1, ocr_pages=[1], ocr_tokens=ocr)
+
+
+def test_a_label_set_right_keeps_the_money_unit_its_header_prints():
+    """A column's name read with a unit after it keeps the unit as read: never the template's unit instead
+    (本年收费金额（单位：元） is not 本年收费金额(单位:万元)), never dropped (采购总金额（万元）), and a unit
+    misread is not set right away."""
+    from ogi.ocr.lexicon import nearest_label
+
+    spec = load_spec()
+    assert nearest_label("本年收费金额(单位:元)", spec) is None
+    assert nearest_label("采购总金额(万元)", spec) is None
+    assert nearest_label("采购总金额(元)", spec) is None
+    assert nearest_label("采购总金颖(万元)", spec) == "采购总金额(万元)"
+    assert nearest_label("本年收费金頟(单位:元)", spec) == "本年收费金额(单位:元)"
+    assert nearest_label("采购总金额(万兀)", spec) is None
+
+
+def test_a_cell_holding_two_of_the_templates_words_is_left_for_the_grammar():
+    """A group heading and its first row's label in one cell, or two rows' labels the grid read as one cell,
+    are not set right to one of them (the other row would be lost); a label with specks beside it still is."""
+    from ogi.ocr.lexicon import nearest_label
+
+    spec = load_spec()
+    assert nearest_label("三 本年度办 理结果 () 予以公开", spec) is None
+    assert nearest_label("(芯) 总计 四、 结转下年度继续 办理", spec) is None
+    assert (
+        nearest_label("(六) 其他处理 1 申请人 无正当理由逾期 不补正、行政机关不再处理其政府信息公开申请", spec) is None
+    )
+    assert nearest_label("1.*机 信访举报投诉类 申请", spec) == "1.信访举报投诉类申请"
+    assert nearest_label("- 本年新收政府信 息公开申请数量", spec) == "一、本年新收政府信息公开申请数量"
+
+
+_PROCUREMENT = [
+    ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
+    ["规章", "1", "2", "3"],
+    ["信息内容", "采购项目数量", "{header}"],
+    ["政府集中采购", "12", "1559.5"],
+]
+
+
+def _amount(header: str) -> C.Cell:
+    rows = [[text.format(header=header) for text in row] for row in _PROCUREMENT]
+    report = extract_document(_ocr_doc(rows, before=("二、主动公开政府信息情况",)))
+    return report.tables["t2"]["procurement"]["amount_yuan"]
+
+
+def test_money_under_a_header_whose_unit_is_not_read_is_not_sure():
+    """采购总金额's unit read (万元, 元) or plainly not printed: the amount is a number in it. Its cell holding
+    more than the name, unread (（万兀）), or the name not found at all: the amount may be in either unit, so
+    it is ambiguous with both, never read in the template's unit by default. A table printing no header over
+    the row has the template's unit."""
+    assert (_amount("采购总金额(万元)").kind, _amount("采购总金额(万元)").value) == (C.NUMBER, 15595000)
+    assert (_amount("采购总金额(元)").kind, _amount("采购总金额(元)").value) == (C.NUMBER, 1559.5)
+    assert (_amount("采购总金额").kind, _amount("采购总金额").value) == (C.NUMBER, 1559.5)
+    for header in ("采购总金额(万兀)", "采购总金 ?万", "莱购总令頟"):
+        cell = _amount(header)
+        assert cell.kind == C.AMBIGUOUS and {1559.5, 15595000} <= set(cell.candidates), header
+    # no header printed over the row (the template's table of one header row): the template's unit, as in text
+    rows = [row for row in _PROCUREMENT if "{header}" not in row]
+    report = extract_document(_ocr_doc(rows, before=("二、主动公开政府信息情况",)))
+    assert report.tables["t2"]["procurement"]["amount_yuan"].value == 1559.5
+
+
+_T3_HEAD = [["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
+_T3_ROWS = {
+    "new_received": ["一、本年新收政府信息公开申请数量", "5", "1", "1", "1", "1", "1", "10"],
+    "denied_state_secret": ["1.属于国家秘密", "1", "", "", "", "", "", "1"],
+    "denied_prohibited_by_law": ["2.其他法律行政法规禁止公开", "2", "", "", "", "", "", "2"],
+    "denied_security_stability": ["3.危及三安全一稳定", "3", "", "", "", "", "", "3"],
+    "denied_third_party": ["4.保护第三方合法权益", "4", "", "1", "", "", "", "5"],
+    "denied_internal_affairs": ["5.属于三类内部事务信息", "5", "", "", "", "", "", "5"],
+}
+
+
+def _t3_report(label: list[str], rest: list[list[str]] = ()):
+    rows = [row if code != "denied_third_party" else label + row[1:] for code, row in _T3_ROWS.items()]
+    at = list(_T3_ROWS).index("denied_third_party") + 1
+    return extract_document(_ocr_doc(_T3_HEAD + rows[:at] + list(rest) + rows[at:]))
+
+
+def test_a_row_whose_label_ocr_garbled_is_found_by_its_place_between_the_rows_found():
+    """A label misread past setting right (呆护第三方合 又益, three edits), or read over two cells: the one row
+    between the rows before and after it that prints words and then cells is that row, with its values. Words
+    nearer another row's label, or two such rows between, are not taken for it."""
+    for label in (["呆护第三方合 又益"], ["呆护第三方", "合 又益"]):
+        row = _t3_report(label).tables["t3"]["denied_third_party"]
+        assert [cell.value for cell in row.values()] == [4, None, 1, None, None, None, 5], label
+    assert _t3_report(["属于国家秘密"]).tables["t3"]["denied_third_party"]["total"].kind == C.ABSENT
+    another = [["呆护第三方合 又益", "1", "", "", "", "", "", "1"]]
+    assert _t3_report(["呆护第三方合 又益"], another).tables["t3"]["denied_third_party"]["total"].kind == C.ABSENT
+
+
+def _boxed_doc(rows, before=()):
+    """A document of free lines and one OCR'd table: rows of (text, box) cells."""
+    from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Document, Token, Tokens
+
+    tokens, ocr = [Token(LINE, line, 1) for line in before], {}
+    for row in rows:
+        for text, box in row:
+            ocr[len(tokens)] = OcrToken(Reading(text, 0.9, (), text.isdigit()), box)
+            tokens.append(Token(CELL, text, 1))
+        tokens.append(Token(ROW_END, page=1))
+    tokens.append(Token(TABLE_END, page=1))
+    return Document("t4.pdf", "pdf-ocr", Tokens.of(tokens), pages=1, ocr_pages=[1], ocr_tokens=ocr)
+
+
+def test_table_four_results_cut_in_two_bands_by_a_ruling_are_one_cell_each():
+    """表四's first block's results merged down over two header bands, printed down narrow columns: the grid ran
+    the bands' ruling through them, so each reads as its first character above (结) and the rest below (果 维 持).
+    Joined, they are the results, and the header is read; the title's 、 read as 丶 is still the title."""
+    import re
+
+    from ogi.grammar import Stream, find_t4, tolerant
+    from ogi.ocr.lexicon import set_labels_right
+
+    assert re.fullmatch(tolerant("行政复议、行政诉讼情况"), "行政复议丶行政诉讼情况")
+    results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    values = [str(v) for v in range(1, 16)]
+    x = [20 * i for i in range(16)]
+    rows = [
+        [("行政复议", (x[0], 0, x[5], 10)), ("行政诉讼", (x[5], 0, x[15], 10))],
+        [(r[0], (x[i], 10, x[i + 1], 20)) for i, r in enumerate(results)]
+        + [("未经复议直接起诉", (x[5], 10, x[10], 20)), ("复议后起诉", (x[10], 10, x[15], 20))],
+        [(" ".join(r[1:]), (x[i], 20, x[i + 1], 40)) for i, r in enumerate(results)]
+        + [(r, (x[5 + i], 20, x[6 + i], 40)) for i, r in enumerate(results * 2)],
+        [(v, (x[i], 40, x[i + 1], 50)) for i, v in enumerate(values)],
+    ]
+    doc = _boxed_doc(rows, before=["四、政府信息公开行政复议丶行政诉讼情况"])
+    spec = load_spec()
+    set_labels_right(doc, spec)
+    match = find_t4(Stream(doc.tokens, track=True), spec, 0)
+    assert match.error is None
+    assert [piece.text for piece in match.run] == values
+
+
+def test_words_read_among_a_rows_values_leave_its_cells_unknown():
+    """A row of an OCR'd table whose cells the grid split (one more than its columns), one read as words (W for
+    a dash): the run of values stops there with as many values as the row has cells, but which value is in
+    which cell is not known — the row is reported, its cells absent, never 3个 read as its third value."""
+    rows = [
+        ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        ["行政许可", "5", "1", "6"],
+        ["行政处罚", "", "", "3个", "W"],
+        ["行政强制", "1", "2", "3"],
+    ]
+    report = extract_document(_ocr_doc(rows, before=("二、主动公开政府信息情况", "本年新制作数量")))
+    punishment = report.tables["t2"]["punishment"]
+    assert all(cell.kind == C.ABSENT for cell in punishment.values())
+    assert any(error.startswith("t2.punishment: words read among its values (W)") for error in report.errors)
+    assert [cell.value for cell in report.tables["t2"]["coercion"].values()] == [1, 2, 3]
+
+
+def test_a_label_the_grid_cut_by_a_stroke_taken_for_a_column_is_one_cell():
+    """A stroke of 制 taken for a column cuts 行政强制 into 行政强 and 制 beside it: joined, the label is found and
+    its value read (it was 't2.coercion: no values printed')."""
+    header = [("信息内容", (0, 0, 100, 10)), ("本年处理决定数量", (100, 0, 300, 10))]
+    rows = [header, [("行政处罚", (0, 10, 100, 20)), ("766", (100, 10, 300, 20))]]
+    rows += [[("行政强", (0, 20, 42, 30)), ("制", (42, 20, 100, 30)), ("105", (100, 20, 300, 30))]]
+    report = extract_document(_boxed_doc(rows, before=["二、主动公开政府信息情况", "本年制发件数"]))
+    assert report.tables["t2"]["coercion"]["decisions"].raw == "105"
+
+
+def test_two_rows_labels_in_one_cell_before_one_row_of_values_leave_both_unknown():
+    """The grid lost the ruling between two rows, or the rest of a row opening a page was joined to the row
+    before it: (七)总计 and 四、结转下年度继续办理 in one cell, one row of values after them. Whose values they
+    are is not known: both rows are reported, their cells absent, never the values read as the second's."""
+    rows = _T3_HEAD + [_T3_ROWS["new_received"], _T3_ROWS["denied_state_secret"]]
+    rows += [["(七)总计 四、结转下年度继续办理", "9", "1", "1", "1", "1", "1", "14"]]
+    report = extract_document(_ocr_doc(rows))
+    for code in ("results_total", "carried_forward"):
+        assert all(cell.kind == C.ABSENT for cell in report.tables["t3"][code].values()), code
+        assert any(error.startswith(f"t3.{code}: its label shares a cell") for error in report.errors), code
+
+
+def test_an_identity_with_a_cell_not_read_confirms_no_reading():
+    """A row reported and left absent (its label shared a cell, words among its values) counts for nothing in
+    an identity: a plausible reading that an identity would confirm only with the absent cell taken as 0 stays
+    ambiguous (a printed slash read as 1 at 0.71 was made a number so)."""
+    from types import SimpleNamespace
+
+    from ogi.identities import Check
+    from ogi.ocr.certainty import settle
+
+    duplicate, excessive, total = ("rejected", "duplicate"), ("rejected", "excessive"), ("rejected", "total")
+    cells = {duplicate: C.Cell(C.NUMBER, "1", 1, (), 2), excessive: C.absent(), total: C.Cell(C.NUMBER, "1", 1, (), 2)}
+    tokens = {
+        0: OcrToken(Reading("1", 0.71, (), True), (0, 0, 1, 1)),
+        1: OcrToken(Reading("1", 0.99, (), True), (0, 0, 1, 1)),
+    }
+    piece = SimpleNamespace  # a run's pieces as the grammar gives them: the token each was read from
+    runs = [
+        SimpleNamespace(keys=[duplicate], columns=[None], pieces=[piece(token=0, page=2)], candidates=[("1",)]),
+        SimpleNamespace(keys=[total], columns=[None], pieces=[piece(token=1, page=2)], candidates=[("1",)]),
+    ]
+    runs[0].columns = runs[1].columns = [SimpleNamespace(unit=None)]
+    check = Check("I", "t3", "col", (duplicate, excessive), (total,))
+    settle("t3", cells, runs, tokens, [check], {2})
+    assert cells[duplicate].kind == C.AMBIGUOUS
