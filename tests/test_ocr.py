@@ -1336,3 +1336,35 @@ def test_a_fours_bar_reaching_left_of_its_slant_is_no_minus_sign():
             assert not _leading_dash(*line_ink(text, "ar-pl-uming", size), "4"), (text, size)
         for family in sorted(fonts.FAMILIES):
             assert _leading_dash(*line_ink("-4", family, size), "4"), (family, size)
+
+
+def test_page_a_table_s_last_row_printed_blank_is_a_row_of_blank_cells():
+    """表四's value row under its header with its zeros printed blank, the table's last band: a row of blank
+    cells, as the text-layer reader keeps it (it was passed over as the space between rulings, and 表四 had no
+    values printed). A band with no text above the last stays passed over."""
+    import cv2
+    from ogi.ocr.page import read_page
+    from ogi.readers.document import TokenKind
+
+    xs, ys = [100, 300, 500, 700], [100, 160, 190, 250, 280]
+    image = _ruled(xs, ys, [(x, ys[0], ys[-1]) for x in xs])
+    for x in xs[:-1]:
+        for y in (ys[1], ys[3]):
+            cv2.putText(image, "AB", (x + 40, y - 15), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 0, 2)
+
+    class Recogniser:
+        def start(self, crops):
+            return self
+
+        def read(self, index, value=None):
+            return Reading("AB", 0.99)
+
+    text = read_page(np.dstack([image] * 3), 150, 1, Recogniser(), tables_only=True)
+    rows, row = [], []
+    for token in text.tokens:
+        if token.kind is TokenKind.CELL:
+            row.append(token.text)
+        elif token.kind is TokenKind.ROW_END:
+            rows.append(row)
+            row = []
+    assert rows == [["AB"] * 3, ["AB"] * 3, [""] * 3]
