@@ -1368,3 +1368,19 @@ def test_page_a_table_s_last_row_printed_blank_is_a_row_of_blank_cells():
             rows.append(row)
             row = []
     assert rows == [["AB"] * 3, ["AB"] * 3, [""] * 3]
+
+
+def test_grid_a_stroke_with_its_character_around_it_in_a_one_band_table_is_no_column():
+    """A table of one tight band (表四's header cut off by a page break, its characters touching the
+    rulings): a stroke of a character reaching from its top ruling to its bottom one, with the rest of the
+    character close on both sides, is no column (the header was cut into 19 cells where 10 are printed)."""
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, upper, ys = [100, 300, 500, 700], [100, 180, 260], [400, 425]  # a table above it: the page is level
+    verticals = [(x, upper[0], upper[-1]) for x in xs] + [(x, ys[0], ys[-1]) for x in xs]
+    for x in (200, 400, 600):  # a stroke with the rest of its character close on both sides
+        verticals += [(x, 404, 421), (x - 7, 405, 414), (x + 7, 410, 420)]
+    page = prepare(np.dstack([_ruled(xs, upper + ys, verticals)] * 3), 150)
+    _, table = find_tables(page)
+    assert [round(cell.x0 / 10) for cell in table.rows[0]] == [10, 30, 50], table.rows[0]
