@@ -1336,3 +1336,51 @@ def test_a_fours_bar_reaching_left_of_its_slant_is_no_minus_sign():
             assert not _leading_dash(*line_ink(text, "ar-pl-uming", size), "4"), (text, size)
         for family in sorted(fonts.FAMILIES):
             assert _leading_dash(*line_ink("-4", family, size), "4"), (family, size)
+
+
+def test_page_a_table_s_last_row_printed_blank_is_a_row_of_blank_cells():
+    """表四's value row under its header with its zeros printed blank, the table's last band: a row of blank
+    cells, as the text-layer reader keeps it (it was passed over as the space between rulings, and 表四 had no
+    values printed). A band with no text above the last stays passed over."""
+    import cv2
+    from ogi.ocr.page import read_page
+    from ogi.readers.document import TokenKind
+
+    xs, ys = [100, 300, 500, 700], [100, 160, 190, 250, 280]
+    image = _ruled(xs, ys, [(x, ys[0], ys[-1]) for x in xs])
+    for x in xs[:-1]:
+        for y in (ys[1], ys[3]):
+            cv2.putText(image, "AB", (x + 40, y - 15), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 0, 2)
+
+    class Recogniser:
+        def start(self, crops):
+            return self
+
+        def read(self, index, value=None):
+            return Reading("AB", 0.99)
+
+    text = read_page(np.dstack([image] * 3), 150, 1, Recogniser(), tables_only=True)
+    rows, row = [], []
+    for token in text.tokens:
+        if token.kind is TokenKind.CELL:
+            row.append(token.text)
+        elif token.kind is TokenKind.ROW_END:
+            rows.append(row)
+            row = []
+    assert rows == [["AB"] * 3, ["AB"] * 3, [""] * 3]
+
+
+def test_grid_a_stroke_with_its_character_around_it_in_a_one_band_table_is_no_column():
+    """A table of one tight band (表四's header cut off by a page break, its characters touching the
+    rulings): a stroke of a character reaching from its top ruling to its bottom one, with the rest of the
+    character close on both sides, is no column (the header was cut into 19 cells where 10 are printed)."""
+    from ogi.ocr.grid import find_tables
+    from ogi.ocr.image import prepare
+
+    xs, upper, ys = [100, 300, 500, 700], [100, 180, 260], [400, 425]  # a table above it: the page is level
+    verticals = [(x, upper[0], upper[-1]) for x in xs] + [(x, ys[0], ys[-1]) for x in xs]
+    for x in (200, 400, 600):  # a stroke with the rest of its character close on both sides
+        verticals += [(x, 404, 421), (x - 7, 405, 414), (x + 7, 410, 420)]
+    page = prepare(np.dstack([_ruled(xs, upper + ys, verticals)] * 3), 150)
+    _, table = find_tables(page)
+    assert [round(cell.x0 / 10) for cell in table.rows[0]] == [10, 30, 50], table.rows[0]

@@ -424,6 +424,8 @@ def _table(
                         flags[k] = BRIDGED
                 b = end + 1
     _without_strays(crossed, columns, bands, narrowest, line_height)
+    if len(bands) == 1 and bands[0][1] - bands[0][0] <= line_height:
+        _without_strokes_inside_text(crossed, columns, bands[0], lines, tol)
     for b, (top, bottom) in enumerate(bands):
         here = [c for c in range(len(columns)) if crossed[c][b]]
         here = _without_slivers(here, columns, narrowest, tol)
@@ -484,6 +486,26 @@ def _without_strays(
         for o in mates:
             for b in rows:
                 crossed[o][b] = 0
+
+
+def _without_strokes_inside_text(
+    crossed: list[list[int]], columns: list[list[Segment]], band: tuple[int, int], lines: Rulings, tol: int
+) -> None:
+    """A table of one band no taller than a line of text (表四's header cut off by a page break, its characters
+    touching the rulings) has no band above or below for its columns to run on into: a column inside it with
+    ink close beside it on both sides along a part of the band (TEXT_BESIDE) is a character's stroke with the
+    rest of the character around it; a ruling has its cells' padding on one side at least (the strokes of a
+    faint face, whose level bars the binarisation lost, were taken for columns: 19 cells where 10 are printed)."""
+    top, bottom = band
+    rows = lines.ink[top + tol : bottom - tol] > 0
+    for c in range(1, len(columns) - 1):
+        x = _across(columns[c])
+        if not crossed[c][0] or x - 3 * tol < 0 or x + 3 * tol + 1 > rows.shape[1] or not rows.size:
+            continue
+        left = rows[:, x - 3 * tol : x - tol].any(axis=1).mean()
+        right = rows[:, x + tol + 1 : x + 3 * tol + 1].any(axis=1).mean()
+        if min(left, right) >= TEXT_BESIDE:
+            crossed[c][0] = 0
 
 
 def _with_faint_rows(ys: list[int], x0: int, x1: int, lines: Rulings, tol: int, lowest: int) -> list[int]:
@@ -592,6 +614,7 @@ def _across(column: list[Segment], top: int | None = None, bottom: int | None = 
 
 
 IN_LINE = 3  # columns of a one-line row in line with the table's others: more than strokes of text would be
+TEXT_BESIDE = 0.2  # of a tight band's height: ink beside a column on both sides along this much is text around it
 FULL, BRIDGED = 2, 1  # how a column crosses a band: its pieces run across it; a faint line carries it on
 
 

@@ -176,7 +176,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
             band_readings = [
                 cell_readings.get((index, order[id(cell)]), BLANK) if cell.band == band else BLANK for cell in row
             ]
-            if not any(reading.text for reading in band_readings):
+            if not any(reading.text for reading in band_readings) and not _printed_blank(table, band):
                 continue  # a band with no text at all (the text-layer reader passes over such rows too)
             for cell, reading in zip(row, band_readings):
                 tokens.append(Token(CELL, reading.text, page_no))
@@ -187,6 +187,12 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
         tokens.append(Token(TABLE_END, page=page_no))
         ocr.append(None)
     return PageText(tokens, ocr, len(tables), page.skew, time.process_time() - started)
+
+
+def _printed_blank(table: Table, band: int) -> bool:
+    """Whether a band with no text is a row printed blank, kept as the text-layer reader keeps it: the table's
+    last band, of several cells of its own (表四's value row under its header, zeros printed blank)."""
+    return band == len(table.rows) - 1 and sum(cell.band == band for cell in table.rows[band]) > 1
 
 
 def _values_read_again(
