@@ -230,7 +230,7 @@ def test_specks_read_as_words_in_a_row_as_wide_as_its_columns_leave_that_cell_un
     """A speck read as a character (店 at 0.3), or beside a value (0件近 at 0.08), in a row of a scanned grid
     with as many value cells as columns: each cell is in its own column, so the row is read, the speck's
     cell ambiguous with 0 (or the value beside the specks) among its candidates. The same word read sure,
-    or a row one cell wider than its columns, stays reported."""
+    or read as letters (1 as Ia..), or a row one cell wider than its columns, stays reported."""
     before = ("二、主动公开政府信息情况", "本年新制作数量")
     header = ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]
     rows = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", "店", "3"], ["行政强制", "0件近", "", ""]]
@@ -246,6 +246,9 @@ def test_specks_read_as_words_in_a_row_as_wide_as_its_columns_leave_that_cell_un
 
     sure = extract_document(_ocr_doc(rows, before, unsure={"0件近": 0.08}))
     assert any(error.startswith("t2.punishment: words read among its values (店)") for error in sure.errors)
+    letters = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", "Ia..", "3"], ["行政强制", "1", "2", "3"]]
+    report = extract_document(_ocr_doc(letters, before, unsure={"Ia..": 0.2}))
+    assert any(error.startswith("t2.punishment: words read among its values (Ia..)") for error in report.errors)
     wider = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", "", "3个", "店"], ["行政强制", "1", "2", "3"]]
     report = extract_document(_ocr_doc(wider, before, unsure={"店": 0.3}))
     assert all(cell.kind == C.ABSENT for cell in report.tables["t2"]["punishment"].values())
