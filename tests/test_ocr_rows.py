@@ -9,15 +9,19 @@ from ogi.ocr.recognize import Reading
 from ogi.template import load_spec
 
 
-def _ocr_doc(rows: list[list[str]], before: tuple[str, ...] = ()):
-    """A document of free lines (`before`) and one OCR'd table of `rows` of cell texts."""
+def _ocr_doc(rows: list[list[str]], before: tuple[str, ...] = (), unsure: dict[str, float] | None = None):
+    """A document of free lines (`before`) and one OCR'd table of `rows` of cell texts, each read at 0.99 but
+    those `unsure` names (text → probability)."""
     from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Document, Token, Tokens
 
     tokens, ocr = [Token(LINE, line, 1) for line in before], {}
     for y, row in enumerate(rows):
         for x, text in enumerate(row):
             value = bool(text) and not any("\u4e00" <= ch <= "\u9fff" for ch in text)
-            ocr[len(tokens)] = OcrToken(Reading(text, 0.99, (), value), (x * 50, y * 20, x * 50 + 50, y * 20 + 20))
+            confidence = (unsure or {}).get(text, 0.99)
+            ocr[len(tokens)] = OcrToken(
+                Reading(text, confidence, (), value), (x * 50, y * 20, x * 50 + 50, y * 20 + 20)
+            )
             tokens.append(Token(CELL, text, 1))
         tokens.append(Token(ROW_END, page=1))
     tokens.append(Token(TABLE_END, page=1))
@@ -220,3 +224,32 @@ def test_an_identity_with_a_cell_not_read_confirms_no_reading():
     check = Check("I", "t3", "col", (duplicate, excessive), (total,))
     settle("t3", cells, runs, tokens, [check], {2})
     assert cells[duplicate].kind == C.AMBIGUOUS
+
+
+def test_specks_read_as_words_in_a_row_as_wide_as_its_columns_leave_that_cell_unsure_and_the_rest_read():
+    """A speck read as a character (店 at 0.3), or beside a value (0件近 at 0.08), in a row of a scanned grid
+    with as many value cells as columns: each cell is in its own column, so the row is read, the speck's
+    cell ambiguous with 0 (or the value beside the specks) among its candidates. The same word read sure,
+    or read as letters (1 as Ia..), or a row one cell wider than its columns, stays reported."""
+    before = ("二、主动公开政府信息情况", "本年新制作数量")
+    header = ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]
+    rows = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", "店", "3"], ["行政强制", "0件近", "", ""]]
+    report = extract_document(_ocr_doc(rows, before, unsure={"店": 0.3, "0件近": 0.08}))
+    assert not [error for error in report.errors if error.startswith("t2")]
+    punishment = report.tables["t2"]["punishment"]
+    assert punishment["prev_items"].kind == C.BLANK
+    assert punishment["change"].kind == C.AMBIGUOUS and 0 in punishment["change"].candidates
+    assert punishment["decisions"].value == 3
+    coercion = report.tables["t2"]["coercion"]["prev_items"]
+    assert coercion.kind == C.AMBIGUOUS and 0 in coercion.candidates
+    assert [cell.value for cell in report.tables["t2"]["licensing"].values()] == [5, 1, 6]
+
+    sure = extract_document(_ocr_doc(rows, before, unsure={"0件近": 0.08}))
+    assert any(error.startswith("t2.punishment: words read among its values (店)") for error in sure.errors)
+    letters = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", "Ia..", "3"], ["行政强制", "1", "2", "3"]]
+    report = extract_document(_ocr_doc(letters, before, unsure={"Ia..": 0.2}))
+    assert any(error.startswith("t2.punishment: words read among its values (Ia..)") for error in report.errors)
+    wider = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", "", "3个", "店"], ["行政强制", "1", "2", "3"]]
+    report = extract_document(_ocr_doc(wider, before, unsure={"店": 0.3}))
+    assert all(cell.kind == C.ABSENT for cell in report.tables["t2"]["punishment"].values())
+    assert report.errors

@@ -227,6 +227,10 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
 
         set_labels_right(doc, spec)
     stream = Stream(doc.tokens, track=bool(doc.ocr_tokens))
+    if doc.ocr_tokens:
+        from ogi.ocr.specks import speck_cells
+
+        stream.specks = speck_cells(doc)
     metadata = extract_metadata(stream.text, doc.title)
     report = Report(doc.source, "ok", format=doc.format, pages=doc.pages, metadata=metadata)
     report.warnings.extend(doc.notes)

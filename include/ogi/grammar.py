@@ -130,6 +130,8 @@ class Stream:
         """`track`: values in free text carry the index of their token too (table cells always do), for
         documents whose tokens carry more than their text (OCR)."""
         self.track = track
+        # OCR: cells read as words that are specks (`ogi.ocr.specks`), with the value beside them ("" if none)
+        self.specks: dict[int, str] = {}
         self.kinds, self.texts, self.pages = tokens.kinds, tokens.texts, tokens.pages
         # each token's text, then its kind, whose value is the character that ends the token
         self.text = "".join(chain.from_iterable(zip(self.texts, self.kinds)))
@@ -418,7 +420,9 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int, apart: bool
     for current, following in zip(matched, matched[1:] + [None]):
         stop = following.label_start if following else end
         current.pieces, current.values_end = stream.values(current.label_end, stop)
-        if stream.track and (words := _words_among_values(stream, current, stop)):
+        if stream.specks and (in_place := _cells_past_specks(stream, current)) is not None:
+            current.pieces, current.values_end = in_place
+        elif stream.track and (words := _words_among_values(stream, current, stop)):
             current.doubt = f"words read among its values ({words}): which value is in which cell is not known"
         if not current.pieces and following is not None and not stream.text[current.label_end : stop].strip():
             unprinted.append(current)
@@ -469,6 +473,32 @@ def _words_among_values(stream: Stream, current: RowMatch, stop: int) -> str | N
         return None
     between = kinds[current.pieces[-1].token : index]
     return None if ROW_END in between or TABLE_END in between else texts[index].strip()
+
+
+def _cells_past_specks(stream: Stream, current: RowMatch) -> tuple[list[Piece], int] | None:
+    """A row of a scanned grid whose value cells are as many as its columns, the words among them all specks
+    (`Stream.specks`: ink OCR barely read as words): each cell is in its own column, the grid says which, so
+    the row's cells are read in place, a speck's cell as the value beside its specks or as an empty one, kept
+    with its token (never sure: OCR read words there). None where no cell holds specks, any other cell holds
+    words, or the cells are not as many."""
+    label = stream.token_index(current.label_end)
+    if stream.kinds[label] is not CELL:
+        return None
+    end = label + 1
+    while end < len(stream.kinds) and stream.kinds[end] is CELL:
+        end += 1
+    if end - label - 1 != len(current.row.columns):
+        return None
+    specks = stream.specks
+    if not any(index in specks for index in range(label + 1, end)):
+        return None
+    pieces = []
+    for index in range(label + 1, end):
+        text = stream.texts[index].strip()
+        if text and not VALUE.fullmatch(text) and index not in specks:
+            return None
+        pieces.append(Piece(specks.get(index, text), False, stream.pages[index], token=index))
+    return pieces, stream._start(end)
 
 
 def _align_to_grid(stream: Stream, layout: Layout, matched: list[RowMatch]) -> None:
