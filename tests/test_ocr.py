@@ -396,6 +396,21 @@ def test_unsure_blank_dash_or_slash_has_zero_among_its_candidates():
     assert 0 in cell_at(doc, "t3", *zero).candidates
 
 
+def test_plausible_dash_or_slash_is_not_confirmed_by_its_identities():
+    """A dash or a slash counts as 0: identities that hold with it hold with a printed 0 or a blank as well, so
+    they confirm no plausible dash (a faint 0 whose strokes were lost, read as a dash at 0.6, was a sure dash)."""
+    synthetic = make_report(53)
+    zero = next((r, c) for r, cols in synthetic.values["t3"].items() for c, v in cols.items() if v == 0)
+    for text in ("—", "/"):
+        doc = ocr_document(synthetic)
+        misread(doc, token_of(doc, synthetic, "t3", *zero), text, 0.6)
+        cell = cell_at(doc, "t3", *zero)
+        assert cell.kind == "ambiguous" and 0 in cell.candidates, (text, cell)
+        doc = ocr_document(synthetic)
+        misread(doc, token_of(doc, synthetic, "t3", *zero), text, 0.99)
+        assert cell_at(doc, "t3", *zero).kind in ("dash", "slash")
+
+
 def test_plausible_reading_confirmed_by_its_identities_is_a_number():
     synthetic = make_report(54)
     row, col, value = nonzero_cell(synthetic)

@@ -6,7 +6,8 @@ takes part in (each 表三 cell is in a row identity, I3, and column identities,
   `ambiguous`, with both. So is a sure reading, or a cell where no ink was seen, that an identity's value
   would make whole spelling it with digits lost (faint print: 10 for 103, nothing for 56). Without such a reading it stays a number: real reports break identities as printed,
   and the validation reports the break.
-- A plausible reading (≥ PLAUSIBLE) is a number only when its identities confirm it: every one holds.
+- A plausible reading (≥ PLAUSIBLE) is a number only when its identities confirm it: every one holds. A
+  plausible dash or slash is never so confirmed: it counts as 0, and its identities cannot tell it from a 0.
 - Anything less sure is never a number: `ambiguous` with the readings the image allows (and, where an
   identity whose other cells are sure implies a value, that value). A cell whose ink reads as nothing is
   `ambiguous` too: something is printed there.
@@ -112,8 +113,8 @@ def settle(
     for key in read:
         if key in settled or key in candidates or confidence(key) < PLAUSIBLE:
             continue
-        if cells[key].kind not in (C.NUMBER, C.DASH, C.SLASH, C.TEXT):
-            continue
+        if cells[key].kind not in (C.NUMBER, C.TEXT):
+            continue  # a dash or a slash counts as 0: its identities cannot tell it from a 0 or a blank
         usable = [c for c in by_cell.get(key, ()) if all(counted(o) for o in c.cells if o != key)]
         if usable and all(check.holds(values) for check in usable):
             settled.add(key)
@@ -127,7 +128,7 @@ def settle(
             if ocr is None or ocr.crop is None or key in candidates:
                 continue
             mine = by_cell.get(key, [])
-            unsure = key not in settled and confidence(key) >= PLAUSIBLE
+            unsure = key not in settled and confidence(key) >= PLAUSIBLE and cells[key].kind not in (C.DASH, C.SLASH)
             broken = key in settled and key in read and not all(check.holds(values) for check in mine)
             if not (unsure or broken):
                 continue
