@@ -1228,27 +1228,6 @@ def test_a_bar_that_is_what_is_left_of_a_faint_digit_is_no_sure_dash():
     assert faint_strokes(grey, line, 14)
 
 
-def test_grid_a_column_lost_under_a_heading_across_the_table_is_bridged_from_the_row_below():
-    """表三's first result row under 三、本年度办理结果, a cell across the table that only the side borders
-    cross: a column whose line a seal broke in that row alone has no row above to vouch for it, but the
-    rows below do, and its line shows along most of the row (11 and - were read as one cell)."""
-    import cv2
-    from ogi.ocr.grid import find_tables
-    from ogi.ocr.image import prepare
-
-    xs, ys = [100, 300, 500, 700], [100, 150, 180, 210, 260, 310]
-    verticals = [(x, ys[0], ys[-1]) for x in (100, 700)]
-    verticals += [(x, y0, y1) for x in (300, 500) for y0, y1 in ((ys[0], ys[1]), (ys[3], ys[-1]))]
-    verticals.append((300, ys[2], ys[3]))
-    image = _ruled(xs, ys, verticals)
-    for y in range(ys[2] + 2, ys[3] - 2, 10):  # the column at 500 in the row under the heading, broken
-        cv2.line(image, (500, y), (500, y + 3), 0, 2)
-    page = prepare(np.dstack([image] * 3), 150)
-    (table,) = find_tables(page)
-    assert [round(cell.x0 / 10) for cell in table.rows[1]] == [10]
-    assert [round(cell.x0 / 10) for cell in table.rows[2]] == [10, 30, 50]
-
-
 def test_grid_strokes_in_line_across_one_row_are_no_column():
     """A label's characters whose strokes line up across its row (对 over 项 in a label on two lines, under
     a column of the table nowhere else): no column parts the label's cell, which would move the row's

@@ -396,26 +396,23 @@ def _table(
         ]
         _with_columns_in_line(crossed, found)
         # a column that crosses the bands above and below a run of bands (or above a run down to the table's
-        # foot, or below a run from its head) but not those, where some of its line shows in each and no text
-        # runs across its place, crosses them too: a ruling lost under a seal or to fading (a merged cell's
-        # bands differ from their neighbours on one side at least). A band no column crosses (a heading
-        # between two tables drawn with side rulings in line, parted below; 三、本年度办理结果 across 表三)
-        # ends a run as the table's foot and head do, and so does a band only the side borders cross (a cell
-        # across the table: 三、本年度办理结果 over 表三's rows).
-        heading = [sum(bool(flags[b]) for flags in crossed) <= 2 for b in range(len(bands))]
+        # foot) but not those, where some of its line shows in each and no text runs across its place,
+        # crosses them too: a ruling lost under a seal or to fading (a merged cell's bands differ from their
+        # neighbours on one side at least). A band no column crosses (a heading between two tables drawn
+        # with side rulings in line, parted below) ends a run as the table's foot does.
+        heading = [not any(flags[b] for flags in crossed) for b in range(len(bands))]
         for c, flags in enumerate(crossed):
-            b = 0
+            b = 1
             while b < len(bands):
-                if flags[b] or heading[b]:
+                if flags[b] or not flags[b - 1]:
                     b += 1
                     continue
                 end = b
                 while end < len(bands) and not flags[end] and not heading[end]:
                     end += 1
-                above, below = b > 0 and flags[b - 1], end < len(bands) and flags[end]
-                # a run with one side open has no band there to vouch for it: more of the line must show
-                shows = 0.3 if above and below else 0.5
-                if (above or below) and all(
+                # a run down to the table's foot has no band below to vouch for it: more of the line must show
+                shows = 0.3 if end < len(bands) and not heading[end] else 0.5
+                if all(
                     lines.vertical_at(xs[c], bands[k][0] + tol, bands[k][1] - tol, tight) >= shows
                     and not _through_text(lines.ink, xs[c], bands[k][0] + tol, bands[k][1] - tol, tol, lines.sealed)
                     for k in range(b, end)
