@@ -1150,6 +1150,11 @@ def test_ink_shaped_as_a_dash_or_a_slash_is_that_mark_whatever_digit_it_reads_as
     assert mark_shape(drawn(((10, 20), (18, 20)), ((21, 21), (27, 21)), ((30, 20), (40, 20))), line, 22) == DASH
     assert mark_shape(drawn(((18, 30), (34, 8))), line, 22) == SLASH  # ／
     assert mark_shape(drawn(((24, 30), (30, 10))), line, 22) == SLASH  # /
+    tip_cut = drawn(((12, 36), (30, 8)))
+    tip_cut[3:6, 31:36] = 255  # ／ touching its cell's top: the ruling's removal cut its tip off (read as a sure 7)
+    assert mark_shape(tip_cut, line, 22) == SLASH
+    broken_bar = drawn(((14, 8), (24, 8)), ((32, 10), (22, 30)))  # a 7 whose bar the binarisation parted
+    assert mark_shape(broken_bar, line, 22) is None
     with_speck = drawn(((10, 12), (40, 12)))
     with_speck[18:22, 30:34] = 255  # a speck the line took in below the dash
     assert mark_shape(with_speck, line, 22) == DASH

@@ -19,6 +19,9 @@ PAPER_NOISE = 60  # grey levels below the paper that noise and the blur's fringe
 LEVEL = 1.4  # a small dash spreads this many times as far across as up and down
 DOT = 0.3  # of the character height: a round piece no bigger than this beside a mark is a speck
 SHORTEST = 0.4  # of the character height: the least a slash is long
+# of the mark's own ink: the most its other pieces hold (a slash's tip the ruling's removal cut off, where it
+# touched its cell's top; a 7's bar holds half as much as its stroke or more)
+BESIDE = 0.2
 
 
 def mark_shape(ink: np.ndarray, line: Box, height: int) -> str | None:
@@ -37,7 +40,7 @@ def mark_shape(ink: np.ndarray, line: Box, height: int) -> str | None:
     count, labels, stats = components(region.astype(np.uint8))
     areas = stats[1:count, 4]
     main = 1 + int(np.argmax(areas))
-    if areas.sum() - areas.max() > 0.1 * areas.max():
+    if areas.sum() - areas.max() > BESIDE * areas.max():
         return None  # more than one stroke
     x, y, w, h, area = stats[main]
     if h <= BAR * height and w >= 1.5 * h and w >= 0.2 * height and area >= 0.5 * w * h:
