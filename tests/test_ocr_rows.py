@@ -8,6 +8,8 @@ from ogi.ocr.page import OcrToken
 from ogi.ocr.recognize import Reading
 from ogi.template import load_spec
 
+from tests.test_ocr import _ocr_table
+
 
 def _ocr_doc(rows: list[list[str]], before: tuple[str, ...] = (), unsure: dict[str, float] | None = None):
     """A document of free lines (`before`) and one OCR'd table of `rows` of cell texts, each read at 0.99 but
@@ -118,20 +120,6 @@ def test_a_row_whose_label_ocr_garbled_is_found_by_its_place_between_the_rows_fo
     assert _t3_report(["呆护第三方合 又益"], another).tables["t3"]["denied_third_party"]["total"].kind == C.ABSENT
 
 
-def _boxed_doc(rows, before=()):
-    """A document of free lines and one OCR'd table: rows of (text, box) cells."""
-    from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Document, Token, Tokens
-
-    tokens, ocr = [Token(LINE, line, 1) for line in before], {}
-    for row in rows:
-        for text, box in row:
-            ocr[len(tokens)] = OcrToken(Reading(text, 0.9, (), text.isdigit()), box)
-            tokens.append(Token(CELL, text, 1))
-        tokens.append(Token(ROW_END, page=1))
-    tokens.append(Token(TABLE_END, page=1))
-    return Document("t4.pdf", "pdf-ocr", Tokens.of(tokens), pages=1, ocr_pages=[1], ocr_tokens=ocr)
-
-
 def test_table_four_results_cut_in_two_bands_by_a_ruling_are_one_cell_each():
     """表四's first block's results merged down over two header bands, printed down narrow columns: the grid ran
     the bands' ruling through them, so each reads as its first character above (结) and the rest below (果 维 持).
@@ -153,7 +141,7 @@ def test_table_four_results_cut_in_two_bands_by_a_ruling_are_one_cell_each():
         + [(r, (x[5 + i], 20, x[6 + i], 40)) for i, r in enumerate(results * 2)],
         [(v, (x[i], 40, x[i + 1], 50)) for i, v in enumerate(values)],
     ]
-    doc = _boxed_doc(rows, before=["四、政府信息公开行政复议丶行政诉讼情况"])
+    doc = _ocr_table(rows, before=["四、政府信息公开行政复议丶行政诉讼情况"])
     spec = load_spec()
     set_labels_right(doc, spec)
     match = find_t4(Stream(doc.tokens, track=True), spec, 0)
@@ -184,7 +172,7 @@ def test_a_label_the_grid_cut_by_a_stroke_taken_for_a_column_is_one_cell():
     header = [("信息内容", (0, 0, 100, 10)), ("本年处理决定数量", (100, 0, 300, 10))]
     rows = [header, [("行政处罚", (0, 10, 100, 20)), ("766", (100, 10, 300, 20))]]
     rows += [[("行政强", (0, 20, 42, 30)), ("制", (42, 20, 100, 30)), ("105", (100, 20, 300, 30))]]
-    report = extract_document(_boxed_doc(rows, before=["二、主动公开政府信息情况", "本年制发件数"]))
+    report = extract_document(_ocr_table(rows, before=["二、主动公开政府信息情况", "本年制发件数"]))
     assert report.tables["t2"]["coercion"]["decisions"].raw == "105"
 
 
