@@ -1086,48 +1086,48 @@ def test_a_value_read_without_the_dash_printed_before_it_is_not_sure():
     """The recogniser can read -3 as a sure 3 (a small minus sign on a faded scan). A line whose leftmost ink
     is a short level stroke about its middle, apart from the digits, begins with a dash; a speck does not."""
     from ogi.ocr.layout import Box
-    from ogi.ocr.page import _leading_dash
+    from ogi.ocr.marks import leading_dash
 
     ink = np.zeros((20, 40), np.uint8)
     ink[2:18, 14:24] = 255  # the digit
     line = Box(0, 0, 40, 20)
-    assert not _leading_dash(ink, line)
+    assert not leading_dash(ink, line)
     ink[9:11, 8:10] = 255  # a speck before it
-    assert not _leading_dash(ink, line)
+    assert not leading_dash(ink, line)
     ink[9:12, 3:10] = 255  # a minus sign
-    assert _leading_dash(ink, line)
+    assert leading_dash(ink, line)
     ink[9:13, 3:15] = 255  # a thick one, the blur joining it to the digit (-3项 read as a sure 3项)
-    assert _leading_dash(ink, line)
+    assert leading_dash(ink, line)
     ink[:] = 0
     ink[2:18, 14:24] = 255
     ink[2:5, 8:14] = 255  # a 7's bar
-    assert not _leading_dash(ink, line)
+    assert not leading_dash(ink, line)
 
 
 def test_a_line_as_small_as_a_speck_is_no_digit_but_a_dash_may_be():
     """A hollow speck alone in a blank cell reads as 0 at 0.6; its identities hold with 0 as with the blank,
     and confirmed it: a silent wrong number. A line lower than a digit can be is a speck, unless it is flat."""
     from ogi.ocr.layout import Box
-    from ogi.ocr.page import _speck_line
+    from ogi.ocr.marks import speck_line
 
-    assert _speck_line(Box(10, 10, 16, 16), 20)  # a speck
-    assert not _speck_line(Box(10, 10, 20, 24), 20)  # a digit
-    assert not _speck_line(Box(10, 10, 20, 13), 20)  # a dash
+    assert speck_line(Box(10, 10, 16, 16), 20)  # a speck
+    assert not speck_line(Box(10, 10, 20, 24), 20)  # a digit
+    assert not speck_line(Box(10, 10, 20, 13), 20)  # a dash
 
 
 def test_a_minus_sign_too_faint_for_the_binarisation_is_seen_in_the_traces_of_ink():
     """A faded -0: the page's binarisation kept the 0, not its thin minus sign, and the line was cut to the 0
     (read as a sure 0). The traces of ink a character's width before the line begin with the minus sign."""
     from ogi.ocr.layout import Box
-    from ogi.ocr.page import _faint_leading_dash
+    from ogi.ocr.marks import faint_leading_dash
 
     grey = np.full((30, 80), 250, np.uint8)
     grey[6:24, 40:50] = 60
     grey[9:21, 43:47] = 250  # the 0, as the binarisation kept it
     line = Box(40, 6, 50, 24)
-    assert not _faint_leading_dash(grey, line, 18)
+    assert not faint_leading_dash(grey, line, 18)
     grey[14:16, 30:37] = 200  # its minus sign, faint
-    assert _faint_leading_dash(grey, line, 18)
+    assert faint_leading_dash(grey, line, 18)
 
 
 def test_ink_shaped_as_a_dash_or_a_slash_is_that_mark_whatever_digit_it_reads_as():
@@ -1317,7 +1317,7 @@ def test_a_fours_bar_reaching_left_of_its_slant_is_no_minus_sign():
     minus only where the level stroke reaches further than a 4's bar (443, 49 and 4 were not sure, -4 their
     alternative); a minus before a 4 is still found."""
     from ogi.ocr.layout import Box
-    from ogi.ocr.page import _leading_dash
+    from ogi.ocr.marks import leading_dash
     from PIL import Image, ImageDraw, ImageFont
 
     from tests import fonts
@@ -1332,9 +1332,9 @@ def test_a_fours_bar_reaching_left_of_its_slant_is_no_minus_sign():
 
     for size in (14, 17, 20, 24):
         for text in ("4", "49", "443"):
-            assert not _leading_dash(*line_ink(text, "ar-pl-uming", size), "4"), (text, size)
+            assert not leading_dash(*line_ink(text, "ar-pl-uming", size), "4"), (text, size)
         for family in sorted(fonts.FAMILIES):
-            assert _leading_dash(*line_ink("-4", family, size), "4"), (family, size)
+            assert leading_dash(*line_ink("-4", family, size), "4"), (family, size)
 
 
 def test_page_a_table_s_last_row_printed_blank_is_a_row_of_blank_cells():

@@ -1,7 +1,9 @@
 """The shape of a value's ink where a table prints a zero as a mark: a dash (a flat bar, far lower than the
 table's digits) or a slash (one straight stroke rising to the right). The recogniser reads such marks as digits
 with high confidence (a bar as 2, a slash as 7 or 1): the shape overrules it, a digit needing more ink than
-that. A digit is never one flat bar nor one straight slanting stroke: 1 stands upright, 7 has its bar."""
+that. A digit is never one flat bar nor one straight slanting stroke: 1 stands upright, 7 has its bar. Also the
+other marks a value's ink may hold beside or instead of its digits: a minus sign before them (`leading_dash`,
+`faint_leading_dash`), and a speck too low to be a digit (`speck_line`)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ SHORTEST = 0.4  # of the character height: the least a slash is long
 # of the mark's own ink: the most its other pieces hold (a slash's tip the ruling's removal cut off, where it
 # touched its cell's top; a 7's bar holds half as much as its stroke or more)
 BESIDE = 0.2
+SPECK_LINE = 0.4  # of a line of text's height: a value's line lower than this, and not flat (a dash), is a speck
+FOUR_BAR = 0.45  # of a value's line's height: further than the bar of a 4 reaches out left of its slant
 
 
 def mark_shape(ink: np.ndarray, line: Box, height: int) -> str | None:
@@ -132,3 +136,52 @@ def faint_strokes(grey: np.ndarray, line: Box, height: int) -> bool:
     top = min(stats[k, 1] for k in touching)
     bottom = max(stats[k, 1] + stats[k, 3] for k in touching)
     return bottom - top > max(BAR * height, line.y1 - line.y0 + 0.25 * height)
+
+
+def leading_dash(ink: np.ndarray, line: Box, first: str = "") -> bool:
+    """Whether a value's line begins with a dash: its leftmost ink, column by column, is a short level stroke
+    about the line's middle, apart from what follows or joined to it by the blur (a minus sign). The
+    recogniser can read -3 as a sure 3. No digit begins so: 2 and 3 begin with ink at the top and bottom, 7
+    with its bar at the top, 1 with a stroke that rises; but 4's bar may reach out left of its slant (as a
+    Ming face prints it), so that a level stroke joined to a digit read as 4 (`first`, the digit the
+    recogniser read first) must reach further than that bar does."""
+    region = ink[line.y0 : line.y1, line.x0 : line.x1] > 0
+    size = region.shape[0]
+    filled = np.flatnonzero(region.any(axis=0))
+    if not filled.size:
+        return False
+    extents, centres = [], []
+    joined = False
+    for column in region[:, filled[0] :].T:
+        rows = np.flatnonzero(column)
+        if not rows.size:
+            break  # the dash ends apart from what follows
+        extent, centre = rows[-1] + 1 - rows[0], (rows[0] + rows[-1] + 1) / 2
+        if extent > 0.35 * size or not 0.3 * size <= centre <= 0.75 * size:
+            joined = True  # the digit the dash is joined to
+            break
+        extents.append(extent)
+        centres.append(centre)
+    width = len(extents)
+    if width < 0.25 * size or filled[-1] < filled[0] + width + 1:  # too short, or nothing after it
+        return False
+    if joined and first == "4" and width < FOUR_BAR * size:
+        return False
+    thickness = float(np.median(extents))
+    return width >= 1.5 * thickness and max(centres) - min(centres) <= thickness
+
+
+def faint_leading_dash(grey: np.ndarray, line: Box, height: int, first: str = "") -> bool:
+    """Whether a value's line begins with a dash too faint for the page's binarisation: the line's traces of
+    ink (ogi.ocr.layout.traces), taken from a character's width before it, begin with a minus sign."""
+    from ogi.ocr.layout import traces
+
+    wider = Box(max(0, line.x0 - height), line.y0, line.x1, line.y1)
+    marked = traces(grey, wider).astype(np.uint8)
+    return leading_dash(marked, Box(0, 0, wider.x1 - wider.x0, wider.y1 - wider.y0), first)
+
+
+def speck_line(line: Box, height: int) -> bool:
+    """Whether a value's line is too low to be a digit (SPECK_LINE of a line of text) and not flat as a dash
+    is: a speck, which the recogniser reads as 0 (a hollow one) or a digit."""
+    return line.height < SPECK_LINE * height and line.x1 - line.x0 < 1.5 * line.height

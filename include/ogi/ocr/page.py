@@ -22,7 +22,7 @@ from ogi.ocr.layout import (
     text_lines,
     with_faint_ink,
 )
-from ogi.ocr.marks import DASH, faint_strokes, lone_dash, mark_shape
+from ogi.ocr.marks import DASH, faint_leading_dash, faint_strokes, leading_dash, lone_dash, mark_shape, speck_line
 from ogi.ocr.recognize import Reading
 from ogi.ocr.second_look import agreed, close_crop
 from ogi.printed import SLASHES, is_dash
@@ -30,7 +30,6 @@ from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Token
 from ogi.readers.pdf import PAGE_NUMBER
 
 BLANK = Reading("", 1.0)
-SPECK_LINE = 0.4  # of a line of text's height: a value's line lower than this, and not flat (a dash), is a speck
 SPECK = 0.6  # a line of a value's cell less tall than this part of the value's line is specks
 MARGIN = 0.08  # of the page's height, top and bottom: where a page number stands
 FAINT = 0.6  # the most a reading of faint ink is believed
@@ -38,7 +37,6 @@ UNDER_SEAL = Reading("", 0.0)  # no ink seen, under a seal: not a sure blank
 UNSURE_SIGN = 0.45  # a value read without the dash printed before it: neither reading is sure, nor confirmed
 SEALED_CELL = 0.05  # the part of a cell a seal covers from which what it holds may be under the seal
 SEALED_VALUE = 0.03  # the part of a value's line a seal's ink covers from which the value is not sure
-FOUR_BAR = 0.45  # of a value's line's height: further than the bar of a 4 reaches out left of its slant
 SURE_MARK = 0.99  # a dash or slash read as such, whose ink has that shape
 WIDE_MARK = 0.4  # of a line of text's height: a mark this wide (not a hyphen a speck may pass for) read as no digit
 UNSURE_WIDER = 0.9  # the most a value read again with the faint ink beside it is believed, when the readings differ
@@ -138,10 +136,10 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
         line = max((box for _i, box in parts[key]), key=lambda box: box.height)
         if reading.value and _not_one_value(ink, tables[key[0]].cells[key[1]], page, height, line):
             reading = Reading(reading.text, 0.0, reading.alternatives, True)  # a cell the grid missed
-        if _speck_line(line, height):  # a speck read as 0: never a sure number, nor confirmed by a blank's 0
+        if speck_line(line, height):  # a speck read as 0: never a sure number, nor confirmed by a blank's 0
             reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), reading.alternatives, reading.value)
         first = reading.text[:1]
-        if first.isdigit() and (_leading_dash(ink, line, first) or _faint_leading_dash(grey, line, height, first)):
+        if first.isdigit() and (leading_dash(ink, line, first) or faint_leading_dash(grey, line, height, first)):
             alternatives = (*reading.alternatives, ("-" + reading.text, reading.confidence))
             reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, reading.value)
         cell_readings[key] = reading
@@ -284,7 +282,7 @@ def _as_marked(
     it is as small as a hyphen. Where faint ink about it is more than the mark (a faint 2 whose base alone the
     binarisation kept), neither the mark nor the reading is sure. `readings`: each line's own (a speck beside a
     small dash is taller)."""
-    kept = [(i, box) for i, box in lines if not _speck_line(box, height)]
+    kept = [(i, box) for i, box in lines if not speck_line(box, height)]
     if len(kept) != 1 or _words(reading):
         return reading
     line = kept[0][1]
@@ -307,55 +305,6 @@ def _as_marked(
     if line.x1 - line.x0 >= WIDE_MARK * height and not any(ch.isdigit() for ch in reading.text):
         return Reading(mark, SURE_MARK, others, True)  # a mark as wide as a dash –, read as no digit (一, 二)
     return Reading(mark, UNSURE_SIGN, others, True)
-
-
-def _leading_dash(ink: np.ndarray, line: Box, first: str = "") -> bool:
-    """Whether a value's line begins with a dash: its leftmost ink, column by column, is a short level stroke
-    about the line's middle, apart from what follows or joined to it by the blur (a minus sign). The
-    recogniser can read -3 as a sure 3. No digit begins so: 2 and 3 begin with ink at the top and bottom, 7
-    with its bar at the top, 1 with a stroke that rises; but 4's bar may reach out left of its slant (as a
-    Ming face prints it), so that a level stroke joined to a digit read as 4 (`first`, the digit the
-    recogniser read first) must reach further than that bar does."""
-    region = ink[line.y0 : line.y1, line.x0 : line.x1] > 0
-    size = region.shape[0]
-    filled = np.flatnonzero(region.any(axis=0))
-    if not filled.size:
-        return False
-    extents, centres = [], []
-    joined = False
-    for column in region[:, filled[0] :].T:
-        rows = np.flatnonzero(column)
-        if not rows.size:
-            break  # the dash ends apart from what follows
-        extent, centre = rows[-1] + 1 - rows[0], (rows[0] + rows[-1] + 1) / 2
-        if extent > 0.35 * size or not 0.3 * size <= centre <= 0.75 * size:
-            joined = True  # the digit the dash is joined to
-            break
-        extents.append(extent)
-        centres.append(centre)
-    width = len(extents)
-    if width < 0.25 * size or filled[-1] < filled[0] + width + 1:  # too short, or nothing after it
-        return False
-    if joined and first == "4" and width < FOUR_BAR * size:
-        return False
-    thickness = float(np.median(extents))
-    return width >= 1.5 * thickness and max(centres) - min(centres) <= thickness
-
-
-def _speck_line(line: Box, height: int) -> bool:
-    """Whether a value's line is too low to be a digit (SPECK_LINE of a line of text) and not flat as a dash
-    is: a speck, which the recogniser reads as 0 (a hollow one) or a digit."""
-    return line.height < SPECK_LINE * height and line.x1 - line.x0 < 1.5 * line.height
-
-
-def _faint_leading_dash(grey: np.ndarray, line: Box, height: int, first: str = "") -> bool:
-    """Whether a value's line begins with a dash too faint for the page's binarisation: the line's traces of
-    ink (ogi.ocr.layout.traces), taken from a character's width before it, begin with a minus sign."""
-    from ogi.ocr.layout import traces
-
-    wider = Box(max(0, line.x0 - height), line.y0, line.x1, line.y1)
-    marked = traces(grey, wider).astype(np.uint8)
-    return _leading_dash(marked, Box(0, 0, wider.x1 - wider.x0, wider.y1 - wider.y0), first)
 
 
 def _values_under_seal(parts: dict[tuple[int, int], list[tuple[int, Box]]], cell_readings: dict, page: Page) -> set:
