@@ -3,7 +3,6 @@ against the same DAG run locally; then a worker killed mid-run. Also: docker-com
 
 import os
 import subprocess
-import time
 
 import pandas as pd
 import pytest
@@ -13,7 +12,7 @@ from ogi.pipeline.run import run_all
 from ogi.sources import sample_sources_path
 from ogi.storage import Store
 
-from tests.distributed.cluster import ROOT, Cluster, have_tools
+from tests.distributed.cluster import ROOT, Cluster, have_tools, wait_for
 
 pytestmark = pytest.mark.distributed
 COMPARED = ("reports", "documents", "cells", "t2", "t3", "t4", "violations", "not_assessable", "quality", "quarantine")
@@ -88,12 +87,10 @@ def test_a_worker_killed_mid_run_loses_nothing(cluster, local_run):
     remote = remote_store(cluster)
     before = curated.current(remote).number
     cluster.trigger("distributed-kill", {"force": True})
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and not cluster.running_tasks("distributed-kill"):
-        time.sleep(1)
-    running = cluster.running_tasks("distributed-kill")
-    assert running, "no task of the run started"
+    # a task can finish between two looks: keep the look that saw it running, then kill at once
+    wait_for("a task of the run to start", lambda: cluster.running_tasks("distributed-kill"), 300, 0.2)
     cluster.kill("worker1")
+    assert cluster.run_state("distributed-kill") not in ("success", "failed")  # killed mid-run
     state = cluster.wait_run("distributed-kill", timeout=900)
     assert state == "success", cluster.log("scheduler")[-3000:] + cluster.log("worker2")
     after = curated.current(remote)
