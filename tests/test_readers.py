@@ -154,6 +154,27 @@ def test_department_report_without_regulations_row():
     )
 
 
+def test_an_unread_regulations_label_is_not_a_row_left_out():
+    """规章 may be left out (a department's report), but values where it would be printed are its row, under a
+    label not read: the row is reported, not taken for absent."""
+    synthetic = make_report(10)
+    lines = render_text(synthetic).splitlines()
+    lines[lines.index("规章")] = "■■"
+    report = extract_bytes("\n".join(lines).encode(), "dept.txt")
+    assert report.status == "partial"
+    assert "t2: rows not found: regulations" in report.errors
+
+
+def test_a_row_not_found_is_reported_in_every_table():
+    synthetic = make_report(10)
+    lines = render_text(synthetic).splitlines()
+    i = lines.index("行政许可")
+    del lines[i : i + 2]
+    report = extract_bytes("\n".join(lines).encode(), "dept.txt")
+    assert report.status == "partial"
+    assert "t2: rows not found: licensing" in report.errors
+
+
 def test_blank_dash_slash_and_text_cells_are_not_zero():
     synthetic = make_report(12)
     page = render_html(synthetic)

@@ -18,6 +18,7 @@ from ogi.glued import (
 from ogi.grammar import Stream, TableMatch, find_t2, find_t3, find_t4
 from ogi.identities import CellKey, table_checks
 from ogi.metadata import Metadata, extract_metadata
+from ogi.printed import VALUE
 from ogi.readers import read_document
 from ogi.readers.document import Document, ReadError
 from ogi.segment import Budget
@@ -186,6 +187,27 @@ def read_table(
     return result
 
 
+def _left_out(stream: Stream, match: TableMatch, code: str) -> bool:
+    """Whether the row `code`, not found, was left out as printed: it is `omissible`, and no values stand
+    between the row found before it (or the table's start) and the row found after it (or the table's end).
+    Values there are the row's, printed under a label that was not read."""
+    rows = match.layout.rows
+    index = [row.code for row in rows].index(code)
+    if not rows[index].omissible:
+        return False
+    before = [match.rows[row.code] for row in rows[:index] if match.rows.get(row.code) is not None]
+    after = [match.rows[row.code] for row in rows[index + 1 :] if match.rows.get(row.code) is not None]
+    start = max(before[-1].values_end, before[-1].label_end) if before else match.start
+    end = after[0].label_start if after else match.end
+    first, last = stream.token_index(start), stream.token_index(end)
+    return not any(_values_only(stream.texts[i]) for i in range(first, last))
+
+
+def _values_only(text: str) -> bool:
+    words = text.split()
+    return bool(words) and all(VALUE.fullmatch(word) for word in words)
+
+
 def _nested(result: TableResult) -> dict[str, dict[str, C.Cell]]:
     cells, row_cells = result.cells, result.layout.row_cells
     return {
@@ -257,8 +279,9 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
         results[code] = result
         report.errors.extend(result.errors)
         report.warnings.extend(result.notes)
-        if result.missing_rows and code != "t2":
-            report.errors.append(f"{code}: rows not found: {', '.join(result.missing_rows)}")
+        not_found = [row for row in result.missing_rows if not _left_out(stream, match, row)]
+        if not_found:
+            report.errors.append(f"{code}: rows not found: {', '.join(not_found)}")
     if copy is not None and t3 is not None:
         second = read_table(spec, copy, {}, doc, blanks_dropped)
         differing = _merge_copies(results["t3"], second)

@@ -38,6 +38,7 @@ class Row:
     result: bool = False
     en: str = ""
     group_en: str = ""
+    omissible: bool = False  # a report may leave the row out (a department's report has no 规章)
 
 
 @dataclass(frozen=True, eq=False)  # one object per layout of the loaded spec: hashed by identity
@@ -123,6 +124,7 @@ def _row(raw: dict, default_columns: tuple[str, ...]) -> Row:
         result=bool(raw.get("result", False)),
         en=raw.get("en", ""),
         group_en=raw.get("group_en", ""),
+        omissible=bool(raw.get("omissible", False)),
     )
 
 
