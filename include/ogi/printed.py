@@ -30,8 +30,9 @@ _GLUED_CHAR = rf"\d{re.escape(DASH_CHARS)}/\\"
 GLUED = re.compile(rf"[{_GLUED_CHAR}](?:[{_GLUED_CHAR},.]*[{_GLUED_CHAR}])?{UNIT}?|无")
 # Where the values of a line of free text may start: a digit, a sign or dash, a slash.
 GLUED_START = re.compile(rf"[{_GLUED_CHAR}]")
-# An item number printed before a label (3. 3、 (3) 3)): never a value.
-ITEM_NUMBER = re.compile(r"(?:\(?\d{1,2}\)?[.、)]|\(\d{1,2}\))(?!\d)")
+# An item number printed before a label (3. 3、 3， (3) 3) 四、 (四)): never a value.
+_NUMERAL = r"(?:\d{1,2}|[一二三四五六七八九十]+)"
+ITEM_NUMBER = re.compile(rf"(?:\(\s*{_NUMERAL}\s*\)|\(?{_NUMERAL}\)?\s*[.、,，)])(?!\d)")
 
 _NUMBER_PARTS = re.compile(rf"(?P<sign>{SIGN})?(?P<digits>{DIGITS})(?P<frac>\.\d+)?(?P<unit>{UNIT})?")
 

@@ -12,18 +12,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ogi.printed import DASH_CHARS, VALUE
+from ogi.printed import DASH_CHARS, ITEM_NUMBER, VALUE
 from ogi.readers.document import Document, ReadError, Token, TokenKind, Tokens
 
 MAX_PAGES = 2000
 SCANNED_CHARS = 20  # a page with fewer text-layer characters than this is a scan (or empty)
 _TOL = 2.0  # points: rulings closer than this are one
 _VALUE_CELL = re.compile(rf"^\s*(?:{VALUE.pattern})\s*$")
-# a label's item number (5、 5. 5, (5) 四、 (四), or 5 before the label's words as OCR reads it without its stop):
-# it opens a row, never continues one
-_ROW_START = re.compile(
-    r"\s*(?:\(\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*\)|(?:\d{1,2}|[一二三四五六七八九十]+)\s*[.、,)]|\d{1,2}\s*[\u4e00-\u9fff])"
-)
+# a label's item number, or one OCR read without its stop (5 before the label's words): it opens a row, never
+# continues one
+_ROW_START = re.compile(rf"\s*(?:{ITEM_NUMBER.pattern}|\d{{1,2}}\s*[\u4e00-\u9fff])")
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s*\d+\s*页?)?[-—–\s]*$")
 
 
