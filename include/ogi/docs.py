@@ -32,7 +32,8 @@ def render(spec: Spec) -> str:
             ]
             for row in layout.rows:
                 label = " ".join(p for p in (row.group, row.number, row.label) if p)
-                lines.append(f"| `{row.code}` | {label} | {', '.join(row.columns)} |")
+                omissible = " (may be left out: a department's report has none)" if row.omissible else ""
+                lines.append(f"| `{row.code}` | {label}{omissible} | {', '.join(row.columns)} |")
             lines.append("")
     rules = spec.rules
     lines += ["## Rules", "", "| rule | severity | what it checks | 中文 |", "|---|---|---|---|"]
