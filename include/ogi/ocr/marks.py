@@ -105,6 +105,17 @@ def lone_dash(ink: np.ndarray, grey: np.ndarray, box: Box, height: int) -> Box |
     return Box(box.x0 + x, box.y0 + y, box.x0 + x + w, box.y0 + y + h)
 
 
+def among_specks(ink: np.ndarray, box: Box, dash: Box) -> bool:
+    """Whether a lone dash (`lone_dash`) shares its cell (`box`) with other pieces of ink half its size or more:
+    specks, of which the level one may be one too (JPEG draws a dot wider than tall)."""
+    from ogi.ocr.image import components
+
+    count, _labels, stats = components(ink[box.y0 : box.y1, box.x0 : box.x1])
+    size = (dash.x1 - dash.x0) * (dash.y1 - dash.y0)
+    x, y = dash.x0 - box.x0, dash.y0 - box.y0
+    return any(area * 2 >= size and (px, py) != (x, y) for px, py, _w, _h, area in stats[1:count].tolist())
+
+
 def _level(patch: np.ndarray) -> bool:
     """Whether the ink of a small patch of grey, weighed by how much darker than paper it is (past its noise),
     spreads LEVEL times as far across as up and down."""

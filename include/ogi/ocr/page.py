@@ -22,7 +22,16 @@ from ogi.ocr.layout import (
     text_lines,
     with_faint_ink,
 )
-from ogi.ocr.marks import DASH, faint_leading_dash, faint_strokes, leading_dash, lone_dash, mark_shape, speck_line
+from ogi.ocr.marks import (
+    DASH,
+    among_specks,
+    faint_leading_dash,
+    faint_strokes,
+    leading_dash,
+    lone_dash,
+    mark_shape,
+    speck_line,
+)
 from ogi.ocr.recognize import Reading
 from ogi.ocr.second_look import agreed, close_crop
 from ogi.printed import SLASHES, is_dash
@@ -96,6 +105,8 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
             found = text_lines(ink, box, page, height)
             if not found and (dash := lone_dash(ink, grey, box, height)) is not None:
                 found = [dash]
+                if among_specks(ink, box, dash):
+                    faint.add((t_index, c_index))
             if not found:
                 found = text_lines(faint_ink(grey, box, page), box, page, height)
                 if not found and (mark := faint_mark(grey, box, page, height)) is not None:
@@ -122,6 +133,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
 
     session = recognizer.start(crops)
     readings: list[Reading] = [session.read(i, None if i < first_free else False) for i in range(len(crops))]
+    _words_with_faint_ink(readings, crops, wider, recognizer)
     sealed = _under_seal(tables, page)
     faint |= _values_read_again(tables, parts, readings, session, sealed)
     unsure = _with_faint_ink_read(readings, crops, wider, recognizer)
@@ -225,6 +237,22 @@ def _values_read_again(
                         if under_seal:
                             seal_words.add(key)
     return seal_words
+
+
+def _words_with_faint_ink(
+    readings: list[Reading], crops: list[np.ndarray], wider: dict[int, np.ndarray], recognizer
+) -> None:
+    """Lines read as no value whose faint ink beside them, past the crop, reads as more words: a label in faded
+    print of which the binarisation kept a character or a stroke (规 of 规章, which a row of values would
+    then read again as a value). The wider reading is the line's (in `readings` and `crops`)."""
+    words = [i for i in wider if not readings[i].value]
+    if not words:
+        return
+    session = recognizer.start([wider[i] for i in words])
+    for n, i in enumerate(words):
+        wide = session.read(n, None)
+        if _words(wide) and len(wide.text) > len(readings[i].text):
+            readings[i], crops[i] = wide, wider[i]
 
 
 def _with_faint_ink_read(
