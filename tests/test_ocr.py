@@ -997,6 +997,27 @@ def test_grid_a_last_row_printed_without_its_bottom_ruling_is_a_row():
     assert [round(cell.x0 / 10) for cell in cut.rows[0]] == [10, 30, 40, 50]
 
 
+def test_grid_a_column_runs_on_through_a_ruling_where_a_seal_took_its_ink():
+    """A seal's strokes over the crossing of two rulings take the black under them when the red is taken out:
+    the column's ink breaks for a few pixels there, and a tight row under it lost that column (its values
+    were read as one cell). Where the seal lay and a faint line runs on, the column runs through."""
+    from ogi.ocr.grid import Rulings, _continues_through
+
+    ink = np.zeros((60, 40), np.uint8)
+    ink[:, 20] = 255  # the column
+    ink[30, :] = 255  # the ruling it crosses
+    ink[28:33, 18:23] = 0  # taken with the seal's stroke
+    faint = np.zeros_like(ink)
+    faint[:, 19:22] = 255
+    sealed = np.zeros_like(ink)
+    sealed[26:35, 10:30] = 255
+    empty = np.zeros_like(ink)
+    under_seal = Rulings(empty, empty, [], [], empty, faint, ink, sealed)
+    assert _continues_through(under_seal, 20, 30, 2, 2)
+    assert not _continues_through(Rulings(empty, empty, [], [], empty, faint, ink, None), 20, 30, 2, 2)
+    assert not _continues_through(Rulings(empty, empty, [], [], empty, empty, ink, sealed), 20, 30, 2, 2)
+
+
 def test_grid_a_speck_against_a_column_in_a_tight_row_is_no_text():
     """A tight table (表二's 规章 row, a line of text tall) whose column ends part-way down, with a speck of
     dust touching the column in one row: the speck is no text beside it, and the column parts the cells of

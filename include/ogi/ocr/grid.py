@@ -596,9 +596,16 @@ def _rows(hs: list[Segment], tol: int, lowest: int) -> list[int]:
 
 
 def _continues_through(lines: Rulings, x: int, y: int, reach: int, tight: int) -> bool:
-    """Whether a vertical line at x runs unbroken through the horizontal ruling at y."""
-    strip = lines.ink[max(0, y - 2 * reach) : y + 2 * reach + 1, max(0, x - tight) : x + tight + 1]
-    return bool(strip.size) and bool((strip.max(axis=1) > 0).all())
+    """Whether a vertical line at x runs unbroken through the horizontal ruling at y: in ink, or, where a seal
+    lay (taking the black under its strokes with it), as a faint line."""
+    rows, columns = slice(max(0, y - 2 * reach), y + 2 * reach + 1), slice(max(0, x - tight), x + tight + 1)
+    strip = lines.ink[rows, columns]
+    if not strip.size:
+        return False
+    shown = strip.max(axis=1) > 0
+    if lines.sealed is not None:
+        shown |= (lines.sealed[rows, columns].max(axis=1) > 0) & (lines.v_faint[rows, columns].max(axis=1) > 0)
+    return bool(shown.all())
 
 
 def _across(column: list[Segment], top: int | None = None, bottom: int | None = None) -> int:
