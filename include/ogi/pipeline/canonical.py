@@ -42,6 +42,7 @@ from ogi.normalize import name_key
 from ogi.rules import Rule
 from ogi.sources import Agency
 from ogi.template import Spec, load_spec
+from ogi.validation.frames import UNKNOWN, with_identity_values
 from ogi.validation.results import VIOLATION_COLUMNS as VALIDATION_COLUMNS
 
 # agency_match: how a document's agency was settled.
@@ -180,12 +181,12 @@ def _identity_breaks(documents: pd.DataFrame, cells: pd.DataFrame, spec: Spec) -
     """report_id → checks of I1-I4 that fail among those whose cells are all settled (blank and the like as 0)."""
     if documents.empty:
         return {}
-    mine = cells["report_id"].isin(set(documents["report_id"]))
-    settled = cells[mine & ~cells["kind"].isin((C.AMBIGUOUS, C.ABSENT)) & cells["table"].isin(("t3", "t4"))]
-    counted = np.where(settled["kind"].isin(C.ZERO_LIKE), 0.0, settled["value"])
+    mine = cells["report_id"].isin(set(documents["report_id"])) & cells["table"].isin(("t3", "t4"))
+    valued = with_identity_values(cells[mine])
+    settled = valued[valued["origin"] != UNKNOWN]
     values: dict[str, dict[str, dict]] = {}
-    columns = (settled[name].tolist() for name in ("report_id", "table", "row", "col"))
-    for rid, table, row, col, value in zip(*columns, counted.tolist()):
+    columns = (settled[name].tolist() for name in ("report_id", "table", "row", "col", "v"))
+    for rid, table, row, col, value in zip(*columns):
         values.setdefault(rid, {}).setdefault(table, {})[(row, col)] = value
     breaks = {}
     for rid, t3_layout in zip(documents["report_id"], documents["t3_layout"]):
