@@ -126,3 +126,23 @@ def test_results_joined_in_one_cell_over_blocks_printed_as_rows_are_read_by_plac
     # rows in another order than the template's are not read by place
     match = _find_t4(_doc([header, [rows[2], rows[0], rows[1]]]))
     assert match.error is not None and match.run is None
+
+
+def test_a_header_cut_by_the_page_break_is_read_by_its_columns_pieces():
+    """表四's lower header band cut by the page break: each result's first line ends the page (结果; over the
+    litigation blocks in one cell the grid read over five columns, its rulings read as |), the rest of it opens
+    the next page over the values (维持). What each column's pieces print, top to bottom, is its heading."""
+    top = [("行政复议", (X[0], 0, X[5], 10)), ("行政诉讼", (X[5], 0, X[15], 10))]
+    middle = [(r[:2], (X[i], 10, X[i + 1], 30)) for i, r in enumerate(RESULTS)]
+    middle += [("未经复议直接起诉", (X[5], 10, X[10], 20)), ("复议后起诉", (X[10], 10, X[15], 20))]
+    cut = [("", (X[i], 10, X[i + 1], 30)) for i in range(5)]
+    cut += [("|".join(r[0] for r in RESULTS), (X[5 + 5 * b], 20, X[10 + 5 * b], 30)) for b in range(2)]
+    # the next page's table stands a little to the right
+    rest = [(r[2:], (X[i] + 3, 0, X[i + 1] + 3, 10)) for i, r in enumerate(RESULTS)]
+    rest += [(r[1:], (X[5 + i] + 3, 0, X[6 + i] + 3, 10)) for i, r in enumerate(RESULTS * 2)]
+    values = [(v, (X[i] + 3, 10, X[i + 1] + 3, 20)) for i, v in enumerate(VALUES)]
+    doc = lambda: _doc([[top, middle, cut], [rest, values]])  # noqa: E731
+    assert _find_t4(doc(), places=False).error is not None
+    match = _find_t4(doc())
+    assert match.error is None
+    assert [piece.text for piece in match.run] == VALUES

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ogi import fuzzy
 from ogi.grammar import Piece, Stream, T4Vocabulary
 from ogi.printed import VALUE
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END
@@ -69,7 +70,8 @@ def run_by_place(
     header's cells in the tables after `heading` (an offset): blocks across (15 values under their results and
     blocks, in one table or in parts) or blocks as rows (each block's label, then five values under their
     results). None where the header does not name every column's result and block plainly."""
-    per_block = len(layout.columns)
+    results = [column.label for column in layout.columns.values()]
+    per_block = len(results)
     cells = per_block * len(layout.rows)
     across: list[tuple[Placed, str | None, list[str]]] = []  # value cell, its result, the blocks over it
     rows: dict[str, list[tuple[Placed, str | None, list[str]]]] = {}  # block → its value cells likewise
@@ -103,7 +105,7 @@ def run_by_place(
             return None
         if not labels and rows:
             return None
-        named = [(cell, *_names(cell, values, header, vocabulary)) for cell in values]
+        named = [(cell, *_names(cell, values, header, vocabulary, results)) for cell in values]
         if labels:
             rows[block] = named
         else:
@@ -164,43 +166,58 @@ def _group(labels: list[Placed]) -> bool:
 
 
 def _names(
-    cell: Placed, values: list[Placed], header: list[Band], vocabulary: T4Vocabulary
+    cell: Placed, values: list[Placed], header: list[Band], vocabulary: T4Vocabulary, results: list[str]
 ) -> tuple[str | None, list[str]]:
-    """The result the header names over a value cell, and the blocks: the cell spanning it in the lowest band
-    that prints one names its result (a cell spanning k of the row's value cells names them left to right when
-    it prints k headings, results or unread words; None where it names none or its heading is unread), the
-    cells that are a block's heading its blocks."""
-    result: str | None = None
+    """The result the header names over a value cell (None where it is unread), and the blocks. The column's
+    heading is what the header's bands print over it alone, top to bottom: a heading cut in two by a ruling
+    the grid found through it, or by the page break (结果 above, 维持 on the next page), is one heading. A cell
+    the grid read over k of the row's value cells gives each its part, where it prints k parts (rulings read as
+    |, or k headings: results and unread words); a cell over several columns that does not (办理结果, the
+    title) is no column's own. A cell printing a block's heading names the block."""
     blocks: list[str] = []
-    seen = False
-    for above in reversed(header):
+    pieces: list[str] = []
+    for above in header:
         over = next((h for h in above.cells if h.share_of(cell) >= 0.5), None)
         if over is None or not over.text:
             continue
         if _only(over.text, vocabulary.blocks) or _bare(over.text) == LITIGATION:
             blocks.append(_bare(over.text))
-        elif not seen:
-            headings = _headings(over.text, vocabulary.results)
-            under = [c for c in values if over.share_of(c) >= 0.5]
-            if any(headings) and len(headings) == len(under) and cell in under:
-                result = headings[under.index(cell)]
-        seen = True
-    return result, blocks
+            continue
+        under = [c for c in values if over.share_of(c) >= 0.5]
+        parts = [over.text] if len(under) == 1 else _parts(over.text, len(under), vocabulary.results)
+        if parts is not None and cell in under:
+            pieces.append(parts[under.index(cell)])
+    return _result("".join(pieces), vocabulary.results, results), blocks
 
 
-def _headings(text: str, results: re.Pattern) -> list[str | None]:
-    """The headings a header cell prints, left to right: each result it names, and None for each run of other
-    words between them (a heading OCR misread, in a cell the grid read over several columns)."""
-    out: list[str | None] = []
+def _parts(text: str, count: int, pattern: re.Pattern) -> list[str] | None:
+    """A cell's text read over `count` columns, cut into each column's part: at the rulings OCR read as |, or
+    into the headings it prints (results, and runs of other words between them); None where it does not print
+    `count` parts."""
+    split = text.split("|")
+    if len(split) == count and all(_bare(part) for part in split):
+        return split
+    out: list[str] = []
     at = 0
-    for found in results.finditer(text):
+    for found in pattern.finditer(text):
         if _bare(text[at : found.start()]):
-            out.append(None)
-        out.append(_bare(found.group()))
+            out.append(text[at : found.start()])
+        out.append(found.group())
         at = found.end()
     if _bare(text[at:]):
-        out.append(None)
-    return out
+        out.append(text[at:])
+    return out if len(out) == count and pattern.search(text) else None
+
+
+def _result(text: str, pattern: re.Pattern, results: list[str]) -> str | None:
+    """The result a column's heading names: the one it prints, or the one it is a character away from (a
+    heading of four characters or more) and no other is as near; None for any other text."""
+    if pattern.fullmatch(text.strip()) is not None:
+        return _bare(text)
+    bare = _bare(text)
+    near = sorted((fuzzy.distance(bare, result), result) for result in results)
+    (best, result), (second, _other) = near[0], near[1]
+    return result if best <= len(result) // 4 and best < second else None
 
 
 def _only(text: str, pattern: re.Pattern) -> bool:
