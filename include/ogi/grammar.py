@@ -132,6 +132,8 @@ class Stream:
         self.track = track
         # OCR: cells read as words that are specks (`ogi.ocr.specks`), with the value beside them ("" if none)
         self.specks: dict[int, str] = {}
+        # OCR: where each table cell stands across its page (left, right), by token index
+        self.places: dict[int, tuple[float, float]] = {}
         self.kinds, self.texts, self.pages = tokens.kinds, tokens.texts, tokens.pages
         # each token's text, then its kind, whose value is the character that ends the token
         self.text = "".join(chain.from_iterable(zip(self.texts, self.kinds)))
@@ -801,6 +803,13 @@ def find_t4(stream: Stream, spec: Spec, start: int, apart: bool | None = None) -
         if len(run) >= cells or not pieces or following is None or text[end : following.start()].strip():
             return TableMatch(table, layout, heading.start(), end, {}, run=run, paged=stream.paged)
         position = following.start()  # the next block's table: its header, then its values
+    if stream.places:  # OCR: a header whose cells were read out of its order is read by their places
+        from ogi.ocr.t4_header import run_by_place
+
+        placed = run_by_place(stream, layout, vocabulary, heading.start())
+        if placed is not None:
+            run, end = placed
+            return TableMatch(table, layout, heading.start(), end, {}, run=run, paged=stream.paged)
     header_end = vocabulary.header.match(text, position).end()
     printed = " ".join(stream.text[heading.start() : header_end].split()) or stream.text[heading.start() :][:20]
     return TableMatch(
