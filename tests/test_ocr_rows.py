@@ -217,8 +217,8 @@ def test_an_identity_with_a_cell_not_read_confirms_no_reading():
 def test_specks_read_as_words_in_a_row_as_wide_as_its_columns_leave_that_cell_unsure_and_the_rest_read():
     """A speck read as a character (店 at 0.3), or beside a value (0件近 at 0.08), in a row of a scanned grid
     with as many value cells as columns: each cell is in its own column, so the row is read, the speck's
-    cell ambiguous with 0 (or the value beside the specks) among its candidates. The same word read sure,
-    or read as letters (1 as Ia..), or a row one cell wider than its columns, stays reported."""
+    cell ambiguous with 0 (or the value beside the specks) among its candidates. The same word read sure, or a
+    row one cell wider than its columns, stays reported (letters: `test_letters_read_among_a_rows_values_...`)."""
     before = ("二、主动公开政府信息情况", "本年新制作数量")
     header = ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]
     rows = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", "店", "3"], ["行政强制", "0件近", "", ""]]
@@ -236,10 +236,72 @@ def test_specks_read_as_words_in_a_row_as_wide_as_its_columns_leave_that_cell_un
 
     sure = extract_document(_ocr_doc(rows, before, unsure={"0件近": 0.08}))
     assert any(error.startswith("t2.punishment: words read among its values (店)") for error in sure.errors)
-    letters = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", "Ia..", "3"], ["行政强制", "1", "2", "3"]]
-    report = extract_document(_ocr_doc(letters, before, unsure={"Ia..": 0.2}))
-    assert any(error.startswith("t2.punishment: words read among its values (Ia..)") for error in report.errors)
     wider = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", "", "3个", "店"], ["行政强制", "1", "2", "3"]]
     report = extract_document(_ocr_doc(wider, before, unsure={"店": 0.3}))
     assert all(cell.kind == C.ABSENT for cell in report.tables["t2"]["punishment"].values())
     assert report.errors
+
+
+def test_letters_read_among_a_rows_values_leave_that_cell_unsure_and_the_rest_read():
+    """Letters read in a value cell (a printed 1 read as Ia.., a dash with specks as -rF, an amount with a seal's
+    strokes as 1692.5*FOM..), in a row whose cells the grid placed one under each column as the table's other
+    rows show them: each cell is read in its place, the letters' cell ambiguous — never a sure number, even read
+    sure — among what its digits and digit-shaped letters spell and 0 (a dash, a blank); the rest of the row read."""
+    before = ("二、主动公开政府信息情况", "本年新制作数量")
+    header = ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]
+    for letters, confidence, want in (("Ia..", 0.2, {1, 0}), ("-rF", 0.99, {0}), ("12n", 0.97, {12, 0})):
+        rows = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", letters, "3"], ["行政强制", "1", "2", "3"]]
+        report = extract_document(_ocr_doc(rows, before, unsure={letters: confidence}))
+        assert not [error for error in report.errors if error.startswith("t2.")], letters
+        punishment = report.tables["t2"]["punishment"]
+        assert punishment["change"].kind == C.AMBIGUOUS and want <= set(punishment["change"].candidates), letters
+        assert punishment["prev_items"].kind == C.BLANK and punishment["decisions"].value == 3, letters
+    header = ["信息内容", "采购项目数量", "采购总金额(万元)"]
+    rows = [header, ["政府集中采购", "12", "1692.5*FOM.."]]
+    report = extract_document(_ocr_doc(rows, ("二、主动公开政府信息情况", "本年新制作数量"), {"1692.5*FOM..": 0.9}))
+    amount = report.tables["t2"]["procurement"]["amount_yuan"]
+    assert amount.kind == C.AMBIGUOUS and 16925000 in amount.candidates
+
+
+def test_a_row_whose_cells_the_grid_placed_is_read_by_place_past_words_in_a_label_column():
+    """The rest of a merged label read in the next label column (年度 of 结转下年度 as 手度), before a row's
+    value cells: the values are still the cells under the value columns the table's other rows show, not a
+    row with no values printed. A cell under two columns (their ruling lost under a seal) holding one value
+    read plausibly is that value or a blank in each; read as not sure at all (two values side by side read as
+    one), the row stays reported."""
+    head = [["", "申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
+    rows = [
+        ["", "一、本年新收政府信息公开申请数量", "3", "1", "", "", "", "", "4"],
+        ["", "二、上年结转政府信息公开申请数量", "1", "", "", "", "", "", "1"],
+        ["四、结转下年度继续办理", "手度", "2", "", "", "", "", "1", "3"],
+    ]
+    report = extract_document(_ocr_doc(head + rows, ("三、收到和处理政府信息公开申请情况",), {"手度": 0.7}))
+    assert not [error for error in report.errors if error.startswith("t3.carried_forward")]
+    assert [cell.value for cell in report.tables["t3"]["carried_forward"].values()] == [2, None, None, None, None, 1, 3]
+
+    def boxed(row: list[str], y: int, merged: int | None = None) -> list[tuple[str, tuple]]:
+        """A row's cells with their boxes, the cell at `merged` standing under its column and the next."""
+        cells, x = [], 0
+        for text in row:
+            wide = 2 if x == merged else 1
+            cells.append((text, (x * 50, y * 20, (x + wide) * 50, y * 20 + 20)))
+            x += wide
+        return cells
+
+    lost = ["", "(一)予以公开", "", "", "", "", "11", "11"]  # 法律服务机构 11 and 其他 - as one cell
+    table = [boxed(row, y) for y, row in enumerate(head + rows[:2])] + [boxed(lost, 3, merged=6)]
+    for confidence, read in ((0.6, True), (0.0, False)):
+        doc = _ocr_table(table, before=["三、收到和处理政府信息公开申请情况"])
+        index = max(doc.ocr_tokens)
+        while doc.tokens.texts[index] != "11":
+            index -= 1
+        index -= 1  # the cell under two columns
+        doc.ocr_tokens[index] = OcrToken(Reading("11", confidence, (), True), doc.ocr_tokens[index].box)
+        granted = extract_document(doc).tables["t3"]["granted"]
+        if read:
+            assert all(
+                granted[c].kind == C.AMBIGUOUS and {0, 11} <= set(granted[c].candidates)
+                for c in ("legal_service_org", "other_org")
+            )
+        else:
+            assert all(cell.kind == C.ABSENT for cell in granted.values())
