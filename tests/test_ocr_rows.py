@@ -305,3 +305,22 @@ def test_a_row_whose_cells_the_grid_placed_is_read_by_place_past_words_in_a_labe
             )
         else:
             assert all(cell.kind == C.ABSENT for cell in granted.values())
+
+
+def test_a_row_under_a_header_cell_naming_two_columns_reads_its_cell_there_as_either():
+    """The grid found no ruling between two columns of a small table (本年废止件数 and 现行有效件数 read as one
+    header cell, misread as 本年废正件数1现行有效件数; no other row of three values to show the columns): the header
+    above names the row's columns, so the row's cell under that header cell stands under both, its value read
+    plausibly a value or a blank in each (never sure in either); the cell under 本年制发件数 is read as it is."""
+    before = ["二、主动公开政府信息情况"]
+    header = [
+        ("信息内容", (0, 0, 100, 20)),
+        ("本年制发件数", (100, 0, 200, 20)),
+        ("本年废正件数1现行有效件数", (200, 0, 400, 20)),
+    ]
+    row = [("行政规范性文件", (0, 20, 100, 40)), ("-", (100, 20, 200, 40)), ("7", (200, 20, 400, 40))]
+    report = extract_document(_ocr_table([header, row], before=before))
+    assert not [error for error in report.errors if error.startswith("t2.normative_documents")]
+    cells = report.tables["t2"]["normative_documents"]
+    for code in ("repealed", "in_force"):
+        assert cells[code].kind == C.AMBIGUOUS and {0, 7} <= set(cells[code].candidates), code

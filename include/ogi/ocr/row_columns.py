@@ -23,6 +23,7 @@ import re
 from statistics import median
 
 from ogi import cells as C
+from ogi import fuzzy
 from ogi.grammar import Piece, RowMatch, Stream
 from ogi.ocr.specks import SPECK_WORDS
 from ogi.printed import VALUE
@@ -140,14 +141,25 @@ def _header(stream: Stream, boxes: dict, layout: Layout, row: Row, label: int) -
     for cell in reversed(above):
         text = _bare(texts[cell])
         count = 0
-        while at < len(names) and names[at] and names[at] in text:
-            text = text[text.index(names[at]) + len(names[at]) :]
+        while at < len(names) and (found := _name_in(names[at], text)) is not None:
+            text = text[found:]
             at, count = at + 1, count + 1
         if count:
             if cell not in boxes:
                 return None
             places.append((boxes[cell][0], boxes[cell][2], count))
     return places if at == len(names) else None
+
+
+def _name_in(name: str, text: str) -> int | None:
+    """Where a column's name ends in a header cell's text, as printed or misread by a character or two (本年废止件数
+    as 本年废正件数); None where it is not there."""
+    if not name:
+        return None
+    if name in text:
+        return text.index(name) + len(name)
+    found = fuzzy.find_unique(name, text)
+    return None if found is None else found.end
 
 
 def _bare(text: str) -> str:
