@@ -324,3 +324,18 @@ def test_a_row_under_a_header_cell_naming_two_columns_reads_its_cell_there_as_ei
     cells = report.tables["t2"]["normative_documents"]
     for code in ("repealed", "in_force"):
         assert cells[code].kind == C.AMBIGUOUS and {0, 7} <= set(cells[code].candidates), code
+
+
+def test_a_row_whose_label_stands_before_another_rows_label_in_one_table_row_is_not_read_by_place():
+    """Two rows' labels side by side in one table row (the grid lost the ruling between the rows), the values
+    after the second (specks read as letters before it): they are the second row's, never read by place as the
+    first's too."""
+    head = [["", "申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
+    rows = [
+        ["", "一、本年新收政府信息公开申请数量", "3", "1", "", "", "", "", "4"],
+        ["二、上年结转政府信息公开申请数量", "Pesuch (一)予以公开", "2", "", "", "", "", "1", "3"],
+        ["", "(二)部分公开", "1", "", "", "", "", "", "1"],
+    ]
+    report = extract_document(_ocr_doc(head + rows, ("三、收到和处理政府信息公开申请情况",)))
+    assert [cell.value for cell in report.tables["t3"]["granted"].values()] == [2, None, None, None, None, 1, 3]
+    assert all(cell.value is None for cell in report.tables["t3"]["carried_over"].values())

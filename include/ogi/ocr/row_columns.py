@@ -64,7 +64,8 @@ def read_by_columns(stream: Stream, layout: Layout, matched: list[RowMatch]) -> 
         )
         if not places:
             continue
-        placed = _placed(stream, boxes, current, label, places)
+        others = [m.label_start for m in matched if m is not current]
+        placed = _placed(stream, boxes, current, label, places, others)
         if placed is not None:
             current.pieces, current.values_end, current.unsure = placed
             current.doubt = None
@@ -168,10 +169,11 @@ def _bare(text: str) -> str:
 
 
 def _placed(
-    stream: Stream, boxes: dict, current: RowMatch, label: int, places: Places
+    stream: Stream, boxes: dict, current: RowMatch, label: int, places: Places, others: list[int]
 ) -> tuple[list[Piece], int, dict[int, tuple[str, ...]]] | None:
     """The row's pieces read by place, where its values end, and its unsure cells (place → what else each may
-    hold); None where the cells of the row holding the label do not fall one under each column."""
+    hold); None where the cells of the row holding the label do not fall one under each column, or another row's
+    label (`others`: where each starts) stands among them."""
     kinds, texts = stream.kinds, stream.texts
     rest = stream.text[current.label_end : stream.starts[label] + len(texts[label])].strip()
     if rest and VALUE.fullmatch(rest):
@@ -181,6 +183,8 @@ def _placed(
         end += 1
     if end >= len(kinds) or kinds[end] not in (ROW_END, TABLE_END):
         return None
+    if any(label < stream.token_index(start) < end for start in others):
+        return None  # another row's label in the same table row: whose cells they are is not known
     under: dict[int, tuple[int, int]] = {}  # place → (cell, how many columns the cell stands under)
     for index in range(label + 1, end):
         if index not in boxes:
