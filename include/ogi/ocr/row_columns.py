@@ -4,17 +4,19 @@ The grammar reads a row's values as the run of value cells after its label. In a
 be cut or miscounted while the grid placed every cell of the row: a cell of words between the label and the
 values (a label spilling into the next label column), letters read among the values (specks, a seal's strokes,
 a misread digit), or two cells read as one (the ruling between them lost under a seal, or never found). Each
-cell's box says which columns it stands under, where the same table's rows read in full show the columns:
+cell's box says which columns it stands under, where the same table's rows read in full show the columns (or,
+with no such row, the header right above names them, two names in one cell where its ruling was not found):
 
 - a cell under one column holding a value, a blank or specks is read as any cell is;
 - a cell under one column holding letters is `unsure`: a digit is read as a letter (1 as Ia..), so it is never
   a sure number; it may hold what its digits and letters shaped like digits spell, or a dash or a blank (0);
-- a cell under several columns holding ink is unsure in each of them: its value may stand in any one, the
-  others holding a blank or a dash; a cell under several columns with no ink is a blank in each;
+- a cell under several columns holding ink read plausibly is unsure in each of them: its value may stand in any
+  one, the others holding a blank or a dash; a cell under several columns with no ink is a blank in each;
 - cells left of the first value column are the label's.
 
-Where a column has no cell under it, or a cell stands across a column's edge, the row is left as it was read.
-"""
+Where a column has no cell under it, a cell stands across a column's edge, a cell under several columns was read
+as not sure (two values side by side read as one), a cell holds words read sure, or another row's label stands in
+the row, the row is left as it was read (reported)."""
 
 from __future__ import annotations
 
