@@ -217,8 +217,8 @@ def test_an_identity_with_a_cell_not_read_confirms_no_reading():
 def test_specks_read_as_words_in_a_row_as_wide_as_its_columns_leave_that_cell_unsure_and_the_rest_read():
     """A speck read as a character (店 at 0.3), or beside a value (0件近 at 0.08), in a row of a scanned grid
     with as many value cells as columns: each cell is in its own column, so the row is read, the speck's
-    cell ambiguous with 0 (or the value beside the specks) among its candidates. The same word read sure,
-    or read as letters (1 as Ia..), or a row one cell wider than its columns, stays reported."""
+    cell ambiguous with 0 (or the value beside the specks) among its candidates. The same word read sure, or a
+    row one cell wider than its columns, stays reported (letters: `test_letters_read_among_a_rows_values_...`)."""
     before = ("二、主动公开政府信息情况", "本年新制作数量")
     header = ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]
     rows = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", "店", "3"], ["行政强制", "0件近", "", ""]]
@@ -236,10 +236,106 @@ def test_specks_read_as_words_in_a_row_as_wide_as_its_columns_leave_that_cell_un
 
     sure = extract_document(_ocr_doc(rows, before, unsure={"0件近": 0.08}))
     assert any(error.startswith("t2.punishment: words read among its values (店)") for error in sure.errors)
-    letters = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", "Ia..", "3"], ["行政强制", "1", "2", "3"]]
-    report = extract_document(_ocr_doc(letters, before, unsure={"Ia..": 0.2}))
-    assert any(error.startswith("t2.punishment: words read among its values (Ia..)") for error in report.errors)
     wider = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", "", "3个", "店"], ["行政强制", "1", "2", "3"]]
     report = extract_document(_ocr_doc(wider, before, unsure={"店": 0.3}))
     assert all(cell.kind == C.ABSENT for cell in report.tables["t2"]["punishment"].values())
     assert report.errors
+
+
+def test_letters_read_among_a_rows_values_leave_that_cell_unsure_and_the_rest_read():
+    """Letters read in a value cell (a printed 1 read as Ia.., a dash with specks as -rF, an amount with a seal's
+    strokes as 1692.5*FOM..), in a row whose cells the grid placed one under each column as the table's other
+    rows show them: each cell is read in its place, the letters' cell ambiguous — never a sure number, even read
+    sure — among what its digits and digit-shaped letters spell and 0 (a dash, a blank); the rest of the row read."""
+    before = ("二、主动公开政府信息情况", "本年新制作数量")
+    header = ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]
+    for letters, confidence, want in (("Ia..", 0.2, {1, 0}), ("-rF", 0.99, {0}), ("12n", 0.97, {12, 0})):
+        rows = [header, ["行政许可", "5", "1", "6"], ["行政处罚", "", letters, "3"], ["行政强制", "1", "2", "3"]]
+        report = extract_document(_ocr_doc(rows, before, unsure={letters: confidence}))
+        assert not [error for error in report.errors if error.startswith("t2.")], letters
+        punishment = report.tables["t2"]["punishment"]
+        assert punishment["change"].kind == C.AMBIGUOUS and want <= set(punishment["change"].candidates), letters
+        assert punishment["prev_items"].kind == C.BLANK and punishment["decisions"].value == 3, letters
+    header = ["信息内容", "采购项目数量", "采购总金额(万元)"]
+    rows = [header, ["政府集中采购", "12", "1692.5*FOM.."]]
+    report = extract_document(_ocr_doc(rows, ("二、主动公开政府信息情况", "本年新制作数量"), {"1692.5*FOM..": 0.9}))
+    amount = report.tables["t2"]["procurement"]["amount_yuan"]
+    assert amount.kind == C.AMBIGUOUS and 16925000 in amount.candidates
+
+
+def test_a_row_whose_cells_the_grid_placed_is_read_by_place_past_words_in_a_label_column():
+    """The rest of a merged label read in the next label column (年度 of 结转下年度 as 手度), before a row's
+    value cells: the values are still the cells under the value columns the table's other rows show, not a
+    row with no values printed. A cell under two columns (their ruling lost under a seal) holding one value
+    read plausibly is that value or a blank in each; read as not sure at all (two values side by side read as
+    one), the row stays reported."""
+    head = [["", "申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
+    rows = [
+        ["", "一、本年新收政府信息公开申请数量", "3", "1", "", "", "", "", "4"],
+        ["", "二、上年结转政府信息公开申请数量", "1", "", "", "", "", "", "1"],
+        ["四、结转下年度继续办理", "手度", "2", "", "", "", "", "1", "3"],
+    ]
+    report = extract_document(_ocr_doc(head + rows, ("三、收到和处理政府信息公开申请情况",), {"手度": 0.7}))
+    assert not [error for error in report.errors if error.startswith("t3.carried_forward")]
+    assert [cell.value for cell in report.tables["t3"]["carried_forward"].values()] == [2, None, None, None, None, 1, 3]
+
+    def boxed(row: list[str], y: int, merged: int | None = None) -> list[tuple[str, tuple]]:
+        """A row's cells with their boxes, the cell at `merged` standing under its column and the next."""
+        cells, x = [], 0
+        for text in row:
+            wide = 2 if x == merged else 1
+            cells.append((text, (x * 50, y * 20, (x + wide) * 50, y * 20 + 20)))
+            x += wide
+        return cells
+
+    lost = ["", "(一)予以公开", "", "", "", "", "11", "11"]  # 法律服务机构 11 and 其他 - as one cell
+    table = [boxed(row, y) for y, row in enumerate(head + rows[:2])] + [boxed(lost, 3, merged=6)]
+    for confidence, read in ((0.6, True), (0.0, False)):
+        doc = _ocr_table(table, before=["三、收到和处理政府信息公开申请情况"])
+        index = max(doc.ocr_tokens)
+        while doc.tokens.texts[index] != "11":
+            index -= 1
+        index -= 1  # the cell under two columns
+        doc.ocr_tokens[index] = OcrToken(Reading("11", confidence, (), True), doc.ocr_tokens[index].box)
+        granted = extract_document(doc).tables["t3"]["granted"]
+        if read:
+            assert all(
+                granted[c].kind == C.AMBIGUOUS and {0, 11} <= set(granted[c].candidates)
+                for c in ("legal_service_org", "other_org")
+            )
+        else:
+            assert all(cell.kind == C.ABSENT for cell in granted.values())
+
+
+def test_a_row_under_a_header_cell_naming_two_columns_reads_its_cell_there_as_either():
+    """The grid found no ruling between two columns of a small table (本年废止件数 and 现行有效件数 read as one
+    header cell, misread as 本年废正件数1现行有效件数; no other row of three values to show the columns): the header
+    above names the row's columns, so the row's cell under that header cell stands under both, its value read
+    plausibly a value or a blank in each (never sure in either); the cell under 本年制发件数 is read as it is."""
+    before = ["二、主动公开政府信息情况"]
+    header = [
+        ("信息内容", (0, 0, 100, 20)),
+        ("本年制发件数", (100, 0, 200, 20)),
+        ("本年废正件数1现行有效件数", (200, 0, 400, 20)),
+    ]
+    row = [("行政规范性文件", (0, 20, 100, 40)), ("-", (100, 20, 200, 40)), ("7", (200, 20, 400, 40))]
+    report = extract_document(_ocr_table([header, row], before=before))
+    assert not [error for error in report.errors if error.startswith("t2.normative_documents")]
+    cells = report.tables["t2"]["normative_documents"]
+    for code in ("repealed", "in_force"):
+        assert cells[code].kind == C.AMBIGUOUS and {0, 7} <= set(cells[code].candidates), code
+
+
+def test_a_row_whose_label_stands_before_another_rows_label_in_one_table_row_is_not_read_by_place():
+    """Two rows' labels side by side in one table row (the grid lost the ruling between the rows), the values
+    after the second (specks read as letters before it): they are the second row's, never read by place as the
+    first's too."""
+    head = [["", "申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
+    rows = [
+        ["", "一、本年新收政府信息公开申请数量", "3", "1", "", "", "", "", "4"],
+        ["二、上年结转政府信息公开申请数量", "Pesuch (一)予以公开", "2", "", "", "", "", "1", "3"],
+        ["", "(二)部分公开", "1", "", "", "", "", "", "1"],
+    ]
+    report = extract_document(_ocr_doc(head + rows, ("三、收到和处理政府信息公开申请情况",)))
+    assert [cell.value for cell in report.tables["t3"]["granted"].values()] == [2, None, None, None, None, 1, 3]
+    assert all(cell.value is None for cell in report.tables["t3"]["carried_over"].values())

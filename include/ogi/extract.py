@@ -174,8 +174,10 @@ def read_table(
     result = TableResult(match.layout, cells, errors, missing)
     if doc is not None and doc.ocr_tokens:
         from ogi.ocr.certainty import settle
+        from ogi.ocr.row_columns import unsure_cells
 
         result.notes = settle(match.table.code, cells, good, doc.ocr_tokens, checks, set(doc.ocr_pages), doc.ocr_engine)
+        unsure_cells(match, cells)
     unread = [code for code, unit in match.units.items() if unit is None]
     for key, cell in cells.items():
         if key[1] in unread:
@@ -254,6 +256,7 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
 
         stream.specks = speck_cells(doc)
         stream.places = {index: (ocr.box[0], ocr.box[2]) for index, ocr in doc.ocr_tokens.items()}
+        stream.ocr = doc.ocr_tokens
     metadata = extract_metadata(stream.text, doc.title)
     report = Report(doc.source, "ok", format=doc.format, pages=doc.pages, metadata=metadata)
     report.warnings.extend(doc.notes)

@@ -134,6 +134,9 @@ class Stream:
         self.specks: dict[int, str] = {}
         # OCR: where each table cell stands across its page (left, right), by token index
         self.places: dict[int, tuple[float, float]] = {}
+        # OCR: what OCR saw per token (`ogi.ocr.page.OcrToken`: its reading, its box), for reading a row by its
+        # cells' places (`ogi.ocr.row_columns`)
+        self.ocr: dict[int, object] = {}
         self.kinds, self.texts, self.pages = tokens.kinds, tokens.texts, tokens.pages
         # each token's text, then its kind, whose value is the character that ends the token
         self.text = "".join(chain.from_iterable(zip(self.texts, self.kinds)))
@@ -142,6 +145,11 @@ class Stream:
         pages = set(self.pages)
         self.paged = len(pages) > 1  # else every token is on the one page, `_page`
         self._page = next(iter(pages)) if len(pages) == 1 else None
+
+    @cached_property
+    def table_ends(self) -> list[int]:
+        """The indices of the table-end tokens, in order."""
+        return [i for i, kind in enumerate(self.kinds) if kind is TABLE_END]
 
     @cached_property
     def _lines_fast(self) -> bool:
@@ -360,6 +368,9 @@ class RowMatch:
     # OCR: why the row's values cannot be placed in its cells (words read among them, its label sharing a cell
     # with another row's), reported instead of reading them
     doubt: str | None = None
+    # OCR: cells of a row read by their places whose reading is not sure, by place, with what else each may hold
+    # (`ogi.ocr.row_columns`)
+    unsure: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -446,6 +457,10 @@ def match_rows(stream: Stream, layout: Layout, start: int, end: int, apart: bool
         for current in unprinted:
             blank = Piece("", False, stream.page_at(current.label_end))
             current.pieces = [blank] * len(current.row.columns)
+    if stream.ocr:  # OCR: a row whose run of values cannot be read may be read by its cells' places
+        from ogi.ocr.row_columns import read_by_columns
+
+        read_by_columns(stream, layout, matched)
     last_end = matched[-1].values_end if matched else start
     return RowsFound(found, last_end, shown if shown is not None else apart)
 
