@@ -25,7 +25,7 @@ SHORTEST = 0.4  # of the character height: the least a slash is long
 # touched its cell's top; a 7's bar holds half as much as its stroke or more)
 BESIDE = 0.2
 SPECK_LINE = 0.4  # of a line of text's height: a value's line lower than this, and not flat (a dash), is a speck
-PRINTED = 0.75  # of the darkness of the page's print: the least a hyphen is dark
+PRINTED = 0.5  # of the darkness of the page's print: the least a hyphen is dark
 HYPHEN = 0.25  # of a line of text's height: the least a hyphen is wide (a speck level by chance is less)
 FOUR_BAR = 0.45  # of a value's line's height: further than the bar of a 4 reaches out left of its slant
 

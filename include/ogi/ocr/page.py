@@ -4,6 +4,7 @@ their reading is), row and table ends, and lines of text between the tables, in 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +34,7 @@ from ogi.ocr.marks import (
     small_dash,
     speck_line,
 )
+from ogi.ocr.places import Place, in_place, place_of
 from ogi.ocr.recognize import Reading
 from ogi.ocr.second_look import agreed, close_crop
 from ogi.printed import SLASHES, is_dash
@@ -49,6 +51,7 @@ SEALED_CELL = 0.05  # the part of a cell a seal covers from which what it holds 
 SEALED_VALUE = 0.03  # the part of a value's line a seal's ink covers from which the value is not sure
 SURE_MARK = 0.99  # a dash or slash read as such, whose ink has that shape
 WIDE_MARK = 0.4  # of a line of text's height: a mark this wide (not a hyphen a speck may pass for) read as no digit
+MINUS = "-−"
 NO_DIGIT = 0.5  # a digit read with less probability than this over a mark's ink is no reading of a digit
 UNSURE_WIDER = 0.9  # the most a value read again with the faint ink beside it is believed, when the readings differ
 
@@ -144,8 +147,19 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     cell_readings = {key: _joined([(readings[i], line) for i, line in lines], height) for key, lines in parts.items()}
     for key in sealed - parts.keys():  # a cell a seal lies over, with no ink seen: what it held may be under it
         cell_readings[key] = UNDER_SEAL
+    places = _places(tables, parts, cell_readings, page, grey, height, printed)
     for key in parts:
-        reading = cell_readings[key] = _as_marked(cell_readings[key], ink, grey, parts[key], readings, height, printed)
+        box, place = cell_box(tables[key[0]].cells[key[1]], page), places[key[0]]
+        reading = cell_readings[key] = _as_marked(
+            cell_readings[key],
+            ink,
+            grey,
+            parts[key],
+            readings,
+            height,
+            printed,
+            lambda line, box=box, place=place: in_place(line, box, place, height),
+        )
         if not reading.text or not (reading.value or reading.text[:1].isdigit()):
             continue  # a number read as text has its unit after it (3项)
         line = _value_line(grey, parts[key], height, printed)
@@ -154,7 +168,9 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
         if _speck(grey, line, height, printed):  # a speck read as 0: never a sure number, nor confirmed by a blank's 0
             reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), reading.alternatives, reading.value)
         first = reading.text[:1]
-        if first.isdigit() and (leading_dash(ink, line, first) or faint_leading_dash(grey, line, height, first)):
+        if first in MINUS and reading.text[1:2].isdigit() and leading_dash(ink, line, reading.text[1]):
+            reading = _sign_seen(reading)
+        elif first.isdigit() and (leading_dash(ink, line, first) or faint_leading_dash(grey, line, height, first)):
             alternatives = (*reading.alternatives, ("-" + reading.text, reading.confidence))
             reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, reading.value)
         cell_readings[key] = reading
@@ -306,15 +322,17 @@ def _as_marked(
     readings: list[Reading],
     height: int,
     printed: int = 0,
+    placed: Callable[[Box], bool] | None = None,
 ) -> Reading:
     """A value cell's reading weighed against the shape of its ink (ogi.ocr.marks): a cell whose ink is a dash
     or a slash, specks aside, is that mark, whatever digit the recogniser made of it (a bar read as 2, a slash
     as 7): sure where the recogniser read the mark, or allowed it among its readings; otherwise not sure, with
-    the digits as its alternatives; sure too where it reads as no digit, or none as much as plausibly (a dash
-    read as 一 or 二, a hyphen as a 0 at 0.2). A dash narrower than WIDE_MARK is sure only where it is a hyphen
-    by its shades of grey (ogi.ocr.marks.small_dash: a speck may pass for it). Where faint ink about it is more
-    than the mark (a faint 2 whose base alone the binarisation kept), neither the mark nor the reading is sure. `readings`: each line's own (a speck beside a
-    small dash is taller)."""
+    the digits as its alternatives; sure too where it reads as no digit, or none plausibly (a dash read as 一
+    or 二, a hyphen as a 0 at 0.2). A dash narrower than WIDE_MARK (a speck may pass for it) is sure only as a
+    hyphen by its shades of grey (ogi.ocr.marks.small_dash, `printed`: the grey of the page's print) that
+    stands where its table's values stand (`placed`, None: anywhere). Where faint ink about it is more than
+    the mark (a faint 2 whose base alone the binarisation kept), neither the mark nor the reading is sure.
+    `readings`: each line's own (a speck beside a small dash is taller)."""
     kept = [(i, box) for i, box in lines if not _speck(grey, box, height, printed)]
     if len(kept) != 1 or _words(reading):
         return reading
@@ -331,7 +349,9 @@ def _as_marked(
     texts = [(reading.text, reading.confidence), *reading.alternatives]
     marks = [(t, p) for t, p in texts if is_mark(t.strip())]
     others = tuple((t, p) for t, p in texts if not is_mark(t.strip()))
-    small = line.x1 - line.x0 < WIDE_MARK * height and shape == DASH and not hyphen  # a speck may pass for it
+    # a speck may pass for a small dash: it is sure only as a hyphen that stands where the table's values do
+    small = line.x1 - line.x0 < WIDE_MARK * height and shape == DASH
+    small = small and not (hyphen and (placed is None or placed(line)))
     if small or faint_strokes(grey, line, height):  # the mark may be what is left of a faint digit: neither is sure
         mark = marks[0] if marks else ("-" if shape == DASH else "/", 0.0)
         alternatives = (*reading.alternatives, mark) if not marks else reading.alternatives
@@ -345,6 +365,15 @@ def _as_marked(
     return Reading(mark, UNSURE_SIGN, others, True)
 
 
+def _sign_seen(reading: Reading) -> Reading:
+    """A value read with a minus sign that its ink's shape shows (ogi.ocr.marks.leading_dash): the sign is
+    settled, and the reading as sure as its digits, the recogniser's reading of them without the sign counted
+    with it (-4 at 0.79, 4 at 0.21: the 4 is sure, and so is its sign)."""
+    unsigned = reading.text[1:]
+    p = reading.confidence + sum(q for text, q in reading.alternatives if text == unsigned)
+    return Reading(reading.text, min(1.0, max(reading.confidence, p)), reading.alternatives, reading.value)
+
+
 def _speck(grey: np.ndarray, line: Box, height: int, printed: int) -> bool:
     """Whether a line of a value's cell is a speck: too low to be a digit, and no hyphen."""
     return speck_line(line, height) and not small_dash(grey, line, height, printed)
@@ -356,6 +385,30 @@ def _value_line(grey: np.ndarray, lines: list[tuple[int, Box]], height: int, pri
     boxes = [box for _i, box in lines]
     fit = [box for box in boxes if not _speck(grey, box, height, printed)]
     return max(fit or boxes, key=lambda box: box.height)
+
+
+def _places(
+    tables: list[Table], parts: dict, cell_readings: dict, page: Page, grey: np.ndarray, height: int, printed: int
+) -> list[Place | None]:
+    """Per table, where its values stand in their cells (ogi.ocr.places): from the tallest line of each cell
+    that reads as a value with digits, as tall as half a line of text, and of each line shaped as a hyphen
+    (ogi.ocr.marks.small_dash: a table may print all its zeros so, and few digits). None where fewer than two
+    in three of them stand near their place (specks, scattered)."""
+    values: list[list[tuple[Box, Box]]] = [[] for _ in tables]
+    hyphens: list[list[tuple[Box, Box]]] = [[] for _ in tables]
+    for (t_index, c_index), lines in parts.items():
+        reading = cell_readings[(t_index, c_index)]
+        box = cell_box(tables[t_index].cells[c_index], page)
+        line = max((line for _i, line in lines), key=lambda line: line.height)
+        if reading.value and any(ch.isdigit() for ch in reading.text) and line.height >= 0.5 * height:
+            values[t_index].append((line, box))
+        hyphens[t_index] += [(line, box) for _i, line in lines if small_dash(grey, line, height, printed)]
+    places = []
+    for found in (a + b for a, b in zip(values, hyphens)):
+        place = place_of(found)
+        near = sum(in_place(line, box, place, height) for line, box in found)
+        places.append(place if near >= 2 / 3 * len(found) else None)
+    return places
 
 
 def _print_grey(grey: np.ndarray, parts: dict[tuple[int, int], list[tuple[int, Box]]], height: int) -> int:
