@@ -1519,3 +1519,23 @@ def test_a_line_stands_in_place_where_its_tables_values_stand_in_their_cells():
     assert not in_place(Box(cell.x0 + 60, 12, cell.x0 + 66, 16), cell, place, 21)  # a speck across
     assert not in_place(Box(cell.x0 + 11, 70, cell.x0 + 17, 74), cell, place, 21)  # a speck below
     assert place_of(values[:2]) is None and not in_place(Box(11, 12, 18, 16), cells[0], None, 21)
+
+
+def test_a_faint_minus_sign_is_looked_for_within_the_values_cell():
+    """The traces a character's width before a value's line may reach past its cell's left edge, into the end
+    of the label or value beside it: a stroke there is no minus sign of this value (2项 read as not sure, -2
+    its alternative). Within its cell, a faint minus sign is still seen."""
+    from ogi.ocr.layout import Box
+    from ogi.ocr.marks import faint_leading_dash
+
+    grey = np.full((30, 80), 250, np.uint8)
+    grey[6:24, 40:50] = 60
+    grey[9:21, 43:47] = 250  # the 0
+    line = Box(40, 6, 50, 24)
+    grey[14:16, 24:31] = 200  # a faint level stroke, in the cell before (its edge at x=34)
+    assert faint_leading_dash(grey, line, 18)
+    assert not faint_leading_dash(grey, line, 18, left=34)
+    grey[14:16, 35:39] = 200
+    grey[14:16, 24:31] = 250
+    grey[14:16, 33:39] = 200  # its own faint minus sign, within the cell
+    assert faint_leading_dash(grey, line, 18, left=33)

@@ -211,12 +211,13 @@ def leading_dash(ink: np.ndarray, line: Box, first: str = "") -> bool:
     return width >= 1.5 * thickness and max(centres) - min(centres) <= thickness
 
 
-def faint_leading_dash(grey: np.ndarray, line: Box, height: int, first: str = "") -> bool:
+def faint_leading_dash(grey: np.ndarray, line: Box, height: int, first: str = "", left: int = 0) -> bool:
     """Whether a value's line begins with a dash too faint for the page's binarisation: the line's traces of
-    ink (ogi.ocr.layout.traces), taken from a character's width before it, begin with a minus sign."""
+    ink (ogi.ocr.layout.traces), taken from a character's width before it, within its cell (from `left`: the
+    end of the label or value in the cell before it is no sign of this one), begin with a minus sign."""
     from ogi.ocr.layout import traces
 
-    wider = Box(max(0, line.x0 - height), line.y0, line.x1, line.y1)
+    wider = Box(max(0, left, line.x0 - height), line.y0, line.x1, line.y1)
     marked = traces(grey, wider).astype(np.uint8)
     return leading_dash(marked, Box(0, 0, wider.x1 - wider.x0, wider.y1 - wider.y0), first)
 

@@ -170,7 +170,9 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
         first = reading.text[:1]
         if first in MINUS and reading.text[1:2].isdigit() and leading_dash(ink, line, reading.text[1]):
             reading = _sign_seen(reading)
-        elif first.isdigit() and (leading_dash(ink, line, first) or faint_leading_dash(grey, line, height, first)):
+        elif first.isdigit() and (
+            leading_dash(ink, line, first) or faint_leading_dash(grey, line, height, first, box.x0)
+        ):
             alternatives = (*reading.alternatives, ("-" + reading.text, reading.confidence))
             reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, reading.value)
         cell_readings[key] = reading
