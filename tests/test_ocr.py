@@ -1432,3 +1432,110 @@ def test_grid_a_stroke_with_its_character_around_it_in_a_one_band_table_is_no_co
     page = prepare(np.dstack([_ruled(xs, upper + ys, verticals)] * 3), 150)
     _, table = find_tables(page)
     assert [round(cell.x0 / 10) for cell in table.rows[0]] == [10, 30, 50], table.rows[0]
+
+
+def test_a_hyphen_as_low_as_a_speck_is_a_sure_dash_and_specks_level_together_are_not():
+    """A hyphen printed for a zero in a small face is as low as a speck and the blur makes its binary piece
+    nearly square: it was taken for a speck, and the cell, read as nothing or as a 0 at 0.1, left unsure. A
+    small line level in its shades of grey, one piece across and as dark as the page's print is a dash, sure
+    where the recogniser read no digit. Two round specks side by side, level together, are not, nor is a
+    pale speck of noise level by chance (a blank cell read as a sure dash)."""
+    import cv2
+    from ogi.ocr.layout import Box
+    from ogi.ocr.marks import small_dash
+    from ogi.ocr.page import _as_marked
+
+    def cell(*marks) -> tuple[np.ndarray, np.ndarray]:
+        grey = np.full((40, 60), 250, np.uint8)
+        for mark in marks:
+            mark(grey)
+        grey = cv2.GaussianBlur(grey, (0, 0), 0.8)
+        return np.where(grey < 180, 255, 0).astype(np.uint8), grey
+
+    def line_of(ink: np.ndarray) -> Box:
+        ys, xs = np.nonzero(ink)
+        return Box(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+
+    printed = 30  # the grey of the page's digits at their darkest
+    ink, grey = cell(lambda g: cv2.line(g, (12, 14), (16, 14), 40, 2))
+    line = line_of(ink)
+    assert small_dash(grey, line, 21, printed)
+    read = _as_marked(Reading("", 0.0, (("0", 0.14), ("9", 0.08)), True), ink, grey, [(0, line)], [], 21, printed)
+    assert read.text == "-" and read.confidence >= 0.95
+    read = _as_marked(Reading("0", 0.9, (), True), ink, grey, [(0, line)], [], 21, printed)
+    assert read.confidence < 0.5  # a digit read surely over it: neither is sure
+    out_of_place = _as_marked(
+        Reading("", 0.0, (("-", 0.1),), True), ink, grey, [(0, line)], [], 21, printed, lambda _: False
+    )
+    assert out_of_place.confidence < 0.5  # not where the table's values stand: a speck may be so level
+
+    ink, grey = cell(lambda g: cv2.circle(g, (12, 14), 1, 60, -1), lambda g: cv2.circle(g, (17, 15), 1, 60, -1))
+    line = line_of(ink)
+    assert not small_dash(grey, line, 21, printed)
+    read = _as_marked(Reading("", 0.0, (("-", 0.005),), True), ink, grey, [(0, line)], [], 21, printed)
+    assert read.confidence < 0.5
+
+    ink, grey = cell(lambda g: cv2.line(g, (12, 14), (16, 14), 120, 2))  # pale
+    line = line_of(ink)
+    assert not small_dash(grey, line, 21, printed)
+    read = _as_marked(Reading("", 0.0, (("-", 0.005),), True), ink, grey, [(0, line)], [], 21, printed)
+    assert read.confidence < 0.5
+
+
+def test_a_minus_sign_read_and_seen_by_its_shape_is_as_sure_as_the_digits():
+    """-4 read at 0.79 and 4 at 0.21: the recogniser is sure of the 4, unsure of its sign. Where the line's ink
+    begins with a minus sign by its shape (a short level stroke about the middle), the sign is settled and the
+    reading as sure as its digits; where it does not, the reading stays as unsure as it was."""
+    import cv2
+    from ogi.ocr.layout import Box
+    from ogi.ocr.marks import leading_dash
+    from ogi.ocr.page import _sign_seen
+
+    ink = np.zeros((30, 60), np.uint8)
+    cv2.line(ink, (6, 15), (12, 15), 255, 2)  # the minus sign
+    cv2.line(ink, (26, 6), (18, 19), 255, 2)  # the 4
+    cv2.line(ink, (18, 19), (30, 19), 255, 2)
+    cv2.line(ink, (26, 6), (26, 25), 255, 2)
+    line = Box(5, 5, 32, 26)
+    assert leading_dash(ink, line, "4")
+    read = _sign_seen(Reading("-4", 0.79, (("4", 0.21),), True))
+    assert read.text == "-4" and read.confidence >= 0.95 and ("4", 0.21) in read.alternatives
+    assert _sign_seen(Reading("-4项", 0.7, (("4项", 0.1), ("-1项", 0.2)), True)).confidence < 0.95
+    ink[:, :14] = 0  # no minus sign inked
+    assert not leading_dash(ink, line, "4")
+
+
+def test_a_line_stands_in_place_where_its_tables_values_stand_in_their_cells():
+    """A hyphen printed for a zero stands where its table's values stand in their cells (at their left, centre or
+    right; at their height from the cell's top or middle); a speck falls anywhere."""
+    from ogi.ocr.layout import Box
+    from ogi.ocr.places import in_place, place_of
+
+    cells = [Box(100 * k, 0, 100 * k + 100, 60 + 40 * k) for k in range(4)]
+    values = [(Box(c.x0 + 10, 4, c.x0 + 30, 24), c) for c in cells[:3]]  # top left, whatever the cell's height
+    place = place_of(values)
+    cell = cells[3]
+    assert in_place(Box(cell.x0 + 11, 12, cell.x0 + 18, 16), cell, place, 21)  # a hyphen
+    assert not in_place(Box(cell.x0 + 60, 12, cell.x0 + 66, 16), cell, place, 21)  # a speck across
+    assert not in_place(Box(cell.x0 + 11, 70, cell.x0 + 17, 74), cell, place, 21)  # a speck below
+    assert place_of(values[:2]) is None and not in_place(Box(11, 12, 18, 16), cells[0], None, 21)
+
+
+def test_a_faint_minus_sign_is_looked_for_within_the_values_cell():
+    """The traces a character's width before a value's line may reach past its cell's left edge, into the end
+    of the label or value beside it: a stroke there is no minus sign of this value (2项 read as not sure, -2
+    its alternative). Within its cell, a faint minus sign is still seen."""
+    from ogi.ocr.layout import Box
+    from ogi.ocr.marks import faint_leading_dash
+
+    grey = np.full((30, 80), 250, np.uint8)
+    grey[6:24, 40:50] = 60
+    grey[9:21, 43:47] = 250  # the 0
+    line = Box(40, 6, 50, 24)
+    grey[14:16, 24:31] = 200  # a faint level stroke, in the cell before (its edge at x=34)
+    assert faint_leading_dash(grey, line, 18)
+    assert not faint_leading_dash(grey, line, 18, left=34)
+    grey[14:16, 35:39] = 200
+    grey[14:16, 24:31] = 250
+    grey[14:16, 33:39] = 200  # its own faint minus sign, within the cell
+    assert faint_leading_dash(grey, line, 18, left=33)

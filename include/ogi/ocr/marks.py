@@ -25,6 +25,8 @@ SHORTEST = 0.4  # of the character height: the least a slash is long
 # touched its cell's top; a 7's bar holds half as much as its stroke or more)
 BESIDE = 0.2
 SPECK_LINE = 0.4  # of a line of text's height: a value's line lower than this, and not flat (a dash), is a speck
+PRINTED = 0.5  # of the darkness of the page's print: the least a hyphen is dark
+HYPHEN = 0.25  # of a line of text's height: the least a hyphen is wide (a speck level by chance is less)
 FOUR_BAR = 0.45  # of a value's line's height: further than the bar of a 4 reaches out left of its slant
 
 
@@ -116,6 +118,33 @@ def among_specks(ink: np.ndarray, box: Box, dash: Box) -> bool:
     return any(area * 2 >= size and (px, py) != (x, y) for px, py, _w, _h, area in stats[1:count].tolist())
 
 
+def small_dash(grey: np.ndarray, line: Box, height: int, printed: int = 0) -> bool:
+    """Whether a small level `line` of a value's cell, as low as a speck may be, is a hyphen: no taller than a
+    dash's bar, as wide as it is tall at least and as HYPHEN of a line of text, level in its shades of grey
+    (the blur makes a small hyphen's binary piece nearly square; a speck is round), one piece across (two
+    specks side by side are level together, with paler paper between them), and as dark as print: PRINTED of
+    the darkness of `printed`, the grey of the page's digits at their darkest (a speck of JPEG noise or dust
+    is paler and mottled)."""
+    tall, wide = line.y1 - line.y0, line.x1 - line.x0
+    if not (tall <= BAR * height and wide >= tall and HYPHEN * height <= wide <= 3 * height):
+        return False
+    y0, x0 = max(0, line.y0 - 1), max(0, line.x0 - 1)
+    patch = grey[y0 : line.y1 + 1, x0 : line.x1 + 1]
+    paper = float(patch.max())
+    dark_as_print = paper - float(patch.min()) >= PRINTED * (paper - printed)
+    return dark_as_print and _level(patch) and _one_piece(patch)
+
+
+def _one_piece(patch: np.ndarray) -> bool:
+    """Whether a small patch of grey's ink is one piece from left to right: no column of it is paler than
+    half the darkness of the darkest columns on both sides of it (darkness: below the patch's paper)."""
+    dark = np.clip(float(patch.max()) - patch.min(axis=0).astype(np.float64), 0, None)
+    for i in range(1, dark.size - 1):
+        if dark[i] < 0.5 * min(dark[:i].max(), dark[i + 1 :].max()):
+            return False
+    return True
+
+
 def _level(patch: np.ndarray) -> bool:
     """Whether the ink of a small patch of grey, weighed by how much darker than paper it is (past its noise),
     spreads LEVEL times as far across as up and down."""
@@ -182,12 +211,13 @@ def leading_dash(ink: np.ndarray, line: Box, first: str = "") -> bool:
     return width >= 1.5 * thickness and max(centres) - min(centres) <= thickness
 
 
-def faint_leading_dash(grey: np.ndarray, line: Box, height: int, first: str = "") -> bool:
+def faint_leading_dash(grey: np.ndarray, line: Box, height: int, first: str = "", left: int = 0) -> bool:
     """Whether a value's line begins with a dash too faint for the page's binarisation: the line's traces of
-    ink (ogi.ocr.layout.traces), taken from a character's width before it, begin with a minus sign."""
+    ink (ogi.ocr.layout.traces), taken from a character's width before it, within its cell (from `left`: the
+    end of the label or value in the cell before it is no sign of this one), begin with a minus sign."""
     from ogi.ocr.layout import traces
 
-    wider = Box(max(0, line.x0 - height), line.y0, line.x1, line.y1)
+    wider = Box(max(0, left, line.x0 - height), line.y0, line.x1, line.y1)
     marked = traces(grey, wider).astype(np.uint8)
     return leading_dash(marked, Box(0, 0, wider.x1 - wider.x0, wider.y1 - wider.y0), first)
 

@@ -4,6 +4,7 @@ their reading is), row and table ends, and lines of text between the tables, in 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,8 +31,10 @@ from ogi.ocr.marks import (
     leading_dash,
     lone_dash,
     mark_shape,
+    small_dash,
     speck_line,
 )
+from ogi.ocr.places import Place, in_place, place_of
 from ogi.ocr.recognize import Reading
 from ogi.ocr.second_look import agreed, close_crop
 from ogi.printed import SLASHES, is_dash
@@ -48,6 +51,8 @@ SEALED_CELL = 0.05  # the part of a cell a seal covers from which what it holds 
 SEALED_VALUE = 0.03  # the part of a value's line a seal's ink covers from which the value is not sure
 SURE_MARK = 0.99  # a dash or slash read as such, whose ink has that shape
 WIDE_MARK = 0.4  # of a line of text's height: a mark this wide (not a hyphen a speck may pass for) read as no digit
+MINUS = "-−"
+NO_DIGIT = 0.5  # a digit read with less probability than this over a mark's ink is no reading of a digit
 UNSURE_WIDER = 0.9  # the most a value read again with the faint ink beside it is believed, when the readings differ
 
 
@@ -96,6 +101,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     parts: dict[tuple[int, int], list[tuple[int, Box]]] = {}  # (table, cell) → (crop, line box) per line
     items: list[tuple[float, str, int]] = []  # (top, kind, index), put in reading order below
     faint: set[tuple[int, int]] = set()  # cells whose only ink is too faint to be sure of
+    speckled: dict[tuple[int, int], Box] = {}  # cells whose lone dash has specks as big beside it
     wider: dict[int, np.ndarray] = {}  # crop → the crop with the faint ink beside its line, where that is more
     close: dict[int, Box] = {}  # crop of a cell's line → the line as looked at closely (with that faint ink)
     height = char_height(ink, [cell_box(cell, page) for table in tables for cell in table.cells], page)
@@ -106,7 +112,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
             if not found and (dash := lone_dash(ink, grey, box, height)) is not None:
                 found = [dash]
                 if among_specks(ink, box, dash):
-                    faint.add((t_index, c_index))
+                    speckled[(t_index, c_index)] = dash
             if not found:
                 found = text_lines(faint_ink(grey, box, page), box, page, height)
                 if not found and (mark := faint_mark(grey, box, page, height)) is not None:
@@ -138,20 +144,40 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     faint |= _values_read_again(tables, parts, readings, session, sealed)
     unsure = _with_faint_ink_read(readings, crops, wider, recognizer)
     _look_again(grey, close, readings, recognizer, pad, unsure)
+    printed = _print_grey(grey, parts, height)
     cell_readings = {key: _joined([(readings[i], line) for i, line in lines], height) for key, lines in parts.items()}
     for key in sealed - parts.keys():  # a cell a seal lies over, with no ink seen: what it held may be under it
         cell_readings[key] = UNDER_SEAL
+    places = _places(tables, parts, cell_readings, page, grey, height, printed)
+    for key, dash in speckled.items():  # unsure, unless a hyphen by its grey where the table's values stand
+        box = cell_box(tables[key[0]].cells[key[1]], page)
+        if not (small_dash(grey, dash, height, printed) and in_place(dash, box, places[key[0]], height)):
+            faint.add(key)
     for key in parts:
-        reading = cell_readings[key] = _as_marked(cell_readings[key], ink, grey, parts[key], readings, height)
+        box, place = cell_box(tables[key[0]].cells[key[1]], page), places[key[0]]
+        reading = cell_readings[key] = _as_marked(
+            cell_readings[key],
+            ink,
+            grey,
+            parts[key],
+            readings,
+            height,
+            printed,
+            lambda line, box=box, place=place: in_place(line, box, place, height),
+        )
         if not reading.text or not (reading.value or reading.text[:1].isdigit()):
             continue  # a number read as text has its unit after it (3项)
-        line = max((box for _i, box in parts[key]), key=lambda box: box.height)
+        line = _value_line(grey, parts[key], height, printed)
         if reading.value and _not_one_value(ink, tables[key[0]].cells[key[1]], page, height, line):
             reading = Reading(reading.text, 0.0, reading.alternatives, True)  # a cell the grid missed
-        if speck_line(line, height):  # a speck read as 0: never a sure number, nor confirmed by a blank's 0
+        if _speck(grey, line, height, printed):  # a speck read as 0: never a sure number, nor confirmed by a blank's 0
             reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), reading.alternatives, reading.value)
         first = reading.text[:1]
-        if first.isdigit() and (leading_dash(ink, line, first) or faint_leading_dash(grey, line, height, first)):
+        if first in MINUS and reading.text[1:2].isdigit() and leading_dash(ink, line, reading.text[1]):
+            reading = _sign_seen(reading)
+        elif first.isdigit() and (
+            leading_dash(ink, line, first) or faint_leading_dash(grey, line, height, first, box.x0)
+        ):
             alternatives = (*reading.alternatives, ("-" + reading.text, reading.confidence))
             reading = Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, reading.value)
         cell_readings[key] = reading
@@ -302,19 +328,26 @@ def _as_marked(
     lines: list[tuple[int, Box]],
     readings: list[Reading],
     height: int,
+    printed: int = 0,
+    placed: Callable[[Box], bool] | None = None,
 ) -> Reading:
     """A value cell's reading weighed against the shape of its ink (ogi.ocr.marks): a cell whose ink is a dash
     or a slash, specks aside, is that mark, whatever digit the recogniser made of it (a bar read as 2, a slash
     as 7): sure where the recogniser read the mark, or allowed it among its readings; otherwise not sure, with
-    the digits as its alternatives; sure too where it reads as no digit at all (a dash read as 一 or 二), unless
-    it is as small as a hyphen. Where faint ink about it is more than the mark (a faint 2 whose base alone the
-    binarisation kept), neither the mark nor the reading is sure. `readings`: each line's own (a speck beside a
-    small dash is taller)."""
-    kept = [(i, box) for i, box in lines if not speck_line(box, height)]
+    the digits as its alternatives; sure too where it reads as no digit, or none plausibly (a dash read as 一
+    or 二, a hyphen as a 0 at 0.2). A dash narrower than WIDE_MARK (a speck may pass for it) is sure only as a
+    hyphen by its shades of grey (ogi.ocr.marks.small_dash, `printed`: the grey of the page's print) that
+    stands where its table's values stand (`placed`, None: anywhere). Where faint ink about it is more than
+    the mark (a faint 2 whose base alone the binarisation kept), neither the mark nor the reading is sure.
+    `readings`: each line's own (a speck beside a small dash is taller)."""
+    kept = [(i, box) for i, box in lines if not _speck(grey, box, height, printed)]
     if len(kept) != 1 or _words(reading):
         return reading
     line = kept[0][1]
     shape = mark_shape(ink, line, height)
+    hyphen = small_dash(grey, line, height, printed)
+    if shape is None and hyphen:
+        shape = DASH
     if shape is None:
         return reading
     if len(lines) > 1:
@@ -323,16 +356,78 @@ def _as_marked(
     texts = [(reading.text, reading.confidence), *reading.alternatives]
     marks = [(t, p) for t, p in texts if is_mark(t.strip())]
     others = tuple((t, p) for t, p in texts if not is_mark(t.strip()))
-    if faint_strokes(grey, line, height):  # the mark may be what is left of a faint digit: neither is sure
+    # a speck may pass for a small dash: it is sure only as a hyphen that stands where the table's values do
+    small = line.x1 - line.x0 < WIDE_MARK * height and shape == DASH
+    small = small and not (hyphen and (placed is None or placed(line)))
+    if small or faint_strokes(grey, line, height):  # the mark may be what is left of a faint digit: neither is sure
         mark = marks[0] if marks else ("-" if shape == DASH else "/", 0.0)
         alternatives = (*reading.alternatives, mark) if not marks else reading.alternatives
         return Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, True)
     if marks:
         return Reading(marks[0][0], max(marks[0][1], SURE_MARK), others, True)
     mark = "-" if shape == DASH else "/"
-    if line.x1 - line.x0 >= WIDE_MARK * height and not any(ch.isdigit() for ch in reading.text):
-        return Reading(mark, SURE_MARK, others, True)  # a mark as wide as a dash –, read as no digit (一, 二)
+    no_digit = not any(ch.isdigit() for ch in reading.text) or reading.confidence < NO_DIGIT
+    if no_digit:
+        return Reading(mark, SURE_MARK, others, True)
     return Reading(mark, UNSURE_SIGN, others, True)
+
+
+def _sign_seen(reading: Reading) -> Reading:
+    """A value read with a minus sign that its ink's shape shows (ogi.ocr.marks.leading_dash): the sign is
+    settled, and the reading as sure as its digits, the recogniser's reading of them without the sign counted
+    with it (-4 at 0.79, 4 at 0.21: the 4 is sure, and so is its sign)."""
+    unsigned = reading.text[1:]
+    p = reading.confidence + sum(q for text, q in reading.alternatives if text == unsigned)
+    return Reading(reading.text, min(1.0, max(reading.confidence, p)), reading.alternatives, reading.value)
+
+
+def _speck(grey: np.ndarray, line: Box, height: int, printed: int) -> bool:
+    """Whether a line of a value's cell is a speck: too low to be a digit, and no hyphen."""
+    return speck_line(line, height) and not small_dash(grey, line, height, printed)
+
+
+def _value_line(grey: np.ndarray, lines: list[tuple[int, Box]], height: int, printed: int) -> Box:
+    """The line of a cell that holds its value: the tallest that is no speck (a hyphen is lower than a speck
+    beside it may be), or the tallest where all are specks."""
+    boxes = [box for _i, box in lines]
+    fit = [box for box in boxes if not _speck(grey, box, height, printed)]
+    return max(fit or boxes, key=lambda box: box.height)
+
+
+def _places(
+    tables: list[Table], parts: dict, cell_readings: dict, page: Page, grey: np.ndarray, height: int, printed: int
+) -> list[Place | None]:
+    """Per table, where its values stand in their cells (ogi.ocr.places): from the tallest line of each cell
+    that reads as a value with digits, as tall as half a line of text, and of each line shaped as a hyphen
+    (ogi.ocr.marks.small_dash: a table may print all its zeros so, and few digits). None where fewer than two
+    in three of them stand near their place (specks, scattered)."""
+    values: list[list[tuple[Box, Box]]] = [[] for _ in tables]
+    hyphens: list[list[tuple[Box, Box]]] = [[] for _ in tables]
+    for (t_index, c_index), lines in parts.items():
+        reading = cell_readings[(t_index, c_index)]
+        box = cell_box(tables[t_index].cells[c_index], page)
+        line = max((line for _i, line in lines), key=lambda line: line.height)
+        if reading.value and any(ch.isdigit() for ch in reading.text) and line.height >= 0.5 * height:
+            values[t_index].append((line, box))
+        hyphens[t_index] += [(line, box) for _i, line in lines if small_dash(grey, line, height, printed)]
+    places = []
+    for found in (a + b for a, b in zip(values, hyphens)):
+        place = place_of(found)
+        near = sum(in_place(line, box, place, height) for line, box in found)
+        places.append(place if near >= 2 / 3 * len(found) else None)
+    return places
+
+
+def _print_grey(grey: np.ndarray, parts: dict[tuple[int, int], list[tuple[int, Box]]], height: int) -> int:
+    """The grey of the page's print at its darkest: the median of the darkest grey of the tables' lines as tall
+    as half a line of text (digits, words); black where there are none."""
+    darkest = [
+        int(grey[box.y0 : box.y1, box.x0 : box.x1].min())
+        for lines in parts.values()
+        for _i, box in lines
+        if box.height >= 0.5 * height
+    ]
+    return int(np.median(darkest)) if darkest else 0
 
 
 def _values_under_seal(parts: dict[tuple[int, int], list[tuple[int, Box]]], cell_readings: dict, page: Page) -> set:
