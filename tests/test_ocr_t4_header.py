@@ -37,7 +37,7 @@ def _find_t4(doc, places: bool = True):
     set_labels_right(doc, spec)
     stream = Stream(doc.tokens, track=True)
     if places:
-        stream.places = {index: (ocr.box[0], ocr.box[2]) for index, ocr in doc.ocr_tokens.items()}
+        stream.ocr = doc.ocr_tokens
     return find_t4(stream, spec, 0)
 
 

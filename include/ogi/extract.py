@@ -255,7 +255,6 @@ def extract_document(doc: Document, spec: Spec | None = None) -> Report:
         from ogi.ocr.specks import speck_cells
 
         stream.specks = speck_cells(doc)
-        stream.places = {index: (ocr.box[0], ocr.box[2]) for index, ocr in doc.ocr_tokens.items()}
         stream.ocr = doc.ocr_tokens
     metadata = extract_metadata(stream.text, doc.title)
     report = Report(doc.source, "ok", format=doc.format, pages=doc.pages, metadata=metadata)

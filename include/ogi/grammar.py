@@ -132,8 +132,6 @@ class Stream:
         self.track = track
         # OCR: cells read as words that are specks (`ogi.ocr.specks`), with the value beside them ("" if none)
         self.specks: dict[int, str] = {}
-        # OCR: where each table cell stands across its page (left, right), by token index
-        self.places: dict[int, tuple[float, float]] = {}
         # OCR: what OCR saw per token (`ogi.ocr.page.OcrToken`: its reading, its box), for reading a row by its
         # cells' places (`ogi.ocr.row_columns`)
         self.ocr: dict[int, object] = {}
@@ -818,7 +816,7 @@ def find_t4(stream: Stream, spec: Spec, start: int, apart: bool | None = None) -
         if len(run) >= cells or not pieces or following is None or text[end : following.start()].strip():
             return TableMatch(table, layout, heading.start(), end, {}, run=run, paged=stream.paged)
         position = following.start()  # the next block's table: its header, then its values
-    if stream.places:  # OCR: a header whose cells were read out of its order is read by their places
+    if stream.ocr:  # OCR: a header whose cells were read out of its order is read by their places
         from ogi.ocr.t4_header import run_by_place
 
         placed = run_by_place(stream, layout, vocabulary, heading.start())

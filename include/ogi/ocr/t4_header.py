@@ -233,7 +233,8 @@ def _bands(stream: Stream, first: int):
     """The bands of the tables from token `first` on (the heading's), each cell placed across its table: the
     tables right after one another (a table's part on the next page, the next part of 表四), after a few free
     lines at most."""
-    kinds, texts, places = stream.kinds, stream.texts, stream.places
+    kinds, texts = stream.kinds, stream.texts
+    places = {index: (ocr.box[0], ocr.box[2]) for index, ocr in stream.ocr.items()}  # left, right
     index, lines = first, 0
     while index < len(kinds) and kinds[index] is not CELL:
         if kinds[index] is LINE:
