@@ -822,19 +822,24 @@ def test_grid_a_border_the_faded_rulings_stop_short_of_belongs_to_the_table():
     assert [[round(cell.x0 / 10) for cell in row] for row in table.rows] == [[10, 30]] * 4
 
 
-def _ocr_table(rows: list[list[tuple[str, tuple]]], before: list[str] = ()):
-    """A document of free lines (`before`) and one OCR'd table: rows of (text, box) cells; a cell merged over
-    two bands has the same box in both, its text in the upper one (as ogi.ocr.page writes it)."""
+def _ocr_tables(tables: list[list[list[tuple[str, tuple]]]], before: list[str] | tuple[str, ...] = ()):
+    """A document of free lines (`before`) and OCR'd tables one after the other: rows of (text, box) cells; a
+    cell merged over two bands has the same box in both, its text in the upper one (as ogi.ocr.page writes it)."""
     from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Document, Token, Tokens
 
     tokens, ocr = [Token(LINE, line, 1) for line in before], {}
-    for row in rows:
-        for text, box in row:
-            ocr[len(tokens)] = OcrToken(Reading(text, 0.9, (), text.isdigit()), box)
-            tokens.append(Token(CELL, text, 1))
-        tokens.append(Token(ROW_END, page=1))
-    tokens.append(Token(TABLE_END, page=1))
+    for rows in tables:
+        for row in rows:
+            for text, box in row:
+                ocr[len(tokens)] = OcrToken(Reading(text, 0.9, (), text.isdigit()), box)
+                tokens.append(Token(CELL, text, 1))
+            tokens.append(Token(ROW_END, page=1))
+        tokens.append(Token(TABLE_END, page=1))
     return Document("t4.pdf", "pdf-ocr", Tokens.of(tokens), pages=1, ocr_pages=[1], ocr_tokens=ocr)
+
+
+def _ocr_table(rows: list[list[tuple[str, tuple]]], before: list[str] | tuple[str, ...] = ()):
+    return _ocr_tables([rows], before)
 
 
 def _t4_header(upper: list[str], lower: list[str], values: list[str]) -> list[list[tuple[str, tuple]]]:

@@ -3,9 +3,9 @@ bands or read in another order than printed, a heading the grid joined with its 
 unread, the results over blocks printed as rows; and never a value put under a column the header does not
 plainly name."""
 
-from ogi.ocr.page import OcrToken
-from ogi.ocr.recognize import Reading
 from ogi.template import load_spec
+
+from tests.test_ocr import _ocr_tables
 
 RESULTS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
 VALUES = ["72", "64", "178", "37", "351", "13", "4", "8", "1", "26", "12", "1", "1", "6", "20"]
@@ -13,20 +13,7 @@ X = [20 * i for i in range(17)]
 
 
 def _doc(tables: list[list[list[tuple[str, tuple]]]], before=("四、政府信息公开行政复议、行政诉讼情况",)):
-    """A document of free lines and OCR'd tables one after the other: rows of (text, (x0, y0, x1, y1)) cells;
-    a cell merged over two bands has the same box in both, its text in the upper one (as ogi.ocr.page
-    writes it)."""
-    from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END, Document, Token, Tokens
-
-    tokens, ocr = [Token(LINE, line, 1) for line in before], {}
-    for table in tables:
-        for row in table:
-            for text, box in row:
-                ocr[len(tokens)] = OcrToken(Reading(text, 0.9, (), text.isdigit()), box)
-                tokens.append(Token(CELL, text, 1))
-            tokens.append(Token(ROW_END, page=1))
-        tokens.append(Token(TABLE_END, page=1))
-    return Document("t4.pdf", "pdf-ocr", Tokens.of(tokens), pages=1, ocr_pages=[1], ocr_tokens=ocr)
+    return _ocr_tables(tables, before)
 
 
 def _find_t4(doc, places: bool = True):
