@@ -101,7 +101,6 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     parts: dict[tuple[int, int], list[tuple[int, Box]]] = {}  # (table, cell) → (crop, line box) per line
     items: list[tuple[float, str, int]] = []  # (top, kind, index), put in reading order below
     faint: set[tuple[int, int]] = set()  # cells whose only ink is too faint to be sure of
-    speckled: dict[tuple[int, int], Box] = {}  # cells whose lone dash has specks as big beside it
     wider: dict[int, np.ndarray] = {}  # crop → the crop with the faint ink beside its line, where that is more
     close: dict[int, Box] = {}  # crop of a cell's line → the line as looked at closely (with that faint ink)
     height = char_height(ink, [cell_box(cell, page) for table in tables for cell in table.cells], page)
@@ -112,7 +111,7 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
             if not found and (dash := lone_dash(ink, grey, box, height)) is not None:
                 found = [dash]
                 if among_specks(ink, box, dash):
-                    speckled[(t_index, c_index)] = dash
+                    faint.add((t_index, c_index))
             if not found:
                 found = text_lines(faint_ink(grey, box, page), box, page, height)
                 if not found and (mark := faint_mark(grey, box, page, height)) is not None:
@@ -149,10 +148,6 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
     for key in sealed - parts.keys():  # a cell a seal lies over, with no ink seen: what it held may be under it
         cell_readings[key] = UNDER_SEAL
     places = _places(tables, parts, cell_readings, page, grey, height, printed)
-    for key, dash in speckled.items():  # unsure, unless a hyphen by its grey where the table's values stand
-        box = cell_box(tables[key[0]].cells[key[1]], page)
-        if not (small_dash(grey, dash, height, printed) and in_place(dash, box, places[key[0]], height)):
-            faint.add(key)
     for key in parts:
         box, place = cell_box(tables[key[0]].cells[key[1]], page), places[key[0]]
         reading = cell_readings[key] = _as_marked(
