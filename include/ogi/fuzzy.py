@@ -10,6 +10,13 @@ _SKIPPED = re.compile(r"[\s\"'“”‘’「」『』]+")  # what label matchin
 MAX_TEXT = 4000  # characters searched at most: a misspelt label is looked for between two labels found
 REPEAT_GAP = 8  # characters at most between a label and the same label written again (a cell boundary, a number)
 _BOUNDARY = re.compile(r"[\x1c-\x1f|]")  # a cell boundary in the text searched
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def bare(text: str) -> str:
+    """A label as an OCR'd one is compared with the template's: its letters and digits alone (no spaces,
+    punctuation or brackets)."""
+    return _NOT_WORD.sub("", text)
 
 
 class Found(NamedTuple):

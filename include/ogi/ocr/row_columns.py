@@ -27,6 +27,7 @@ from statistics import median
 from ogi import cells as C
 from ogi import fuzzy
 from ogi.grammar import Piece, RowMatch, Stream
+from ogi.ocr.recognize import FOLDS
 from ogi.ocr.specks import SPECK_WORDS
 from ogi.printed import VALUE
 from ogi.readers.document import CELL, ROW_END, TABLE_END
@@ -36,12 +37,13 @@ EDGE = 3.0  # points: a cell's edge this close to a column's is on it
 # a cell under several columns is read by place only where its reading is this sure: ink read as less is two
 # values side by side as often as one (its digits are not what either printed)
 PLAUSIBLE = 0.5
-_NOT_NAME = re.compile(r"[\W_]+")
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
-# letters a digit is read as (ogi.ocr.recognize.FOLDS, with those a value cell's reading does not fold)
-_AS_DIGIT = str.maketrans({**dict.fromkeys("OoDQ", "0"), **dict.fromkeys("lI|iLJ", "1"), "Z": "2", "z": "2"}) | (
-    str.maketrans({"S": "5", "s": "5", "b": "6", "G": "6", "T": "7", "B": "8", "g": "9", "q": "9"})
+# letters a digit is read as: the recogniser's folds (ogi.ocr.recognize.FOLDS), and those a value cell's
+# reading does not fold
+_AS_DIGIT = str.maketrans(
+    {ch: digit for digit, chars in FOLDS.items() if digit.isdigit() for ch in chars if ch.isascii()}
+    | {"Q": "0", "i": "1", "L": "1", "J": "1", "G": "6", "T": "7"}
 )
 
 # where the value columns stand: (left, right, how many of the row's columns) of each place a cell may fill,
@@ -167,7 +169,7 @@ def _name_in(name: str, text: str) -> int | None:
 
 def _bare(text: str) -> str:
     """A column's name as compared: without spaces, brackets and what a unit note adds (（万元）)."""
-    return _NOT_NAME.sub("", re.sub(r"[(（].*?[)）]", "", text))
+    return fuzzy.bare(re.sub(r"[(（].*?[)）]", "", text))
 
 
 def _placed(

@@ -4,15 +4,11 @@ between the rows found around it."""
 
 from __future__ import annotations
 
-import re
-
 from ogi import fuzzy
 from ogi.grammar import Stream
 from ogi.printed import VALUE
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END
 from ogi.template import Layout, Row
-
-_NOT_LABEL = re.compile(r"[\W_]+")  # what comparing a label read to the template's passes over
 
 
 def rows_by_place(
@@ -32,9 +28,9 @@ def rows_by_place(
         if place is None:
             continue
         label_start, label_end, words = place
-        read = _NOT_LABEL.sub("", words)
+        read = fuzzy.bare(words)
         mine = _label_distance(read, row)
-        if mine * 2 > len(_NOT_LABEL.sub("", row.label)) or any(
+        if mine * 2 > len(fuzzy.bare(row.label)) or any(
             _label_distance(read, other) <= mine for other in rows if other is not row
         ):
             continue
@@ -44,7 +40,7 @@ def rows_by_place(
 
 def _label_distance(read: str, row: Row) -> int:
     return min(
-        fuzzy.distance(read, _NOT_LABEL.sub("", number + label))
+        fuzzy.distance(read, fuzzy.bare(number + label))
         for label in (row.label, *row.variants)
         for number in {"", row.number}
     )

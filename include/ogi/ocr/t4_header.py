@@ -22,7 +22,6 @@ from ogi.template import Layout
 
 LINES_BEFORE = 3  # free lines between the heading and the table (the heading itself, a unit, a note)
 LITIGATION = "行政诉讼"  # the heading over both blocks of lawsuits
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -153,8 +152,8 @@ def _block(labels: list[Placed], layout: Layout, vocabulary: T4Vocabulary) -> st
     """The block a row's label cells name (行政诉讼 may stand before a litigation block's label); None where they
     name none, or more than one, or other words too."""
     text = "".join(cell.text for cell in labels)
-    found = [_bare(m.group()) for m in vocabulary.blocks.finditer(text)]
-    rest = _bare(vocabulary.blocks.sub("", text)).replace(LITIGATION, "")
+    found = [fuzzy.bare(m.group()) for m in vocabulary.blocks.finditer(text)]
+    rest = fuzzy.bare(vocabulary.blocks.sub("", text)).replace(LITIGATION, "")
     if len(found) != 1 or rest:
         return None
     return next((row.code for row in layout.rows if found[0] in (row.label, *row.variants)), None)
@@ -162,7 +161,7 @@ def _block(labels: list[Placed], layout: Layout, vocabulary: T4Vocabulary) -> st
 
 def _group(labels: list[Placed]) -> bool:
     """Whether the label cells print 行政诉讼 alone: the heading of the two litigation blocks' rows."""
-    return _bare("".join(cell.text for cell in labels)) == LITIGATION
+    return fuzzy.bare("".join(cell.text for cell in labels)) == LITIGATION
 
 
 def _names(
@@ -180,8 +179,8 @@ def _names(
         over = next((h for h in above.cells if h.share_of(cell) >= 0.5), None)
         if over is None or not over.text:
             continue
-        if _only(over.text, vocabulary.blocks) or _bare(over.text) == LITIGATION:
-            blocks.append(_bare(over.text))
+        if _only(over.text, vocabulary.blocks) or fuzzy.bare(over.text) == LITIGATION:
+            blocks.append(fuzzy.bare(over.text))
             continue
         under = [c for c in values if over.share_of(c) >= 0.5]
         parts = [over.text] if len(under) == 1 else _parts(over.text, len(under), vocabulary.results)
@@ -195,16 +194,16 @@ def _parts(text: str, count: int, pattern: re.Pattern) -> list[str] | None:
     into the headings it prints (results, and runs of other words between them); None where it does not print
     `count` parts."""
     split = text.split("|")
-    if len(split) == count and all(_bare(part) for part in split):
+    if len(split) == count and all(fuzzy.bare(part) for part in split):
         return split
     out: list[str] = []
     at = 0
     for found in pattern.finditer(text):
-        if _bare(text[at : found.start()]):
+        if fuzzy.bare(text[at : found.start()]):
             out.append(text[at : found.start()])
         out.append(found.group())
         at = found.end()
-    if _bare(text[at:]):
+    if fuzzy.bare(text[at:]):
         out.append(text[at:])
     return out if len(out) == count and pattern.search(text) else None
 
@@ -213,8 +212,8 @@ def _result(text: str, pattern: re.Pattern, results: list[str]) -> str | None:
     """The result a column's heading names: the one it prints, or the one it is a character away from (a
     heading of four characters or more) and no other is as near; None for any other text."""
     if pattern.fullmatch(text.strip()) is not None:
-        return _bare(text)
-    bare = _bare(text)
+        return fuzzy.bare(text)
+    bare = fuzzy.bare(text)
     near = sorted((fuzzy.distance(bare, result), result) for result in results)
     (best, result), (second, _other) = near[0], near[1]
     return result if best <= len(result) // 4 and best < second else None
@@ -222,11 +221,7 @@ def _result(text: str, pattern: re.Pattern, results: list[str]) -> str | None:
 
 def _only(text: str, pattern: re.Pattern) -> bool:
     """Whether `text` prints words `pattern` matches and nothing else but spaces and punctuation."""
-    return pattern.search(text) is not None and not _NOT_WORD.sub("", pattern.sub("", text))
-
-
-def _bare(text: str) -> str:
-    return _NOT_WORD.sub("", text)
+    return pattern.search(text) is not None and not fuzzy.bare(pattern.sub("", text))
 
 
 def _bands(stream: Stream, first: int):
