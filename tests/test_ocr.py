@@ -1232,6 +1232,18 @@ def test_ink_shaped_as_a_dash_or_a_slash_is_that_mark_whatever_digit_it_reads_as
     assert read.text == "-" and read.confidence >= 0.95
 
 
+def _blurred_cell(shape: tuple[int, int], *marks) -> tuple[np.ndarray, np.ndarray]:
+    """A cell of paper with `marks` drawn on it (each a function of the grey image), blurred as a scan is: its
+    ink (binarised) and its grey."""
+    import cv2
+
+    grey = np.full(shape, 250, np.uint8)
+    for mark in marks:
+        mark(grey)
+    grey = cv2.GaussianBlur(grey, (0, 0), 0.8)
+    return np.where(grey < 180, 255, 0).astype(np.uint8), grey
+
+
 def test_a_hyphen_alone_in_a_cell_is_a_dash_not_a_speck():
     """A hyphen printed for a zero is as small as a speck, and the blur makes its binary piece nearly square:
     taken away with the specks, the cell read as a sure blank. A small piece wider than tall in its shades of
@@ -1241,11 +1253,7 @@ def test_a_hyphen_alone_in_a_cell_is_a_dash_not_a_speck():
     from ogi.ocr.marks import among_specks, lone_dash
 
     def cell(*marks) -> tuple[np.ndarray, np.ndarray]:
-        grey = np.full((50, 100), 250, np.uint8)
-        for mark in marks:
-            mark(grey)
-        grey = cv2.GaussianBlur(grey, (0, 0), 0.8)
-        return np.where(grey < 180, 255, 0).astype(np.uint8), grey
+        return _blurred_cell((50, 100), *marks)
 
     box = Box(0, 0, 100, 50)
     hyphen = lambda g: cv2.line(g, (10, 12), (14, 12), 60, 2)  # noqa: E731
@@ -1451,11 +1459,7 @@ def test_a_hyphen_as_low_as_a_speck_is_a_sure_dash_and_specks_level_together_are
     from ogi.ocr.page import _as_marked
 
     def cell(*marks) -> tuple[np.ndarray, np.ndarray]:
-        grey = np.full((40, 60), 250, np.uint8)
-        for mark in marks:
-            mark(grey)
-        grey = cv2.GaussianBlur(grey, (0, 0), 0.8)
-        return np.where(grey < 180, 255, 0).astype(np.uint8), grey
+        return _blurred_cell((40, 60), *marks)
 
     def line_of(ink: np.ndarray) -> Box:
         ys, xs = np.nonzero(ink)
