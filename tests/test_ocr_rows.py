@@ -339,3 +339,33 @@ def test_a_row_whose_label_stands_before_another_rows_label_in_one_table_row_is_
     report = extract_document(_ocr_doc(head + rows, ("三、收到和处理政府信息公开申请情况",)))
     assert [cell.value for cell in report.tables["t3"]["granted"].values()] == [2, None, None, None, None, 1, 3]
     assert all(cell.value is None for cell in report.tables["t3"]["carried_over"].values())
+
+
+def test_a_column_a_stray_ruling_cut_in_two_is_read_as_one_unsure_cell():
+    """Strokes of characters standing one under another in a few rows taken for a ruling cut 本年增/减 in two
+    there: a row's cell of that column read as two (-4 and the rest of 件 read as nothing), four cells for three
+    columns. The parts that fill the column as the other rows show it are its one cell, read joined and never
+    sure (ink under the ruling is lost): ambiguous with -4 and 0; the row's other cells are read as they are.
+    Parts that do not end on the column's edge leave the row reported."""
+    before = ["二、主动公开政府信息情况", "本年新制作数量"]
+    edges = [0, 100, 200, 300, 400]
+
+    def row(y: int, texts: list[str], cut: float | None = None) -> list[tuple[str, tuple]]:
+        xs = edges[:3] + [cut] + edges[3:] if cut is not None else edges
+        return [(text, (xs[i], y, xs[i + 1], y + 10)) for i, text in enumerate(texts)]
+
+    header = row(0, ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"])
+    licensing = row(10, ["行政许可", "5", "1", "6"])
+    for read in (True, False):
+        punishment = row(20, ["行政处罚", "241", "-4", "", "—"], 221.0)
+        if not read:  # the second part runs past the column's edge
+            punishment[3] = ("", (221.0, 20, 360, 30))
+            punishment[4] = ("—", (360, 20, 400, 30))
+        report = extract_document(_ocr_table([header, licensing, punishment], before=before))
+        cells = report.tables["t2"]["punishment"]
+        if read:
+            assert not [error for error in report.errors if error.startswith("t2.punishment")]
+            assert cells["prev_items"].raw == "241" and cells["decisions"].raw == "—"
+            assert cells["change"].kind == C.AMBIGUOUS and {-4, 0} <= set(cells["change"].candidates)
+        else:
+            assert all(cell.kind == C.ABSENT for cell in cells.values())
