@@ -369,3 +369,57 @@ def test_a_column_a_stray_ruling_cut_in_two_is_read_as_one_unsure_cell():
             assert cells["change"].kind == C.AMBIGUOUS and {-4, 0} <= set(cells["change"].candidates)
         else:
             assert all(cell.kind == C.ABSENT for cell in cells.values())
+
+
+def _t3_tables(*tables: list[list[str]]):
+    """A document of OCR'd tables one after the other (a table per page), cells placed as `_ocr_doc` does."""
+    from tests.test_ocr import _ocr_tables
+
+    boxed = [
+        [
+            [(text, (x * 50, y * 20, x * 50 + 50, y * 20 + 20)) for x, text in enumerate(row)]
+            for y, row in enumerate(rows)
+        ]
+        for rows in tables
+    ]
+    return extract_document(_ocr_tables(boxed))
+
+
+_PARTIAL = ["(二)部分公开", "", "", "", "", "", "", ""]
+_SECRET_VALUES = ["1", "", "", "", "", "", "1"]
+
+
+def test_a_label_read_across_its_groups_heading_beside_it_is_found_by_its_place():
+    """(三)不予公开's merged cell begins in a page's last row, its short ruling with 1.属于国家秘密's column lost:
+    the cell reads both line by line across (1.属 不予公于国家 开秘密). Between the rows found around it, its words
+    are its label among its group heading's characters, so the row is found and read; words no nearer its label
+    than another row's among those characters are not taken for it."""
+    rows = [_T3_ROWS["new_received"], _PARTIAL]
+    after = [_T3_ROWS[code] for code in ("denied_prohibited_by_law", "denied_security_stability")]
+    for words, found in (("(三)1.属 不予公于国家 开秘密", True), ("(三)2.其 不予公他法 开律", False)):
+        report = _t3_tables(_T3_HEAD + rows + [[words, *_SECRET_VALUES]] + after)
+        secret = report.tables["t3"]["denied_state_secret"]
+        if found:
+            assert [cell.value for cell in secret.values()] == [1, None, None, None, None, None, 1]
+            assert not [error for error in report.errors if "denied_state_secret" in error]
+        else:
+            assert all(cell.kind == C.ABSENT for cell in secret.values()), words
+
+
+def test_a_label_the_page_break_cut_is_found_with_its_rest_opening_the_next_page():
+    """A row the page break cut: its values and the start of its label (not) 1属 不予公于国) end a page, the rest
+    of its label (开 | 家秘密) and empty cells open the next. Its words and their rest are its label, so the row is
+    found, its values those before the break. The rest printing a value (the row's values split by the break,
+    whose are whose not known) is no rest of a label: the row is not found by its place."""
+    rows = [_T3_ROWS["new_received"], _PARTIAL, ["(三)1属 不予公于国", *_SECRET_VALUES]]
+    after = [_T3_ROWS[code] for code in ("denied_prohibited_by_law", "denied_security_stability")]
+    for rest, found in (
+        (["开", "家秘密", "", "", "", "", "", "", ""], True),
+        (["开", "家秘密", "2", "", "", "", "", "", "2"], False),
+    ):
+        report = _t3_tables(_T3_HEAD + rows, [rest] + after)
+        secret = report.tables["t3"]["denied_state_secret"]
+        if found:
+            assert [cell.value for cell in secret.values()] == [1, None, None, None, None, None, 1]
+        else:
+            assert all(cell.kind == C.ABSENT for cell in secret.values())
