@@ -286,23 +286,28 @@ def options(text: str) -> tuple[str, ...]:
 
 
 def unsure_cells(match, cells: dict) -> None:
-    """The cells of a table's rows read by place as unsure (`RowMatch.unsure`) made `ambiguous`, with what each
-    may hold besides the candidates it has (`cells` is changed in place)."""
+    """The cells of a table's rows (or of its run) read by place as unsure (`RowMatch.unsure`,
+    `TableMatch.run_unsure`) made `ambiguous`, with what each may hold besides the candidates it has (`cells`
+    is changed in place)."""
     layout = match.layout
+    places = []  # (key, column, what else the cell may hold)
+    if match.run is not None:
+        keys, columns = layout.cells
+        places = [(keys[place], columns[place], texts) for place, texts in match.run_unsure.items()]
     for code, found in match.rows.items():
         if found is None or not found.unsure:
             continue
         keys, columns = layout.row_cells[code]
-        for place, texts in found.unsure.items():
-            key, column = keys[place], columns[place]
-            cell = cells.get(key)
-            if cell is None or cell.kind == C.ABSENT:
-                continue
-            unit = match.units.get(key[1])
-            values = {*cell.candidates, *([cell.value] if cell.value is not None else [])}
-            for text in texts:
-                read = C.classify(text, column)
-                if unit is not None:
-                    read = C.in_header_unit(read, column, unit)
-                values.add(read.value if read.kind == C.NUMBER else 0)
-            cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, sorted(values), cell.page, cell.confidence, cell.box)
+        places += [(keys[place], columns[place], texts) for place, texts in found.unsure.items()]
+    for key, column, texts in places:
+        cell = cells.get(key)
+        if cell is None or cell.kind == C.ABSENT:
+            continue
+        unit = match.units.get(key[1])
+        values = {*cell.candidates, *([cell.value] if cell.value is not None else [])}
+        for text in texts:
+            read = C.classify(text, column)
+            if unit is not None:
+                read = C.in_header_unit(read, column, unit)
+            values.add(read.value if read.kind == C.NUMBER else 0)
+        cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, sorted(values), cell.page, cell.confidence, cell.box)
