@@ -423,3 +423,17 @@ def test_a_label_the_page_break_cut_is_found_with_its_rest_opening_the_next_page
             assert [cell.value for cell in secret.values()] == [1, None, None, None, None, None, 1]
         else:
             assert all(cell.kind == C.ABSENT for cell in secret.values())
+
+
+def test_letters_read_for_a_signed_value_keep_its_minus_among_the_candidates():
+    """本年增/减's -1个 read as -rF (its 1 as r, 个 as F), in a row read by place: the cell is ambiguous with -1
+    (the minus kept before the digit its letter is shaped like), 1 and 0 among its candidates, never 0 alone."""
+    from ogi.ocr.row_columns import options
+
+    assert {"-1", "1", "0"} <= set(options("-rF"))
+    assert {"-12", "12", "0"} <= set(options("-12n"))
+    before = ("二、主动公开政府信息情况", "本年新制作数量")
+    header = ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]
+    rows = [header, ["行政许可", "5", "-rF", "6"], ["行政处罚", "1", "2", "3"], ["行政强制", "1", "2", "3"]]
+    change = extract_document(_ocr_doc(rows, before, unsure={"-rF": 0.99})).tables["t2"]["licensing"]["change"]
+    assert change.kind == C.AMBIGUOUS and {-1, 0} <= set(change.candidates)

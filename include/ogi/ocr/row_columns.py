@@ -42,12 +42,12 @@ EDGE = 3.0  # points: a cell's edge this close to a column's is on it
 # values side by side as often as one (its digits are not what either printed)
 PLAUSIBLE = 0.5
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_DIGITS = re.compile(r"[-−]?\d+(?:\.\d+)?")  # with the minus before them (本年增/减 prints -1个)
 # letters a digit is read as: the recogniser's folds (ogi.ocr.recognize.FOLDS), and those a value cell's
 # reading does not fold
 _AS_DIGIT = str.maketrans(
     {ch: digit for digit, chars in FOLDS.items() if digit.isdigit() for ch in chars if ch.isascii()}
-    | {"Q": "0", "i": "1", "L": "1", "J": "1", "G": "6", "T": "7"}
+    | {"Q": "0", "i": "1", "L": "1", "J": "1", "r": "1", "G": "6", "T": "7"}
 )
 
 # where the value columns stand: (left, right, how many of the row's columns) of each place a cell may fill,
@@ -278,11 +278,13 @@ def _misread(text: str, confidence: float) -> bool:
 
 
 def options(text: str) -> tuple[str, ...]:
-    """What a cell read as `text` may hold, where that reading is not sure: the numbers its digits spell, and
-    its letters shaped like digits read as those; or a dash or a blank (0)."""
+    """What a cell read as `text` may hold, where that reading is not sure: the numbers its digits spell, with
+    the minus before them and without, and its letters shaped like digits read as those (-rF: -1个, its 1 read
+    as r); or a dash or a blank (0)."""
     found = [*_DIGITS.findall(text), *_DIGITS.findall(text.translate(_AS_DIGIT))]
     digits = "".join(ch for ch in text if ch.isdigit())
-    return tuple(dict.fromkeys([*found, *([digits] if digits else []), "0"]))
+    unsigned = [number.lstrip("-−") for number in found]
+    return tuple(dict.fromkeys([*found, *unsigned, *([digits] if digits else []), "0"]))
 
 
 def unsure_cells(match, cells: dict) -> None:
