@@ -173,3 +173,25 @@ def test_a_value_cell_read_over_two_columns_with_its_heading_stands_under_both()
                 11: want,
                 12: want,
             }
+
+
+def test_a_wide_column_whose_heading_is_unread_is_still_one_column():
+    """行政复议's columns printed twice as wide as the lawsuits', one of its headings unread (结果xx), the header
+    read out of its order (尚未审结 总计 merged over two bands): the header is read by place with each cell one
+    column's, the unread heading the result its block's other four leave, never its cell taken as two
+    columns' (which would leave the header unread)."""
+    x = [0, 40, 80, 120, 160, 200] + [200 + 20 * i for i in range(1, 11)]
+    upper, lower = [], []
+    for b, lowest in enumerate((["结果维持", "结果xx", "其他结果"], RESULTS[:3], RESULTS[:3])):
+        at = x[5 * b :]
+        upper += [
+            ("办理结果", (at[0], 0, at[3], 10)),
+            ("尚未审结", (at[3], 0, at[4], 20)),
+            ("总计", (at[4], 0, at[5], 20)),
+        ]
+        lower += [(text, (at[i], 10, at[i + 1], 20)) for i, text in enumerate(lowest)]
+        lower += [("", (at[3], 0, at[4], 20)), ("", (at[4], 0, at[5], 20))]
+    values = [(value, (x[i], 20, x[i + 1], 30)) for i, value in enumerate(VALUES)]
+    match = _find_t4(_doc([[upper, lower, values]]))
+    assert match.error is None
+    assert [piece.text for piece in match.run] == VALUES and match.run_unsure == {}

@@ -80,7 +80,15 @@ def run_by_place(
     sure (place → what else each may hold), read by the places of the header's cells in the tables after
     `heading` (an offset): blocks across (15 values under their results and blocks, in one table or in parts)
     or blocks as rows (each block's label, then five values under their results). None where the header does
-    not name every column's result and block plainly."""
+    not name every column's result and block plainly. A cell is taken as several columns' (`_spread`) only
+    where the header is not read with each cell one column's."""
+    return _read(stream, layout, vocabulary, heading, False) or _read(stream, layout, vocabulary, heading, True)
+
+
+def _read(
+    stream: Stream, layout: Layout, vocabulary: T4Vocabulary, heading: int, spread: bool
+) -> tuple[list[Piece], int, dict[int, tuple[str, ...]]] | None:
+    """`run_by_place`, the value cells as wide as several columns taken as theirs or not (`spread`)."""
     results = [column.label for column in layout.columns.values()]
     per_block = len(results)
     cells = per_block * len(layout.rows)
@@ -116,7 +124,8 @@ def run_by_place(
             return None
         if not labels and rows:
             return None
-        values = _spread(values, header[-1], vocabulary, results)
+        if spread:
+            values = _spread(values, header[-1], vocabulary, results)
         named = [(cell, *_names(cell, values, header, vocabulary, results)) for cell in values]
         if labels:
             rows[block] = named
