@@ -339,3 +339,101 @@ def test_a_row_whose_label_stands_before_another_rows_label_in_one_table_row_is_
     report = extract_document(_ocr_doc(head + rows, ("三、收到和处理政府信息公开申请情况",)))
     assert [cell.value for cell in report.tables["t3"]["granted"].values()] == [2, None, None, None, None, 1, 3]
     assert all(cell.value is None for cell in report.tables["t3"]["carried_over"].values())
+
+
+def test_a_column_a_stray_ruling_cut_in_two_is_read_as_one_unsure_cell():
+    """Strokes of characters standing one under another in a few rows taken for a ruling cut 本年增/减 in two
+    there: a row's cell of that column read as two (-4 and the rest of 件 read as nothing), four cells for three
+    columns. The parts that fill the column as the other rows show it are its one cell, read joined and never
+    sure (ink under the ruling is lost): ambiguous with -4 and 0; the row's other cells are read as they are.
+    Parts that do not end on the column's edge leave the row reported."""
+    before = ["二、主动公开政府信息情况", "本年新制作数量"]
+    edges = [0, 100, 200, 300, 400]
+
+    def row(y: int, texts: list[str], cut: float | None = None) -> list[tuple[str, tuple]]:
+        xs = edges[:3] + [cut] + edges[3:] if cut is not None else edges
+        return [(text, (xs[i], y, xs[i + 1], y + 10)) for i, text in enumerate(texts)]
+
+    header = row(0, ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"])
+    licensing = row(10, ["行政许可", "5", "1", "6"])
+    for read in (True, False):
+        punishment = row(20, ["行政处罚", "241", "-4", "", "—"], 221.0)
+        if not read:  # the second part runs past the column's edge
+            punishment[3] = ("", (221.0, 20, 360, 30))
+            punishment[4] = ("—", (360, 20, 400, 30))
+        report = extract_document(_ocr_table([header, licensing, punishment], before=before))
+        cells = report.tables["t2"]["punishment"]
+        if read:
+            assert not [error for error in report.errors if error.startswith("t2.punishment")]
+            assert cells["prev_items"].raw == "241" and cells["decisions"].raw == "—"
+            assert cells["change"].kind == C.AMBIGUOUS and {-4, 0} <= set(cells["change"].candidates)
+        else:
+            assert all(cell.kind == C.ABSENT for cell in cells.values())
+
+
+def _t3_tables(*tables: list[list[str]]):
+    """A document of OCR'd tables one after the other (a table per page), cells placed as `_ocr_doc` does."""
+    from tests.test_ocr import _ocr_tables
+
+    boxed = [
+        [
+            [(text, (x * 50, y * 20, x * 50 + 50, y * 20 + 20)) for x, text in enumerate(row)]
+            for y, row in enumerate(rows)
+        ]
+        for rows in tables
+    ]
+    return extract_document(_ocr_tables(boxed))
+
+
+_PARTIAL = ["(二)部分公开", "", "", "", "", "", "", ""]
+_SECRET_VALUES = ["1", "", "", "", "", "", "1"]
+
+
+def test_a_label_read_across_its_groups_heading_beside_it_is_found_by_its_place():
+    """(三)不予公开's merged cell begins in a page's last row, its short ruling with 1.属于国家秘密's column lost:
+    the cell reads both line by line across (1.属 不予公于国家 开秘密). Between the rows found around it, its words
+    are its label among its group heading's characters, so the row is found and read; words no nearer its label
+    than another row's among those characters are not taken for it."""
+    rows = [_T3_ROWS["new_received"], _PARTIAL]
+    after = [_T3_ROWS[code] for code in ("denied_prohibited_by_law", "denied_security_stability")]
+    for words, found in (("(三)1.属 不予公于国家 开秘密", True), ("(三)2.其 不予公他法 开律", False)):
+        report = _t3_tables(_T3_HEAD + rows + [[words, *_SECRET_VALUES]] + after)
+        secret = report.tables["t3"]["denied_state_secret"]
+        if found:
+            assert [cell.value for cell in secret.values()] == [1, None, None, None, None, None, 1]
+            assert not [error for error in report.errors if "denied_state_secret" in error]
+        else:
+            assert all(cell.kind == C.ABSENT for cell in secret.values()), words
+
+
+def test_a_label_the_page_break_cut_is_found_with_its_rest_opening_the_next_page():
+    """A row the page break cut: its values and the start of its label (not) 1属 不予公于国) end a page, the rest
+    of its label (开 | 家秘密) and empty cells open the next. Its words and their rest are its label, so the row is
+    found, its values those before the break. The rest printing a value (the row's values split by the break,
+    whose are whose not known) is no rest of a label: the row is not found by its place."""
+    rows = [_T3_ROWS["new_received"], _PARTIAL, ["(三)1属 不予公于国", *_SECRET_VALUES]]
+    after = [_T3_ROWS[code] for code in ("denied_prohibited_by_law", "denied_security_stability")]
+    for rest, found in (
+        (["开", "家秘密", "", "", "", "", "", "", ""], True),
+        (["开", "家秘密", "2", "", "", "", "", "", "2"], False),
+    ):
+        report = _t3_tables(_T3_HEAD + rows, [rest] + after)
+        secret = report.tables["t3"]["denied_state_secret"]
+        if found:
+            assert [cell.value for cell in secret.values()] == [1, None, None, None, None, None, 1]
+        else:
+            assert all(cell.kind == C.ABSENT for cell in secret.values())
+
+
+def test_letters_read_for_a_signed_value_keep_its_minus_among_the_candidates():
+    """本年增/减's -1个 read as -rF (its 1 as r, 个 as F), in a row read by place: the cell is ambiguous with -1
+    (the minus kept before the digit its letter is shaped like), 1 and 0 among its candidates, never 0 alone."""
+    from ogi.ocr.row_columns import options
+
+    assert {"-1", "1", "0"} <= set(options("-rF"))
+    assert {"-12", "12", "0"} <= set(options("-12n"))
+    before = ("二、主动公开政府信息情况", "本年新制作数量")
+    header = ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]
+    rows = [header, ["行政许可", "5", "-rF", "6"], ["行政处罚", "1", "2", "3"], ["行政强制", "1", "2", "3"]]
+    change = extract_document(_ocr_doc(rows, before, unsure={"-rF": 0.99})).tables["t2"]["licensing"]["change"]
+    assert change.kind == C.AMBIGUOUS and {-1, 0} <= set(change.candidates)

@@ -133,3 +133,65 @@ def test_a_header_cut_by_the_page_break_is_read_by_its_columns_pieces():
     match = _find_t4(doc())
     assert match.error is None
     assert [piece.text for piece in match.run] == VALUES
+
+
+def test_a_value_cell_read_over_two_columns_with_its_heading_stands_under_both():
+    """The grid lost the ruling between two columns through the header and the values (复议后起诉's 结果纠正 and
+    其他结果 read as one heading 结果其他结 定巢 over one value cell twice as wide): that cell stands under both
+    columns, the two results its block's other three leave. Dashes alone read there, or one value read plausibly,
+    may stand in either: each column is ambiguous with it and 0; a blank there is blank in both. Read as not sure
+    at all (two values side by side read as one), the header is left unread."""
+    from ogi.ocr.page import OcrToken
+    from ogi.ocr.recognize import Reading
+
+    review = [[("行政复议", (X[0], 0, X[5], 10))], _row(RESULTS, 10), _row(VALUES[:5], 20)]
+    merged = (X[7], 20, X[9], 30)
+    lower = _row(RESULTS * 2, 20)[:6] + [("结果其他结 定巢", merged)] + _row(RESULTS[3:], 20, first=9)
+    for read, confidence, want in (("--", 0.0, {0}), ("4", 0.9, {0, 4}), ("", 1.0, None), ("41", 0.1, False)):
+        values = _row(VALUES[5:11], 30) + [(read, (X[7], 30, X[9], 40))] + _row(VALUES[13:], 30, first=9)
+        litigation = [
+            [("行政诉讼", (X[0], 0, X[10], 10))],
+            [("未经复议直接起诉", (X[0], 10, X[5], 20)), ("复议后起诉", (X[5], 10, X[10], 20))],
+            lower,
+            values,
+        ]
+        doc = _doc([review, litigation])
+        index = next(i for i, ocr in doc.ocr_tokens.items() if ocr.box == (X[7], 30, X[9], 40))
+        doc.ocr_tokens[index] = OcrToken(Reading(read, confidence, (), False), doc.ocr_tokens[index].box)
+        match = _find_t4(doc)
+        if want is False:
+            assert match.error is not None
+            continue
+        assert match.error is None, read
+        texts = [piece.text for piece in match.run]
+        assert texts[:11] == VALUES[:11] and texts[13:] == VALUES[13:], read
+        assert texts[11:13] == [read, read]
+        if want is None:
+            assert match.run_unsure == {}
+        else:
+            assert {place: {int(o) for o in options} for place, options in match.run_unsure.items()} == {
+                11: want,
+                12: want,
+            }
+
+
+def test_a_wide_column_whose_heading_is_unread_is_still_one_column():
+    """行政复议's columns printed twice as wide as the lawsuits', one of its headings unread (结果xx), the header
+    read out of its order (尚未审结 总计 merged over two bands): the header is read by place with each cell one
+    column's, the unread heading the result its block's other four leave, never its cell taken as two
+    columns' (which would leave the header unread)."""
+    x = [0, 40, 80, 120, 160, 200] + [200 + 20 * i for i in range(1, 11)]
+    upper, lower = [], []
+    for b, lowest in enumerate((["结果维持", "结果xx", "其他结果"], RESULTS[:3], RESULTS[:3])):
+        at = x[5 * b :]
+        upper += [
+            ("办理结果", (at[0], 0, at[3], 10)),
+            ("尚未审结", (at[3], 0, at[4], 20)),
+            ("总计", (at[4], 0, at[5], 20)),
+        ]
+        lower += [(text, (at[i], 10, at[i + 1], 20)) for i, text in enumerate(lowest)]
+        lower += [("", (at[3], 0, at[4], 20)), ("", (at[4], 0, at[5], 20))]
+    values = [(value, (x[i], 20, x[i + 1], 30)) for i, value in enumerate(VALUES)]
+    match = _find_t4(_doc([[upper, lower, values]]))
+    assert match.error is None
+    assert [piece.text for piece in match.run] == VALUES and match.run_unsure == {}

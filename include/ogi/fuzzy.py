@@ -95,3 +95,31 @@ def distance(a: str, b: str) -> int:
             current.append(min(previous[j - 1] + (a_ch != b_ch), previous[j] + 1, current[j - 1] + 1))
         previous = current
     return previous[-1]
+
+
+def distance_beside(read: str, beside: str, label: str) -> int:
+    """The fewest edits that make `read` `label` with characters of `beside` among its own, in their order
+    (any of them, or none): two columns' words read line by line across both, as one text. Only `label`'s
+    characters are edited."""
+    n, g, m = len(read), len(beside), len(label)
+    # cost[i][j][k]: read[:i] as label[:k] among beside[:j]
+    far = n + m + 1
+    cost = [[[far] * (m + 1) for _ in range(g + 1)] for _ in range(n + 1)]
+    for i in range(n + 1):
+        for j in range(g + 1):
+            row = cost[i][j]
+            for k in range(m + 1):
+                if i == 0:
+                    best = k
+                else:
+                    best = cost[i - 1][j][k] + 1  # a character read that is neither's
+                    if k:
+                        best = min(best, cost[i - 1][j][k - 1] + (read[i - 1] != label[k - 1]))
+                    if j and read[i - 1] == beside[j - 1]:
+                        best = min(best, cost[i - 1][j - 1][k])
+                if j:
+                    best = min(best, cost[i][j - 1][k])  # a character of `beside` not read here
+                if k:
+                    best = min(best, row[k - 1] + 1)  # a character of the label not read
+                row[k] = best
+    return cost[n][g][m]

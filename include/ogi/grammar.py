@@ -380,6 +380,9 @@ class TableMatch:
     rows: dict[str, RowMatch | None]
     # t4 (and any table printed as one run of values after its header): the pieces of the whole run
     run: list[Piece] | None = None
+    # OCR: pieces of the run read by their places whose reading is not sure, by place, with what else each may
+    # hold (`ogi.ocr.t4_header`)
+    run_unsure: dict[int, tuple[str, ...]] = field(default_factory=dict)
     paged: bool = False  # whether the document's tokens lie on several pages (else each piece's page is the same)
     error: str | None = None  # the table is there but cannot be read, and why
     # money column → the unit its header prints; None where the header cannot be read for it (`unread_units`)
@@ -821,8 +824,8 @@ def find_t4(stream: Stream, spec: Spec, start: int, apart: bool | None = None) -
 
         placed = run_by_place(stream, layout, vocabulary, heading.start())
         if placed is not None:
-            run, end = placed
-            return TableMatch(table, layout, heading.start(), end, {}, run=run, paged=stream.paged)
+            run, end, unsure = placed
+            return TableMatch(table, layout, heading.start(), end, {}, run=run, paged=stream.paged, run_unsure=unsure)
     header_end = vocabulary.header.match(text, position).end()
     printed = " ".join(stream.text[heading.start() : header_end].split()) or stream.text[heading.start() :][:20]
     return TableMatch(

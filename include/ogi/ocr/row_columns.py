@@ -12,6 +12,10 @@ with no such row, the header right above names them, two names in one cell where
   a sure number; it may hold what its digits and letters shaped like digits spell, or a dash or a blank (0);
 - a cell under several columns holding ink read plausibly is unsure in each of them: its value may stand in any
   one, the others holding a blank or a dash; a cell under several columns with no ink is a blank in each;
+- cells that together fill one column, cut apart by a ruling the other rows do not show (strokes of the
+  characters of several rows standing one under another, taken for a ruling), are the column's one cell, read
+  as their parts joined and never sure: ink under that ruling is lost to both parts (3件 read as 3); it may
+  hold what they spell, or a dash or a blank (0);
 - cells left of the first value column are the label's.
 
 Where a column has no cell under it, a cell stands across a column's edge, a cell under several columns was read
@@ -38,12 +42,12 @@ EDGE = 3.0  # points: a cell's edge this close to a column's is on it
 # values side by side as often as one (its digits are not what either printed)
 PLAUSIBLE = 0.5
 _LETTER = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_DIGITS = re.compile(r"[-−]?\d+(?:\.\d+)?")  # with the minus before them (本年增/减 prints -1个)
 # letters a digit is read as: the recogniser's folds (ogi.ocr.recognize.FOLDS), and those a value cell's
 # reading does not fold
 _AS_DIGIT = str.maketrans(
     {ch: digit for digit, chars in FOLDS.items() if digit.isdigit() for ch in chars if ch.isascii()}
-    | {"Q": "0", "i": "1", "L": "1", "J": "1", "G": "6", "T": "7"}
+    | {"Q": "0", "i": "1", "L": "1", "J": "1", "r": "1", "G": "6", "T": "7"}
 )
 
 # where the value columns stand: (left, right, how many of the row's columns) of each place a cell may fill,
@@ -189,29 +193,50 @@ def _placed(
         return None
     if any(label < stream.token_index(start) < end for start in others):
         return None  # another row's label in the same table row: whose cells they are is not known
-    under: dict[int, tuple[int, int]] = {}  # place → (cell, how many columns the cell stands under)
+    under: dict[int, tuple[tuple[int, ...], int]] = {}  # place → (its cells, how many columns they stand under)
+    parts: list[int] = []  # cells so far of a column a ruling the other rows do not show cut into parts
     for index in range(label + 1, end):
         if index not in boxes:
             return None
         x0, _y0, x1, _y1 = boxes[index]
         if x1 <= places[0][0] + EDGE:
             continue  # a label column
+        if parts:
+            j = len(under)
+            if abs(x0 - boxes[parts[-1]][2]) > EDGE or x1 > places[j][1] + EDGE:
+                return None
+            parts.append(index)
+            if abs(x1 - places[j][1]) <= EDGE:
+                under[j], parts = (tuple(parts), 1), []
+            continue
         first = next((j for j, (a, _b, _k) in enumerate(places) if abs(x0 - a) <= EDGE), None)
         last = next((j for j, (_a, b, _k) in enumerate(places) if abs(x1 - b) <= EDGE), None)
+        if first is not None and last is None and first == len(under) and places[first][2] == 1:
+            if x1 < places[first][1] - EDGE:
+                parts = [index]  # the first part of a column cut in two
+                continue
         if first is None or last is None or last < first:
             return None
         for j in range(first, last + 1):
             if j in under:
                 return None
-            under[j] = (index, sum(k for _a, _b, k in places[first : last + 1]))
-    if len(under) != len(places):
+            under[j] = ((index,), sum(k for _a, _b, k in places[first : last + 1]))
+    if parts or len(under) != len(places):
         return None
     pieces: list[Piece] = []
     unsure: dict[int, tuple[str, ...]] = {}
     for j in range(len(places)):
-        index, span = under[j]
-        if j > 0 and under[j - 1][0] == index:
+        cells, span = under[j]
+        if j > 0 and under[j - 1][0] == cells:
             continue  # the cell's columns are taken with its first place
+        if len(cells) > 1:
+            read = _parts_read(stream, cells)
+            if read is None:
+                return None
+            unsure[len(pieces)] = (read, *options(read))
+            pieces.append(Piece(read, False, stream.pages[cells[0]]))
+            continue
+        index = cells[0]
         text, page = texts[index].strip(), stream.pages[index]
         if span > 1 and text and stream.ocr[index].reading.confidence < PLAUSIBLE:
             return None  # two values side by side, read as one (ogi.ocr.page reads them as not sure at all)
@@ -232,6 +257,20 @@ def _placed(
     return pieces, stream._start(end), unsure
 
 
+def _parts_read(stream: Stream, cells: tuple[int, ...]) -> str | None:
+    """What the parts of one column's cell a stray ruling cut apart read as together, joined in order (a
+    speck's part as the value beside its specks); None where a part holds words read sure."""
+    read = []
+    for index in cells:
+        text = stream.texts[index].strip()
+        if index in stream.specks:
+            text = stream.specks[index]
+        elif text and not VALUE.fullmatch(text) and not _misread(text, stream.ocr[index].reading.confidence):
+            return None
+        read.append(text)
+    return "".join(read)
+
+
 def _misread(text: str, confidence: float) -> bool:
     """Whether a value cell's words are no words the report printed: letters (a digit read as one, specks or a
     seal's strokes read as some), digits among them, or words barely read (`ogi.ocr.specks.SPECK_WORDS`)."""
@@ -239,31 +278,38 @@ def _misread(text: str, confidence: float) -> bool:
 
 
 def options(text: str) -> tuple[str, ...]:
-    """What a cell read as `text` may hold, where that reading is not sure: the numbers its digits spell, and
-    its letters shaped like digits read as those; or a dash or a blank (0)."""
+    """What a cell read as `text` may hold, where that reading is not sure: the numbers its digits spell, with
+    the minus before them and without, and its letters shaped like digits read as those (-rF: -1个, its 1 read
+    as r); or a dash or a blank (0)."""
     found = [*_DIGITS.findall(text), *_DIGITS.findall(text.translate(_AS_DIGIT))]
     digits = "".join(ch for ch in text if ch.isdigit())
-    return tuple(dict.fromkeys([*found, *([digits] if digits else []), "0"]))
+    unsigned = [number.lstrip("-−") for number in found]
+    return tuple(dict.fromkeys([*found, *unsigned, *([digits] if digits else []), "0"]))
 
 
 def unsure_cells(match, cells: dict) -> None:
-    """The cells of a table's rows read by place as unsure (`RowMatch.unsure`) made `ambiguous`, with what each
-    may hold besides the candidates it has (`cells` is changed in place)."""
+    """The cells of a table's rows (or of its run) read by place as unsure (`RowMatch.unsure`,
+    `TableMatch.run_unsure`) made `ambiguous`, with what each may hold besides the candidates it has (`cells`
+    is changed in place)."""
     layout = match.layout
+    places = []  # (key, column, what else the cell may hold)
+    if match.run is not None:
+        keys, columns = layout.cells
+        places = [(keys[place], columns[place], texts) for place, texts in match.run_unsure.items()]
     for code, found in match.rows.items():
         if found is None or not found.unsure:
             continue
         keys, columns = layout.row_cells[code]
-        for place, texts in found.unsure.items():
-            key, column = keys[place], columns[place]
-            cell = cells.get(key)
-            if cell is None or cell.kind == C.ABSENT:
-                continue
-            unit = match.units.get(key[1])
-            values = {*cell.candidates, *([cell.value] if cell.value is not None else [])}
-            for text in texts:
-                read = C.classify(text, column)
-                if unit is not None:
-                    read = C.in_header_unit(read, column, unit)
-                values.add(read.value if read.kind == C.NUMBER else 0)
-            cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, sorted(values), cell.page, cell.confidence, cell.box)
+        places += [(keys[place], columns[place], texts) for place, texts in found.unsure.items()]
+    for key, column, texts in places:
+        cell = cells.get(key)
+        if cell is None or cell.kind == C.ABSENT:
+            continue
+        unit = match.units.get(key[1])
+        values = {*cell.candidates, *([cell.value] if cell.value is not None else [])}
+        for text in texts:
+            read = C.classify(text, column)
+            if unit is not None:
+                read = C.in_header_unit(read, column, unit)
+            values.add(read.value if read.kind == C.NUMBER else 0)
+        cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, sorted(values), cell.page, cell.confidence, cell.box)

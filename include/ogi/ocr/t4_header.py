@@ -7,21 +7,31 @@ place, in the lowest band that prints one, names its result; a cell higher up ma
 values are read in the template's order by those names, never by the order the header's cells were read in.
 A column whose result heading is unread is the one result its block's other four columns leave, and no
 other guess is made: a header that does not name each column's result and block plainly is not read.
+
+A value cell k times as wide as its band's others, under a header cell as wide that names no one result,
+stands under k columns whose ruling the grid lost through the header and the values: its columns are the
+results its block's other columns leave, in their order. It is blank in each where it is blank; ink read
+plausibly, or dashes alone, may stand in any one of them, the others blank or a dash, so each is unsure
+(ambiguous); ink read as less (two values side by side read as one) leaves the header unread.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from statistics import median
 
 from ogi import fuzzy
 from ogi.grammar import Piece, Stream, T4Vocabulary
-from ogi.printed import VALUE
+from ogi.ocr.row_columns import PLAUSIBLE, options
+from ogi.printed import DASH_CHARS, SLASHES, VALUE
 from ogi.readers.document import CELL, LINE, ROW_END, TABLE_END
 from ogi.template import Layout
 
 LINES_BEFORE = 3  # free lines between the heading and the table (the heading itself, a unit, a note)
 LITIGATION = "行政诉讼"  # the heading over both blocks of lawsuits
+# a value cell this close (in its band's column widths) to k of them wide stands under k columns
+WIDTH_SLACK = 0.25
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,7 @@ class Placed:
     text: str
     left: float
     right: float
+    shared: bool = False  # one of the columns a cell the grid read over several stands under (`_spread`)
 
     @property
     def middle(self) -> float:
@@ -64,11 +75,20 @@ class Band:
 
 def run_by_place(
     stream: Stream, layout: Layout, vocabulary: T4Vocabulary, heading: int
-) -> tuple[list[Piece], int] | None:
-    """The 15 values of 表四 in the template's order, and the offset where they end, read by the places of the
-    header's cells in the tables after `heading` (an offset): blocks across (15 values under their results and
-    blocks, in one table or in parts) or blocks as rows (each block's label, then five values under their
-    results). None where the header does not name every column's result and block plainly."""
+) -> tuple[list[Piece], int, dict[int, tuple[str, ...]]] | None:
+    """The 15 values of 表四 in the template's order, the offset where they end, and the places of those not
+    sure (place → what else each may hold), read by the places of the header's cells in the tables after
+    `heading` (an offset): blocks across (15 values under their results and blocks, in one table or in parts)
+    or blocks as rows (each block's label, then five values under their results). None where the header does
+    not name every column's result and block plainly. A cell is taken as several columns' (`_spread`) only
+    where the header is not read with each cell one column's."""
+    return _read(stream, layout, vocabulary, heading, False) or _read(stream, layout, vocabulary, heading, True)
+
+
+def _read(
+    stream: Stream, layout: Layout, vocabulary: T4Vocabulary, heading: int, spread: bool
+) -> tuple[list[Piece], int, dict[int, tuple[str, ...]]] | None:
+    """`run_by_place`, the value cells as wide as several columns taken as theirs or not (`spread`)."""
     results = [column.label for column in layout.columns.values()]
     per_block = len(results)
     cells = per_block * len(layout.rows)
@@ -104,6 +124,8 @@ def run_by_place(
             return None
         if not labels and rows:
             return None
+        if spread:
+            values = _spread(values, header[-1], vocabulary, results)
         named = [(cell, *_names(cell, values, header, vocabulary, results)) for cell in values]
         if labels:
             rows[block] = named
@@ -124,13 +146,60 @@ def run_by_place(
     order = _in_template_order(groups, layout)
     if order is None:
         return None
-    run = [Piece(cell.text, False, stream.pages[cell.token], token=cell.token) for cell in order]
-    return run, stream.starts[end]
+    run: list[Piece] = []
+    unsure: dict[int, tuple[str, ...]] = {}
+    for cell in order:
+        page = stream.pages[cell.token]
+        if not cell.shared or not cell.text:
+            run.append(Piece(cell.text, False, page, token=cell.token))
+            continue
+        if stream.ocr[cell.token].reading.confidence < PLAUSIBLE and not _marks_alone(cell.text):
+            return None  # two values side by side read as one: which is in which column is not known
+        unsure[len(run)] = options(cell.text)
+        run.append(Piece(cell.text, False, page))
+    return run, stream.starts[end], unsure
+
+
+def _marks_alone(text: str) -> bool:
+    """Whether a cell's reading is dashes or slashes alone."""
+    marks = "".join(text.split())
+    return bool(marks) and all(ch in DASH_CHARS or ch in SLASHES for ch in marks)
+
+
+def _spread(values: list[Placed], lowest: Band, vocabulary: T4Vocabulary, results: list[str]) -> list[Placed]:
+    """A band's value cells as the columns they stand under: a cell k times as wide as the band's others (k ≥ 2),
+    under a cell of the header's lowest band as wide that names no one result, is k columns' (their ruling lost
+    through the header and the values), each of its places `shared`."""
+    if len(values) < 3:
+        return values
+    unit = median(cell.right - cell.left for cell in values)
+    spread: list[Placed] = []
+    for cell in values:
+        width = cell.right - cell.left
+        k = round(width / unit) if unit > 0 else 1
+        over = next((h for h in lowest.cells if h.share_of(cell) >= 0.5), None)
+        if (
+            k < 2
+            or abs(width - k * unit) > WIDTH_SLACK * unit
+            or over is None
+            or abs(over.left - cell.left) > WIDTH_SLACK * unit
+            or abs(over.right - cell.right) > WIDTH_SLACK * unit
+            or _result(over.text, vocabulary.results, results) is not None
+        ):
+            spread.append(cell)
+            continue
+        step = width / k
+        spread += [
+            Placed(cell.token, cell.text, cell.left + i * step, cell.left + (i + 1) * step, shared=True)
+            for i in range(k)
+        ]
+    return spread
 
 
 def _in_template_order(groups: list[list[tuple[Placed, str | None, list[str]]]], layout: Layout) -> list[Placed] | None:
     """The blocks' value cells, where each block's columns name the template's results in its order (one of them
-    unread at most: the one its place and the others leave) and no heading over them names another block; None
+    unread at most, or the columns of one cell read over several: those their places and the others leave) and
+    no heading over them names another block; None
     elsewhere. A header in another order is never read: a heading misread as another result would put its
     values under that result."""
     results = [column.label for column in layout.columns.values()]
@@ -140,7 +209,9 @@ def _in_template_order(groups: list[list[tuple[Placed, str | None, list[str]]]],
         if any(block not in names for _cell, _result, over in group for block in over):
             return None
         read = [result for _cell, result, _over in group]
-        if len(read) != len(results) or read.count(None) > 1:
+        unread = {cell.token for cell, result, _over in group if result is None}
+        shared = all(cell.shared for cell, result, _over in group if result is None)
+        if len(read) != len(results) or (read.count(None) > 1 and not (len(unread) == 1 and shared)):
             return None
         if any(have is not None and have != want for have, want in zip(read, results)):
             return None
