@@ -420,6 +420,21 @@ def test_unsure_blank_dash_or_slash_has_zero_among_its_candidates():
     assert 0 in cell_at(doc, "t3", *zero).candidates
 
 
+def test_a_value_whose_ink_was_lost_has_what_its_identities_imply_as_read_among_its_candidates():
+    """A value whose digits were lost (under a seal, faint: 13 read as nothing, 29 as 9) is ambiguous; its
+    candidates hold what its identities imply with their other cells as read, sure or not (here none is
+    sure, so no identity's other cells are all settled): where those were read right, the printed value is
+    among them. A candidate only: the cell stays ambiguous."""
+    synthetic = make_report(53)
+    row, col = next((r, c) for r, cols in synthetic.values["t3"].items() for c, v in cols.items() if v >= 2)
+    printed = synthetic.values["t3"][row][col]
+    for text, p in (("", 0.0), ("1", 0.004)):
+        doc = ocr_document(synthetic, confidence=0.3)
+        misread(doc, token_of(doc, synthetic, "t3", row, col), text, p, [("7", 0.001)])
+        cell = cell_at(doc, "t3", row, col)
+        assert cell.kind == "ambiguous" and printed in cell.candidates, (text, cell)
+
+
 def test_plausible_dash_or_slash_is_not_confirmed_by_its_identities():
     """A dash or a slash counts as 0: identities that hold with it hold with a printed 0 or a blank as well, so
     they confirm no plausible dash (a faint 0 whose strokes were lost, read as a dash at 0.6, was a sure dash)."""

@@ -60,6 +60,7 @@ def settle(
         return []
 
     values = {key: (cell.value if cell.kind == C.NUMBER else 0) for key, cell in cells.items()}
+    as_read = {key for key, cell in cells.items() if cell.kind in (C.NUMBER, C.BLANK, C.DASH, C.SLASH)}
     by_cell: dict[CellKey, list[Check]] = {}
     for check in checks:
         for key in check.cells:
@@ -152,13 +153,7 @@ def settle(
     for key, ocr in read.items():
         cell = cells[key]
         if ocr is None:  # no reading of its own: never sure, whatever it holds
-            implied = [
-                v
-                for check in by_cell.get(key, ())
-                if all(other in settled for other in check.cells if other != key)
-                and (v := _implied(key, check, values)) is not None
-            ]
-            options = sorted({*_as_read(cell), *implied})
+            options = sorted({*_as_read(cell), *_implied_values(key, by_cell.get(key, ()), values, as_read | settled)})
             cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, options, cell.page)
             flagged.append(key)
             continue
@@ -170,12 +165,7 @@ def settle(
             *_as_read(cell),
             *_options(ocr.reading, units.get(key), blank=True),
             *([seconds[key]] if key in seconds else []),
-            *(
-                implied
-                for check in by_cell.get(key, ())
-                if all(other in settled for other in check.cells if other != key)
-                and (implied := _implied(key, check, values)) is not None
-            ),
+            *_implied_values(key, by_cell.get(key, ()), values, as_read | settled),
         ]
         if score < PLAUSIBLE:  # barely read (a speck read as 5 at 0.001): the cell may hold nothing, a 0
             options = [*options, 0]
@@ -259,6 +249,21 @@ def _digits_lost(text: str, value: float | int) -> bool:
     full = [ch for ch in spelt if ch.isdigit()]
     rest = iter(full)
     return len(have) < len(full) and all(ch in rest for ch in have)
+
+
+def _implied_values(key: CellKey, checks: Iterable[Check], values: dict, known: set[CellKey]) -> list[float | int]:
+    """Candidates of an unsure cell from its identities: the value each implies with its other cells as read
+    (`known`: a number, or 0 for a blank, a dash or a slash, sure or not; and the settled cells). A value whose
+    ink was lost (a digit under a seal, a faint one) is what its identity's other cells make it where they were
+    read right. Never a reading: a candidate only. An identity with a cell not read as a value (absent, words)
+    implies nothing."""
+    out = []
+    for check in checks:
+        if all(other in known for other in check.cells if other != key):
+            implied = _implied(key, check, values)
+            if implied is not None:
+                out.append(implied)
+    return out
 
 
 def _implied(key: CellKey, check: Check, values: dict) -> float | int | None:

@@ -66,6 +66,37 @@ def mark_shape(ink: np.ndarray, line: Box, height: int) -> str | None:
     return None
 
 
+def traced_slash(grey: np.ndarray, line: Box, cell: Box, height: int, printed: int) -> Box | None:
+    """Where a value's `line` is part of a slash too thin for the page's binarisation (a thin stroke the blur
+    leaves paler than the digits, of which the binary ink keeps pieces, no one stroke, some as small as
+    specks): the box, on the page, of the slash that the traces of ink about the line in its `cell` (the
+    faintest print) make, the pieces of traces the line touches taken whole, and
+    as dark as print (`printed`: the grey of the page's digits at their darkest). None where they are no
+    slash (mark_shape), or paler than print."""
+    import cv2
+    from ogi.ocr.image import components
+    from ogi.ocr.layout import TRACE_LEVEL
+
+    # traces as ogi.ocr.layout.traces marks them, a digit's stem kept: in a cell no taller than a line it
+    # spans most of the cell's height as a ruling's remnant does (a 4 without its stem is a slash); a remnant
+    # joined to the mark makes it no slash
+    region = grey[cell.y0 : cell.y1, cell.x0 : cell.x1]
+    count, labels, stats = components((cv2.GaussianBlur(region, (3, 3), 0) < TRACE_LEVEL).astype(np.uint8))
+    inside = labels[line.y0 - cell.y0 : line.y1 - cell.y0, line.x0 - cell.x0 : line.x1 - cell.x0]
+    touching = [k for k in np.unique(inside) if k]
+    if not touching:
+        return None
+    x0 = min(stats[k, 0] for k in touching)
+    y0 = min(stats[k, 1] for k in touching)
+    x1 = max(stats[k, 0] + stats[k, 2] for k in touching)
+    y1 = max(stats[k, 1] + stats[k, 3] for k in touching)
+    traced = Box(int(x0), int(y0), int(x1), int(y1))
+    if mark_shape(np.isin(labels, touching).astype(np.uint8), traced, height) != SLASH:
+        return None
+    out = Box(cell.x0 + traced.x0, cell.y0 + traced.y0, cell.x0 + traced.x1, cell.y0 + traced.y1)
+    return out if dark_as_print(grey[out.y0 : out.y1, out.x0 : out.x1], printed) else None
+
+
 def _without_dots(region: np.ndarray, height: int) -> np.ndarray:
     """A line's ink without the small round pieces beside its mark (specks the line took in): pieces no bigger
     than DOT of a line of text, not flat."""
@@ -130,9 +161,14 @@ def small_dash(grey: np.ndarray, line: Box, height: int, printed: int = 0) -> bo
         return False
     y0, x0 = max(0, line.y0 - 1), max(0, line.x0 - 1)
     patch = grey[y0 : line.y1 + 1, x0 : line.x1 + 1]
+    return dark_as_print(patch, printed) and _level(patch) and _one_piece(patch)
+
+
+def dark_as_print(patch: np.ndarray, printed: int) -> bool:
+    """Whether a small patch of grey's ink is as dark as print: PRINTED of the darkness of `printed` (the grey
+    of the page's digits at their darkest) below the patch's paper."""
     paper = float(patch.max())
-    dark_as_print = paper - float(patch.min()) >= PRINTED * (paper - printed)
-    return dark_as_print and _level(patch) and _one_piece(patch)
+    return paper - float(patch.min()) >= PRINTED * (paper - printed)
 
 
 def _one_piece(patch: np.ndarray) -> bool:

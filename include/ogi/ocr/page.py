@@ -25,6 +25,7 @@ from ogi.ocr.layout import (
 )
 from ogi.ocr.marks import (
     DASH,
+    SLASH,
     among_specks,
     faint_leading_dash,
     faint_strokes,
@@ -33,6 +34,7 @@ from ogi.ocr.marks import (
     mark_shape,
     small_dash,
     speck_line,
+    traced_slash,
 )
 from ogi.ocr.places import Place, in_place, place_of
 from ogi.ocr.recognize import Reading
@@ -159,7 +161,10 @@ def read_page(rgb: np.ndarray, dpi: float, page_no: int, recognizer, tables_only
             height,
             printed,
             lambda line, box=box, place=place: in_place(line, box, place, height),
+            box,
         )
+        if key in faint and key not in sealed and _seen_slash(reading, grey, parts[key], box, place, height, printed):
+            faint.discard(key)  # a thin stroke the binarisation lost, as dark as the page's print: no faint ink
         if not reading.text or not (reading.value or reading.text[:1].isdigit()):
             continue  # a number read as text has its unit after it (3项)
         line = _value_line(grey, parts[key], height, printed)
@@ -325,6 +330,7 @@ def _as_marked(
     height: int,
     printed: int = 0,
     placed: Callable[[Box], bool] | None = None,
+    cell: Box | None = None,
 ) -> Reading:
     """A value cell's reading weighed against the shape of its ink (ogi.ocr.marks): a cell whose ink is a dash
     or a slash, specks aside, is that mark, whatever digit the recogniser made of it (a bar read as 2, a slash
@@ -333,13 +339,20 @@ def _as_marked(
     or 二, a hyphen as a 0 at 0.2). A dash narrower than WIDE_MARK (a speck may pass for it) is sure only as a
     hyphen by its shades of grey (ogi.ocr.marks.small_dash, `printed`: the grey of the page's print) that
     stands where its table's values stand (`placed`, None: anywhere). Where faint ink about it is more than
-    the mark (a faint 2 whose base alone the binarisation kept), neither the mark nor the reading is sure.
+    the mark (a faint 2 whose base alone the binarisation kept), neither the mark nor the reading is sure. A
+    slash too faint for the page's binarisation (its binary ink is pieces, no one stroke) is seen by the
+    traces of ink about its line in its `cell` (ogi.ocr.marks.traced_slash).
     `readings`: each line's own (a speck beside a small dash is taller)."""
+    if _words(reading):
+        return reading
+    traced = _traced(grey, lines, cell, height, printed)
     kept = [(i, box) for i, box in lines if not _speck(grey, box, height, printed)]
-    if len(kept) != 1 or _words(reading):
+    if traced is not None:  # its pieces in the binary ink may be as small as specks
+        kept = [(max(lines, key=lambda part: part[1].height)[0], traced)]
+    if len(kept) != 1:
         return reading
     line = kept[0][1]
-    shape = mark_shape(ink, line, height)
+    shape = SLASH if traced is not None else mark_shape(ink, line, height)
     hyphen = small_dash(grey, line, height, printed)
     if shape is None and hyphen:
         shape = DASH
@@ -354,7 +367,8 @@ def _as_marked(
     # a speck may pass for a small dash: it is sure only as a hyphen that stands where the table's values do
     small = line.x1 - line.x0 < WIDE_MARK * height and shape == DASH
     small = small and not (hyphen and (placed is None or placed(line)))
-    if small or faint_strokes(grey, line, height):  # the mark may be what is left of a faint digit: neither is sure
+    # the mark may be what is left of a faint digit (its traces are more than the mark): neither is sure
+    if small or (traced is None and faint_strokes(grey, line, height)):
         mark = marks[0] if marks else ("-" if shape == DASH else "/", 0.0)
         alternatives = (*reading.alternatives, mark) if not marks else reading.alternatives
         return Reading(reading.text, min(reading.confidence, UNSURE_SIGN), alternatives, True)
@@ -365,6 +379,33 @@ def _as_marked(
     if no_digit:
         return Reading(mark, SURE_MARK, others, True)
     return Reading(mark, UNSURE_SIGN, others, True)
+
+
+def _traced(grey: np.ndarray, lines: list[tuple[int, Box]], cell: Box | None, height: int, printed: int) -> Box | None:
+    """The slash every line of a cell is a piece of, by its traces of ink (ogi.ocr.marks.traced_slash), or None."""
+    if cell is None or not lines:
+        return None
+    found = {traced_slash(grey, box, cell, height, printed) for _i, box in lines}
+    return found.pop() if len(found) == 1 else None
+
+
+def _seen_slash(
+    reading: Reading,
+    grey: np.ndarray,
+    lines: list[tuple[int, Box]],
+    cell: Box,
+    place: Place | None,
+    height: int,
+    printed: int,
+) -> bool:
+    """Whether a cell's reading is a sure slash (_as_marked) by the shape of its traces of ink (a thin stroke
+    the page's binarisation lost: ogi.ocr.marks.traced_slash), as dark as the page's print (`printed`) and
+    standing where its table's values stand (`place`): a slash as clearly printed as the values are, not
+    faint ink a reading of which its identities must confirm (they cannot tell a slash from a 0)."""
+    if reading.text not in SLASHES or reading.confidence < SURE_MARK:
+        return False
+    traced = _traced(grey, lines, cell, height, printed)
+    return traced is not None and in_place(traced, cell, place, height)
 
 
 def _sign_seen(reading: Reading) -> Reading:
