@@ -68,3 +68,16 @@ def test_a_heading_across_the_table_opening_a_page_is_no_rest_of_the_row_above()
     previous += _row([("行政许可", 75, 231), ("9487", 231, 517)], 2, boxes, 730) + [Token(TABLE_END, page=2)]
     heading = _row([("第二十条第（六）项", 76, 517)], 3, boxes, 80)
     assert _join_split_row(previous, heading, {}, boxes) == heading and previous[-3].text == "9487"
+
+
+def test_a_rest_of_a_row_on_a_page_scanned_further_to_the_side_is_paired_by_its_columns():
+    """Pages scanned one by one do not lie alike: the table on the next page stands 15 points to the right. Its
+    columns are the same, by their places from the table's side."""
+    boxes: dict = {}
+    previous = _row([("（三） 1．属", 84, 184), ("—", 184, 234), ("/", 234, 284)], 1, boxes, 706)
+    previous += [Token(TABLE_END, page=1)]
+    rest = _row([("不予公开", 99, 149), ("于国家 秘密", 149, 199), ("", 199, 249), ("", 249, 299)], 2, boxes, 72)
+    assert _join_split_row(previous, rest, {}, boxes) == []
+    assert [t.text for t in previous[:3]] == ["（三） 不予公开 1．属 于国家 秘密", "—", "/"]
+    wider = _row([("不予公开", 99, 149), ("于国家 秘密", 149, 199), ("", 199, 249), ("", 249, 320)], 2, boxes, 72)
+    assert _join_split_row(previous, wider, {}, boxes) == wider

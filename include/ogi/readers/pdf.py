@@ -23,7 +23,8 @@ _VALUE_CELL = re.compile(rf"^\s*(?:{VALUE.pattern})\s*$")
 # continues one
 _ROW_START = re.compile(rf"\s*(?:{ITEM_NUMBER.pattern}|\d{{1,2}}\s*[\u4e00-\u9fff])")
 _ITEM_NUMBERS = re.compile(rf"(?:{ITEM_NUMBER.pattern})")
-_SAME_COLUMN = 6.0  # points: a table's sides this close on two pages are one table's
+_SAME_COLUMN = 6.0  # points: rulings this close on two pages are one column's
+_SHIFT = 36.0  # points: a table continued on the next page stands this far to the side at most (a scan's margin)
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s*\d+\s*页?)?[-—–\s]*$")
 
 
@@ -343,11 +344,12 @@ def _columns_under(last: list[Token], first: list[Token], boxes: dict) -> list[i
     if not all(id(t) in boxes for t in (*last, *first)):
         return None
     above = [boxes[id(t)] for t in last]
-    below = [boxes[id(t)] for t in first]
-    if abs(above[0][0] - below[0][0]) > _SAME_COLUMN or abs(above[-1][2] - below[-1][2]) > _SAME_COLUMN:
+    shift = boxes[id(first[0])][0] - above[0][0]  # a page scanned further to the side
+    below = [(box[0] - shift, box[2] - shift) for box in (boxes[id(t)] for t in first)]
+    if abs(shift) > _SHIFT or abs(above[-1][2] - below[-1][1]) > _SAME_COLUMN:
         return None
     under = []
-    for token, (left, _, right, _) in zip(first, below):
+    for token, (left, right) in zip(first, below):
         middle = (left + right) / 2
         c = next((c for c, box in enumerate(above) if box[0] <= middle < box[2]), None)
         if c is None:
