@@ -81,3 +81,20 @@ def test_a_rest_of_a_row_on_a_page_scanned_further_to_the_side_is_paired_by_its_
     assert [t.text for t in previous[:3]] == ["（三） 不予公开 1．属 于国家 秘密", "—", "/"]
     wider = _row([("不予公开", 99, 149), ("于国家 秘密", 149, 199), ("", 199, 249), ("", 249, 320)], 2, boxes, 72)
     assert _join_split_row(previous, wider, {}, boxes) == wider
+
+
+def test_a_page_number_under_the_table_does_not_keep_a_split_row_apart():
+    """A page number OCR read in the side margin (2, beside the table's foot) comes after the table's last row:
+    the row's rest opening the next page is still that row's (its empty cells were the row's sure blanks)."""
+    from ogi.readers.document import LINE
+
+    boxes: dict = {}
+    previous = _row([("", 84, 132), ("2.申请 人逾期", 132, 180), ("0", 180, 228)], 2, boxes, 690)
+    previous += [Token(TABLE_END, page=2), Token(LINE, "2", 2)]
+    rest = _row([("", 84, 132), ("未按收费通知", 132, 180), ("", 180, 228)], 3, boxes, 72)
+    after = _row([("", 84, 132), ("3.其他", 132, 180), ("6", 180, 228)], 3, boxes, 200)
+    assert _join_split_row(previous, rest + after, {}, boxes) == after
+    assert previous[1].text == "2.申请 人逾期 未按收费通知"
+    previous[-1].text = "二、主动公开"  # a line of the report's text ends the table
+    previous[1].text = "2.申请 人逾期"
+    assert _join_split_row(previous, rest + after, {}, boxes) == rest + after

@@ -255,6 +255,15 @@ def _last_row(tokens: list[Token]) -> list[Token] | None:
     return tokens[start : len(tokens) - 2]
 
 
+def _before_page_numbers(tokens: list[Token]) -> list[Token]:
+    """The tokens up to the lines that end them holding a page number alone: a scan's page number in the side
+    margin, under a table's last row, does not end the table."""
+    end = len(tokens)
+    while end > 0 and tokens[end - 1].kind is TokenKind.LINE and PAGE_NUMBER.match(tokens[end - 1].text.strip()):
+        end -= 1
+    return tokens[:end] if end < len(tokens) else tokens
+
+
 def _is_value(text: str) -> bool:
     return _VALUE_CELL.match(unicodedata.normalize("NFKC", text)) is not None
 
@@ -301,6 +310,7 @@ def _join_split_row(
     page, by id: the two parts' cells are paired by the columns they stand in where the two rows do not have
     as many cells (a ruling the scan lost on one page merges two of its cells)."""
     noise = noise or {}
+    previous = _before_page_numbers(previous)
     last = _last_row(previous)
     if last is None or not page or page[0].kind is not TokenKind.CELL:
         return page
