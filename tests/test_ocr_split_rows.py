@@ -98,3 +98,18 @@ def test_a_page_number_under_the_table_does_not_keep_a_split_row_apart():
     previous[-1].text = "二、主动公开"  # a line of the report's text ends the table
     previous[1].text = "2.申请 人逾期"
     assert _join_split_row(previous, rest + after, {}, boxes) == rest + after
+
+
+def test_a_header_of_twice_the_columns_under_a_row_of_values_is_no_rest_of_it():
+    """表四 as a table per block: 行政复议's block (a header over one row of values) ends a page, and the next
+    page opens with a header of ten columns, two under each of the block's. Its words under the values are a
+    table's header, not the rest of the row (the header above made every column look like one of labels)."""
+    boxes: dict = {}
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    xs = [84.5 + 90 * i for i in range(6)]
+    previous = _row([(h, a, b) for h, a, b in zip(heads, xs, xs[1:])], 3, boxes, 682)
+    previous += _row([("/", a, b) for a, b in zip(xs, xs[1:])], 3, boxes, 696) + [Token(TABLE_END, page=3)]
+    halves = [84.5 + 45 * i for i in range(11)]
+    header = _row([(h, a, b) for h, a, b in zip(heads * 2, halves, halves[1:])], 4, boxes, 96)
+    assert _join_split_row(previous, header, {}, boxes) == header
+    assert [t.text for t in previous[6:11]] == ["/"] * 5

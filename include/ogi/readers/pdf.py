@@ -329,7 +329,9 @@ def _join_split_row(
         Token(b.kind, "", b.page) if noise.get(id(b), 1.0) < (1.0 if last[c].text else 0.5) else b
         for c, b in zip(under, first)
     ]
-    labels = _label_columns(previous, len(last))
+    # rows paired by their places are one row's parts only where words continue words: columns of labels
+    # are known by rows of the last row's width
+    labels = _label_columns(previous, len(last)) if len(first) == len(last) else set()
     for c, below in zip(under, first):  # a value (a number, a dash, a slash) never continues a cell; in a
         # column of labels, one that reads as a number is the item number printed on a line of its own
         # (4. above the label's rest: 保护第三方合法权益)
