@@ -54,6 +54,10 @@ class ScanResult:
             and ocr.reading.confidence < (NOISE if ocr.reading.value else WORD_NOISE)
         }
 
+    def boxes(self) -> dict[int, tuple[float, float, float, float]]:
+        """Where each OCR'd token lies on its page, by id."""
+        return {id(token): ocr.box for page in self.pages.values() for token, ocr in zip(page.tokens, page.ocr) if ocr}
+
     engine: str = ENGINE
 
     def attach(self, doc, tokens: list) -> None:

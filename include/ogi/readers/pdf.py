@@ -22,6 +22,9 @@ _VALUE_CELL = re.compile(rf"^\s*(?:{VALUE.pattern})\s*$")
 # a label's item number, or one OCR read without its stop (5 before the label's words): it opens a row, never
 # continues one
 _ROW_START = re.compile(rf"\s*(?:{ITEM_NUMBER.pattern}|\d{{1,2}}\s*[\u4e00-\u9fff])")
+_ITEM_NUMBERS = re.compile(rf"(?:{ITEM_NUMBER.pattern})")
+_SAME_COLUMN = 6.0  # points: rulings this close on two pages are one column's
+_SHIFT = 36.0  # points: a table continued on the next page stands this far to the side at most (a scan's margin)
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s*\d+\s*页?)?[-—–\s]*$")
 
 
@@ -252,6 +255,15 @@ def _last_row(tokens: list[Token]) -> list[Token] | None:
     return tokens[start : len(tokens) - 2]
 
 
+def _before_page_numbers(tokens: list[Token]) -> list[Token]:
+    """The tokens up to the lines that end them holding a page number alone: a scan's page number in the side
+    margin, under a table's last row, does not end the table."""
+    end = len(tokens)
+    while end > 0 and tokens[end - 1].kind is TokenKind.LINE and PAGE_NUMBER.match(tokens[end - 1].text.strip()):
+        end -= 1
+    return tokens[:end] if end < len(tokens) else tokens
+
+
 def _is_value(text: str) -> bool:
     return _VALUE_CELL.match(unicodedata.normalize("NFKC", text)) is not None
 
@@ -284,42 +296,93 @@ def _label_columns(tokens: list[Token], width: int) -> set[int]:
     return out
 
 
-def _join_split_row(previous: list[Token], page: list[Token], noise: dict[int, float] | None = None) -> list[Token]:
+def _join_split_row(
+    previous: list[Token],
+    page: list[Token],
+    noise: dict[int, float] | None = None,
+    boxes: dict[int, tuple[float, float, float, float]] | None = None,
+) -> list[Token]:
     """A row broken by the page break: its first part ends the previous page with the numbers, the rest of
     its labels opens this page in an otherwise empty row. Join the text into the previous row's cells.
     A repeated header row has text where the previous row has numbers, and is left alone. `noise`: for the
     cells OCR read as values without being sure, how sure (specks in an empty cell read as a digit): read as
-    empty under a cell holding its value, and anywhere when weak."""
+    empty under a cell holding its value, and anywhere when weak. `boxes`: where OCR'd cells lie on their
+    page, by id: the two parts' cells are paired by the columns they stand in where the two rows do not have
+    as many cells (a ruling the scan lost on one page merges two of its cells)."""
     noise = noise or {}
+    previous = _before_page_numbers(previous)
     last = _last_row(previous)
     if last is None or not page or page[0].kind is not TokenKind.CELL:
         return page
     end = 0
     while end < len(page) and page[end].kind is TokenKind.CELL:
         end += 1
+    if end >= len(page) or page[end].kind is not TokenKind.ROW_END:
+        return page
     first = page[:end]
-    if len(first) != len(last) or end >= len(page) or page[end].kind is not TokenKind.ROW_END:
+    under = list(range(len(first))) if len(first) == len(last) else _columns_under(last, first, boxes or {})
+    if under is None:
         return page
     # under a cell that holds its value already, an unsure reading is not a second value; a weak one is
     # not a value anywhere (specks read as a digit)
     first = [
-        Token(b.kind, "", b.page) if noise.get(id(b), 1.0) < (1.0 if a.text else 0.5) else b
-        for a, b in zip(last, first)
+        Token(b.kind, "", b.page) if noise.get(id(b), 1.0) < (1.0 if last[c].text else 0.5) else b
+        for c, b in zip(under, first)
     ]
-    labels = _label_columns(previous, len(last))
-    for c, (above, below) in enumerate(zip(last, first)):  # a value (a number, a dash, a slash) never continues
-        # a cell; in a column of labels, one that reads as a number is the item number printed on a line of
-        # its own (4. above the label's rest: 保护第三方合法权益)
+    # rows paired by their places are one row's parts only where words continue words: columns of labels
+    # are known by rows of the last row's width
+    labels = _label_columns(previous, len(last)) if len(first) == len(last) else set()
+    for c, below in zip(under, first):  # a value (a number, a dash, a slash) never continues a cell; in a
+        # column of labels, one that reads as a number is the item number printed on a line of its own
+        # (4. above the label's rest: 保护第三方合法权益)
+        above = last[c]
         if below.text and (_is_value(below.text) or (_is_value(above.text) and c not in labels)):
             return page
     if not any(cell.text for cell in first):
         return page
     if any(_ROW_START.match(unicodedata.normalize("NFKC", cell.text)) for cell in first if cell.text):
         return page  # a row of its own, its values printed blank (5、属于三类内部事务信息 under 4、保护第三方…)
-    for above, below in zip(last, first):
-        if below.text:
-            above.text = f"{above.text} {below.text}".strip()
+    for c, above in enumerate(last):
+        rests = [below.text for d, below in zip(under, first) if d == c and below.text]
+        if rests:
+            above.text = _continued(above.text, rests)
     return page[end + 1 :]
+
+
+def _columns_under(last: list[Token], first: list[Token], boxes: dict) -> list[int] | None:
+    """For each cell of `first` (a page's first row), the cell of `last` (the previous page's last row) whose
+    column it stands in, by their boxes; None when a cell has no box, the two rows do not span one table, or
+    a cell with text spans more than one cell above (a heading across the table is no cell's rest)."""
+    if not all(id(t) in boxes for t in (*last, *first)):
+        return None
+    above = [boxes[id(t)] for t in last]
+    shift = boxes[id(first[0])][0] - above[0][0]  # a page scanned further to the side
+    below = [(box[0] - shift, box[2] - shift) for box in (boxes[id(t)] for t in first)]
+    if abs(shift) > _SHIFT or abs(above[-1][2] - below[-1][1]) > _SAME_COLUMN:
+        return None
+    under = []
+    for token, (left, right) in zip(first, below):
+        middle = (left + right) / 2
+        c = next((c for c, box in enumerate(above) if box[0] <= middle < box[2]), None)
+        if c is None:
+            return None
+        if token.text and (left < above[c][0] - _SAME_COLUMN or right > above[c][2] + _SAME_COLUMN):
+            return None
+        under.append(c)
+    return under
+
+
+def _continued(text: str, rests: list[str]) -> str:
+    """A cell's text continued by the rests of the cells of the next page under it. A cell merged over two
+    columns (the ruling between them lost on this page) holds both columns' labels, each opening with its
+    item number ((三) 1.属): each part is continued by the rest in its own column."""
+    printed = unicodedata.normalize("NFKC", text)
+    if len(rests) > 1 and len(printed) == len(text):
+        starts = [m.start() for m in _ITEM_NUMBERS.finditer(printed)]
+        if len(starts) == len(rests) and starts[0] == 0:
+            parts = [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)])]
+            return " ".join(f"{part} {rest}" for part, rest in zip(parts, rests))
+    return " ".join([text, *rests]).strip()
 
 
 def read_pdf(data: bytes, source: str, ocr: bool = True) -> Document:
@@ -358,9 +421,10 @@ def read_pdf(data: bytes, source: str, ocr: bool = True) -> Document:
             for index, page_text in scan.pages.items():
                 per_page[index] = page_text.tokens
         noise = scan.noise() if scan is not None else {}
+        boxes = scan.boxes() if scan is not None else {}
         tokens: list[Token] = []
         for page_tokens in per_page:
-            tokens.extend(_join_split_row(tokens, page_tokens, noise))
+            tokens.extend(_join_split_row(tokens, page_tokens, noise, boxes))
         doc = Document(source, "pdf", Tokens.of(tokens), pages=pages)
         if scan is not None and scan.pages:
             scan.attach(doc, tokens)
