@@ -113,3 +113,18 @@ def test_a_header_of_twice_the_columns_under_a_row_of_values_is_no_rest_of_it():
     header = _row([(h, a, b) for h, a, b in zip(heads * 2, halves, halves[1:])], 4, boxes, 96)
     assert _join_split_row(previous, header, {}, boxes) == header
     assert [t.text for t in previous[6:11]] == ["/"] * 5
+
+
+def test_several_words_under_one_cell_that_does_not_show_which_continues_which_are_not_joined():
+    """表四's header cut by the page break: on the page above, the grid merged a block's five result headings in
+    one cell (结|其|尚|总), on the next page each has its cell (果维持, 果纠正, …). Joined, the five rests would be
+    run into one cell and the header lost; left apart, the header is read by its cells' places."""
+    boxes: dict = {}
+    previous = _row([("行政复议", 84, 334), ("行政诉讼", 334, 834)], 3, boxes, 660)
+    previous += _row([("结结|其|尚|总", 84, 334), ("未经复议直接起诉|复议后起诉", 334, 834)], 3, boxes, 700)
+    previous += [Token(TABLE_END, page=3)]
+    heads = ("果维持", "果纠正", "他结果", "未审结", "计")
+    rest = _row([(heads[i % 5], 84 + 50 * i, 134 + 50 * i) for i in range(15)], 4, boxes, 72)
+    values = _row([("-", 84 + 50 * i, 134 + 50 * i) for i in range(15)], 4, boxes, 100)
+    assert _join_split_row(previous, rest + values, {}, boxes) == rest + values
+    assert [t.text for t in previous[-3:-2]] == ["未经复议直接起诉|复议后起诉"]

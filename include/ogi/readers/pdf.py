@@ -342,10 +342,14 @@ def _join_split_row(
         return page
     if any(_ROW_START.match(unicodedata.normalize("NFKC", cell.text)) for cell in first if cell.text):
         return page  # a row of its own, its values printed blank (5、属于三类内部事务信息 under 4、保护第三方…)
+    joined = []
     for c, above in enumerate(last):
         rests = [below.text for d, below in zip(under, first) if d == c and below.text]
-        if rests:
-            above.text = _continued(above.text, rests)
+        joined.append(_continued(above.text, rests) if rests else above.text)
+    if None in joined:
+        return page
+    for above, text in zip(last, joined):
+        above.text = text
     return page[end + 1 :]
 
 
@@ -372,17 +376,20 @@ def _columns_under(last: list[Token], first: list[Token], boxes: dict) -> list[i
     return under
 
 
-def _continued(text: str, rests: list[str]) -> str:
+def _continued(text: str, rests: list[str]) -> str | None:
     """A cell's text continued by the rests of the cells of the next page under it. A cell merged over two
     columns (the ruling between them lost on this page) holds both columns' labels, each opening with its
-    item number ((三) 1.属): each part is continued by the rest in its own column."""
+    item number ((三) 1.属): each part is continued by the rest in its own column. None where several rests
+    fall under a cell that does not show which part each continues (a header's cells the grid merged on one
+    page and not on the other: 结|其|尚|总 over 果维持, 果纠正, …)."""
+    if len(rests) == 1:
+        return f"{text} {rests[0]}".strip()
     printed = unicodedata.normalize("NFKC", text)
-    if len(rests) > 1 and len(printed) == len(text):
-        starts = [m.start() for m in _ITEM_NUMBERS.finditer(printed)]
-        if len(starts) == len(rests) and starts[0] == 0:
-            parts = [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)])]
-            return " ".join(f"{part} {rest}" for part, rest in zip(parts, rests))
-    return " ".join([text, *rests]).strip()
+    starts = [m.start() for m in _ITEM_NUMBERS.finditer(printed)] if len(printed) == len(text) else []
+    if len(starts) != len(rests) or starts[0] != 0:
+        return None
+    parts = [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)])]
+    return " ".join(f"{part} {rest}" for part, rest in zip(parts, rests))
 
 
 def read_pdf(data: bytes, source: str, ocr: bool = True) -> Document:
