@@ -412,13 +412,18 @@ def _table(
                     end += 1
                 # a run down to the table's foot has no band below to vouch for it: more of the line must show
                 shows = 0.3 if end < len(bands) and not heading[end] else 0.5
-                if all(
-                    lines.vertical_at(xs[c], bands[k][0] + tol, bands[k][1] - tol, tight) >= shows
-                    and not _through_text(lines.ink, xs[c], bands[k][0] + tol, bands[k][1] - tol, tol, lines.sealed)
-                    for k in range(b, end)
-                ):
-                    for k in range(b, end):
-                        flags[k] = BRIDGED
+                if not _bridges(lines, xs[c], bands[b:end], shows, tol, tight):
+                    # the column's line may end above the run's end, on the ruling under a band of it, the
+                    # bands below showing none of it (a group of rows with a column fewer: 表二's 行政处罚 and
+                    # 行政强制 over 行政事业性收费): a piece of it ending on that ruling vouches for the bands
+                    # down to there as a band below would
+                    last = _where_the_line_ends(lines, columns[c], xs[c], bands[b:end], tol, tight)
+                    if last is None or not _bridges(lines, xs[c], bands[b : b + last], 0.3, tol, tight):
+                        b = end + 1
+                        continue
+                    end = b + last
+                for k in range(b, end):
+                    flags[k] = BRIDGED
                 b = end + 1
     _without_strays(crossed, columns, bands, narrowest, line_height)
     if len(bands) == 1 and bands[0][1] - bands[0][0] <= line_height:
@@ -434,6 +439,28 @@ def _table(
         return None
     _merge_down(table, lines, tol)
     return table
+
+
+def _bridges(lines: Rulings, x: int, bands: list[tuple[int, int]], shows: float, tol: int, tight: int) -> bool:
+    """Whether a vertical line at x shows along `shows` of each band, through no text."""
+    return all(
+        lines.vertical_at(x, top + tol, bottom - tol, tight) >= shows
+        and not _through_text(lines.ink, x, top + tol, bottom - tol, tol, lines.sealed)
+        for top, bottom in bands
+    )
+
+
+def _where_the_line_ends(
+    lines: Rulings, column: list[Segment], x: int, bands: list[tuple[int, int]], tol: int, tight: int
+) -> int | None:
+    """How many of `bands` a column's line runs down through before it ends: a piece of it ends on the ruling
+    under a band, the band below showing none of its line, and no band after any; None where it does not."""
+    for k in range(1, len(bands)):
+        bottom = bands[k - 1][1]
+        ends_here = any(abs(s.end - bottom) <= tol and s.end - s.start > tol for s in column)
+        if ends_here and all(lines.vertical_at(x, top + tol, b - tol, tight) < 0.1 for top, b in bands[k:]):
+            return k
+    return None
 
 
 def _with_columns_in_line(crossed: list[list[int]], found: list[list[int]]) -> None:

@@ -1,0 +1,37 @@
+"""The grid found from a scanned page's rulings (ogi.ocr.grid): columns lost where their rulings' ends fall short
+of, or run past, the rulings they meet. Small tables drawn here at 150 dpi."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from ogi.ocr.grid import find_tables
+from ogi.ocr.image import prepare
+
+
+def _page(image: np.ndarray):
+    return prepare(np.dstack([image] * 3), 150)
+
+
+def _starts(table) -> list[list[int]]:
+    return [[round(cell.x0 / 10) for cell in row] for row in table.rows]
+
+
+def test_grid_a_column_lost_in_its_last_rows_is_bridged_down_to_where_its_line_ends():
+    """表二's 行政处罚 and 行政强制 under a seal, over 行政事业性收费 and 政府集中采购, which have a column
+    fewer: the column's line is broken in the first of those rows and shows whole in the second, a row no taller
+    than a line of text (which a column crosses only running on into a row beside it). It ends on the ruling
+    under that row and the rows below show none of it: the rows down to there are bridged, as rows with a row
+    below that the column crosses are (the column was lost in both: 164 and 2 read as one value)."""
+    xs, ys = [100, 300, 500, 700, 900], [100, 128, 156, 184, 212, 240, 268, 296]
+    image = np.full((900, 1200), 255, np.uint8)
+    for y in ys:
+        cv2.line(image, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in (100, 300, 500, 900):
+        cv2.line(image, (x, ys[0]), (x, ys[-1]), 0, 2)
+    cv2.line(image, (700, ys[0]), (700, ys[3]), 0, 2)
+    for y in range(ys[3], ys[4], 9):  # broken under the seal
+        cv2.line(image, (700, y), (700, y + 3), 0, 1)
+    cv2.line(image, (700, ys[4]), (700, ys[5]), 0, 2)  # and whole in the last row it crosses
+    (table,) = find_tables(_page(image))
+    assert _starts(table) == [[10, 30, 50, 70]] * 5 + [[10, 30, 50]] * 2
