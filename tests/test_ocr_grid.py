@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from ogi.ocr.grid import find_tables
+from ogi.ocr.grid import find_tables, rulings
 from ogi.ocr.image import prepare
 
 
@@ -15,6 +15,32 @@ def _page(image: np.ndarray):
 
 def _starts(table) -> list[list[int]]:
     return [[round(cell.x0 / 10) for cell in row] for row in table.rows]
+
+
+def _column_unbroken(image: np.ndarray, x: int, y0: int, y1: int, crossing: list[int]) -> None:
+    """A column from y0 to y1 that the rulings at `crossing` stop a few pixels short of (faded there), so that
+    its line is found as one piece, as in a blurred scan, not broken where each ruling meets it."""
+    for y in crossing:
+        image[y - 3 : y + 4, x - 4 : x + 5] = 255
+    cv2.line(image, (x, y0), (x, y1), 0, 2)
+
+
+def test_grid_a_column_whose_ink_runs_on_to_a_ruling_meets_it():
+    """A column of the first rows alone under a seal: where it joins the ruling above, its ink runs on in a
+    blot (the seal's stroke across the junction, a thick blurred line), whose pixels stand out as no thin
+    line's, so that the column's line as found stops short of the ruling by more than a line is thick, and runs
+    shorter than a ruling must on its length. Its ink running on unbroken to the ruling, it meets it, and is a
+    ruling (regulations' and normative documents' repealed and in-force values were read as one cell)."""
+    xs, ys = [100, 300, 500, 700, 900], [100, 125, 150, 175, 200, 225]
+    image = np.full((900, 1200), 255, np.uint8)
+    for y in ys:
+        cv2.line(image, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in (100, 300, 500, 900):
+        cv2.line(image, (x, ys[0]), (x, ys[-1]), 0, 2)
+    _column_unbroken(image, 700, ys[0], ys[3], ys[1:3])
+    image[ys[0] - 1 : ys[0] + 3, 680:720] = 0  # the blot at the junction
+    lines = rulings(_page(image))
+    assert any(abs(v.across - 700) <= 2 and v.end >= ys[3] - 4 for v in lines.vertical)
 
 
 def test_grid_a_column_lost_in_its_last_rows_is_bridged_down_to_where_its_line_ends():

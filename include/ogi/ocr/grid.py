@@ -124,8 +124,11 @@ def rulings(page: Page) -> Rulings:
     def meets(across: int, along: int, inward: int, others: list[Segment], accepted: set[int]) -> bool:
         """Whether the end `along` of a line at `across` meets an accepted ruling of the other direction: at
         the end, or a little inside it (`inward`: +1 or -1), the line running on past the ruling into a
-        stroke of text beside the table."""
-        lo, hi = sorted((along - tol * inward, along + 3 * tol * inward))
+        stroke of text beside the table; or a little further out, where its ink runs on unbroken to the
+        ruling (a thick, blurred junction, or one a seal's stroke crossed, whose pixels no longer stand out
+        as a thin line's)."""
+        outward = tol + min(tol, _ink_runs_on(page.ink, across, along, -inward, 2 * tol, horizontal=others is vs))
+        lo, hi = sorted((along - outward * inward, along + 3 * tol * inward))
         return any(
             o.label in accepted and lo <= o.across <= hi and o.start - tol <= across <= o.end + tol for o in others
         )
@@ -207,6 +210,21 @@ def rulings(page: Page) -> Rulings:
         page.ink,
         page.sealed,
     )
+
+
+def _ink_runs_on(ink: np.ndarray, across: int, along: int, step: int, limit: int, horizontal: bool) -> int:
+    """How many pixels the ink of a line at `across` runs on unbroken from its end `along`, in the direction
+    `step` (+1 or -1), up to `limit`: the line's pixel or one beside it inked on each step."""
+    run = 0
+    for k in range(1, limit + 1):
+        at = along + step * k
+        if horizontal:  # the line runs along x, at y = across
+            if not 0 <= at < ink.shape[1] or not ink[max(0, across - 1) : across + 2, at].any():
+                break
+        elif not 0 <= at < ink.shape[0] or not ink[at, max(0, across - 1) : across + 2].any():
+            break
+        run = k
+    return run
 
 
 def _thin_dark(page: Page, horizontal: bool, threshold: float = 30) -> tuple[np.ndarray, np.ndarray]:
