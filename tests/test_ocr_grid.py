@@ -25,6 +25,24 @@ def _column_unbroken(image: np.ndarray, x: int, y0: int, y1: int, crossing: list
     cv2.line(image, (x, y0), (x, y1), 0, 2)
 
 
+def test_grid_a_border_faded_into_pieces_that_cross_columns_is_the_border():
+    """表二's top border faded into pieces, its ends lost short of the side borders, so that none of its pieces
+    ends on a column, and the short ones run as long as no ruling must. Pieces in line that cross columns are
+    the border, and a column of the first rows alone, shorter than a ruling must be on its length, meets it
+    (regulations' repealed and in-force values were read as one cell: 0 0686)."""
+    xs, ys = [100, 300, 500, 700, 900], [100, 125, 150, 175, 200, 225]
+    image = np.full((900, 1200), 255, np.uint8)
+    for x0, x1 in ((130, 400), (420, 640), (660, 780), (800, 880)):  # the top border, faded into pieces
+        cv2.line(image, (x0, ys[0]), (x1, ys[0]), 0, 2)
+    for y in ys[1:]:
+        cv2.line(image, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in (100, 300, 500, 900):
+        cv2.line(image, (x, ys[0]), (x, ys[-1]), 0, 2)
+    _column_unbroken(image, 700, ys[0], ys[3], ys[1:3])  # the first rows' column
+    (table,) = find_tables(_page(image))
+    assert _starts(table) == [[10, 30, 50, 70]] * 3 + [[10, 30, 50]] * 2
+
+
 def test_grid_a_column_whose_ink_runs_on_to_a_ruling_meets_it():
     """A column of the first rows alone under a seal: where it joins the ruling above, its ink runs on in a
     blot (the seal's stroke across the junction, a thick blurred line), whose pixels stand out as no thin

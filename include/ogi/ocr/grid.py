@@ -142,6 +142,13 @@ def rulings(page: Page) -> Rulings:
             for o in same
         )
 
+    def crosses(s: Segment, others: list[Segment], accepted: set[int]) -> int:
+        """How many accepted rulings of the other direction `s` runs through, their line crossing its own."""
+        return sum(
+            o.label in accepted and s.start + tol < o.across < s.end - tol and o.start - tol <= s.across <= o.end + tol
+            for o in others
+        )
+
     tight = max(2, page.px(0.012))
 
     def joins(s: Segment, same: list[Segment], accepted: set[int]) -> bool:
@@ -188,14 +195,16 @@ def rulings(page: Page) -> Rulings:
             if ends == 2 or (ends == 1 and continues(s, hs, h_ok)) or joins(s, hs, h_ok):
                 h_ok.add(s.label)
         # a horizontal ruling broken into pieces (faint, or text touching it from both sides in a tight
-        # row): pieces in one line that together run an inch, cover most of their extent and meet vertical
-        # rulings at two ends at least are a ruling (a row of text's aligned strokes meets none)
+        # row): pieces in one line that together run an inch, cover most of their extent and meet or cross
+        # vertical rulings two times at least are a ruling (a row of text's aligned strokes, inside its
+        # cells, meets none and crosses none)
         for line in lines_of_pieces:
             if all(s.label in h_ok for s in line):
                 continue
             extent = max(s.end for s in line) - min(s.start for s in line)
             covered = sum(s.length for s in line)
             ends = sum(meets(s.across, s.start, 1, vs, v_ok) + meets(s.across, s.end, -1, vs, v_ok) for s in line)
+            ends += sum(crosses(s, vs, v_ok) for s in line)
             if covered >= page.px(1.0) and covered >= 0.5 * extent and ends >= 2:
                 h_ok.update(s.label for s in line)
         if len(h_ok) + len(v_ok) == before:
