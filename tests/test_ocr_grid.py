@@ -79,3 +79,39 @@ def test_grid_a_column_lost_in_its_last_rows_is_bridged_down_to_where_its_line_e
     cv2.line(image, (700, ys[4]), (700, ys[5]), 0, 2)  # and whole in the last row it crosses
     (table,) = find_tables(_page(image))
     assert _starts(table) == [[10, 30, 50, 70]] * 5 + [[10, 30, 50]] * 2
+
+
+def _short_table(ys: list[int], column_foot: int) -> np.ndarray:
+    """表四's value rows: columns no longer than the table's rows, the one at 400 running down to column_foot."""
+    xs = [100, 300, 400, 500, 600]
+    image = np.full((900, 1200), 255, np.uint8)
+    for y in ys:
+        cv2.line(image, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in xs[:2] + xs[3:]:
+        cv2.line(image, (x, ys[0]), (x, ys[-1]), 0, 2)
+    _column_unbroken(image, 400, ys[0], column_foot, ys[1:])
+    for x in xs[:-1]:
+        for y in ys[1:]:
+            cv2.putText(image, "3", (x + 20, y - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)
+    return image
+
+
+def test_grid_a_column_running_on_past_the_border_into_the_line_below_is_a_column():
+    """表四's value row at the top of the page after a page break: a short table whose columns are no longer
+    than its rows, one of them carried on past the bottom border by a character of the line under the table
+    touching it, further than a column runs on past a ruling it meets. No ruling lies below the border, and the
+    other columns end on it: the column meets it (two values read as one cell)."""
+    ys = [100, 130, 160]
+    image = _short_table(ys, ys[-1] + 14)
+    cv2.line(image, (385, ys[-1] + 14), (415, ys[-1] + 14), 0, 2)  # the character's stroke below
+    (table,) = find_tables(_page(image))
+    assert _starts(table) == [[10, 30, 40, 50]] * 2
+
+
+def test_grid_a_column_running_on_past_a_ruling_inside_the_table_meets_it_no_more():
+    """The same line running on past a ruling with a row of the table under it (no border) does not meet that
+    ruling so: it is no column of the rows above (a character's stroke hanging from a ruling, through the next
+    one into the row below)."""
+    ys = [100, 130, 160, 190]
+    (table,) = find_tables(_page(_short_table(ys, ys[2] + 14)))
+    assert _starts(table) == [[10, 30, 50]] * 3

@@ -149,6 +149,37 @@ def rulings(page: Page) -> Rulings:
             for o in others
         )
 
+    def overruns_border(s: Segment, inward: int) -> bool:
+        """Whether the end of a vertical line (its start: `inward` +1; its end: -1) runs on past a table's
+        border into the text beside it for less than a line of text: a ruling (its pieces on its line) at
+        least two other columns end on, with no ruling beyond it for a row's height (a character of the line
+        under a table, touching its border in line with a column, carries the column on: the column of a
+        table's last rows is lost)."""
+        end = s.start if inward == 1 else s.end
+        for h in hs:
+            if h.label not in h_ok or not h.start - tol <= s.across <= h.end + tol:
+                continue
+            if not 3 * tol < (h.across - end) * inward <= page.px(0.15):  # how far s runs on past h
+                continue
+            line = [o for o in hs if o.label in h_ok and abs(o.across - h.across) <= tight]
+            x0, x1 = min(o.start for o in line), max(o.end for o in line)
+            ending = [
+                v
+                for v in vs
+                if v.label in v_ok
+                and x0 - tol <= v.across <= x1 + tol
+                and abs((v.start if inward == 1 else v.end) - h.across) <= tol
+            ]
+            if len(ending) >= 2 and not any(
+                o.label in h_ok
+                and tight < (h.across - o.across) * inward <= page.px(0.5)
+                and o.start < x1
+                and x0 < o.end
+                for o in hs
+            ):
+                return True
+        return False
+
     tight = max(2, page.px(0.012))
 
     def joins(s: Segment, same: list[Segment], accepted: set[int]) -> bool:
@@ -185,7 +216,10 @@ def rulings(page: Page) -> Rulings:
         for s in vs:
             if s.label in v_ok:
                 continue
-            ends = meets(s.across, s.start, 1, hs, h_ok) + meets(s.across, s.end, -1, hs, h_ok)
+            top, foot = meets(s.across, s.start, 1, hs, h_ok), meets(s.across, s.end, -1, hs, h_ok)
+            if top != foot and overruns_border(s, 1 if foot else -1):
+                top = foot = True
+            ends = top + foot
             if ends == 2 or (ends == 1 and continues(s, vs, v_ok)) or joins(s, vs, v_ok):
                 v_ok.add(s.label)
         for s in hs:
