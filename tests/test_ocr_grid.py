@@ -44,11 +44,12 @@ def test_grid_a_border_faded_into_pieces_that_cross_columns_is_the_border():
 
 
 def test_grid_a_column_whose_ink_runs_on_to_a_ruling_meets_it():
-    """A column of the first rows alone under a seal: where it joins the ruling above, its ink runs on in a
-    blot (the seal's stroke across the junction, a thick blurred line), whose pixels stand out as no thin
-    line's, so that the column's line as found stops short of the ruling by more than a line is thick, and runs
-    shorter than a ruling must on its length. Its ink running on unbroken to the ruling, it meets it, and is a
-    ruling (regulations' and normative documents' repealed and in-force values were read as one cell)."""
+    """A column of the first rows alone under a seal: where it joins the ruling above, a seal's stroke crossed
+    it and its ink runs on in a blot, whose pixels stand out as no thin line's, so that the column's line as
+    found stops short of the ruling by more than a line is thick, and runs shorter than a ruling must on its
+    length. Its ink running on unbroken to the ruling where the seal lay, it meets it, and is a ruling
+    (regulations' and normative documents' repealed and in-force values were read as one cell). Without the
+    seal it does not: a character's stroke touching a ruling is no line carried on to it."""
     xs, ys = [100, 300, 500, 700, 900], [100, 125, 150, 175, 200, 225]
     image = np.full((900, 1200), 255, np.uint8)
     for y in ys:
@@ -57,7 +58,10 @@ def test_grid_a_column_whose_ink_runs_on_to_a_ruling_meets_it():
         cv2.line(image, (x, ys[0]), (x, ys[-1]), 0, 2)
     _column_unbroken(image, 700, ys[0], ys[3], ys[1:3])
     image[ys[0] - 1 : ys[0] + 3, 680:720] = 0  # the blot at the junction
-    lines = rulings(_page(image))
+    rgb = np.dstack([image] * 3)
+    assert not any(abs(v.across - 700) <= 2 for v in rulings(prepare(rgb, 150)).vertical)  # no seal: no line
+    rgb[ys[0] + 3 : ys[0] + 6, 702:724] = (225, 60, 60)  # the seal's stroke, ending against the column
+    lines = rulings(prepare(rgb, 150))
     assert any(abs(v.across - 700) <= 2 and v.end >= ys[3] - 4 for v in lines.vertical)
 
 

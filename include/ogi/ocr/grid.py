@@ -124,14 +124,27 @@ def rulings(page: Page) -> Rulings:
     def meets(across: int, along: int, inward: int, others: list[Segment], accepted: set[int]) -> bool:
         """Whether the end `along` of a line at `across` meets an accepted ruling of the other direction: at
         the end, or a little inside it (`inward`: +1 or -1), the line running on past the ruling into a
-        stroke of text beside the table; or a little further out, where its ink runs on unbroken to the
-        ruling (a thick, blurred junction, or one a seal's stroke crossed, whose pixels no longer stand out
-        as a thin line's)."""
-        outward = tol + min(tol, _ink_runs_on(page.ink, across, along, -inward, 2 * tol, horizontal=others is vs))
+        stroke of text beside the table; or a little further out, where a seal's stroke crossed it at its end
+        and its ink runs on unbroken to the ruling (the seal broke the line where it joins the ruling; a
+        character's stroke touching a ruling is no line to carry on)."""
+        outward = tol
+        if sealed_near(across, along, inward, others is vs):
+            outward += min(tol, _ink_runs_on(page.ink, across, along, -inward, 2 * tol, horizontal=others is vs))
         lo, hi = sorted((along - outward * inward, along + 3 * tol * inward))
         return any(
             o.label in accepted and lo <= o.across <= hi and o.start - tol <= across <= o.end + tol for o in others
         )
+
+    def sealed_near(across: int, along: int, inward: int, horizontal: bool) -> bool:
+        """Whether a seal lay across a line at `across` at its end `along`: from a line's width inside it to
+        as far out as its ink is followed."""
+        if page.sealed is None:
+            return False
+        lo, hi = sorted((along + tight * inward, along - 2 * tol * inward))
+        lo, hi = max(0, lo), hi + 1
+        if horizontal:
+            return bool(page.sealed[max(0, across - tight) : across + tight + 1, lo:hi].any())
+        return bool(page.sealed[lo:hi, max(0, across - tight) : across + tight + 1].any())
 
     def continues(s: Segment, same: list[Segment], accepted: set[int]) -> bool:
         """Whether `s` lies in line with an accepted ruling, a short gap from it."""
