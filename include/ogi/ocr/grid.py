@@ -124,11 +124,27 @@ def rulings(page: Page) -> Rulings:
     def meets(across: int, along: int, inward: int, others: list[Segment], accepted: set[int]) -> bool:
         """Whether the end `along` of a line at `across` meets an accepted ruling of the other direction: at
         the end, or a little inside it (`inward`: +1 or -1), the line running on past the ruling into a
-        stroke of text beside the table."""
-        lo, hi = sorted((along - tol * inward, along + 3 * tol * inward))
+        stroke of text beside the table; or a little further out, where a seal's stroke crossed it at its end
+        and its ink runs on unbroken to the ruling (the seal broke the line where it joins the ruling; a
+        character's stroke touching a ruling is no line to carry on)."""
+        outward = tol
+        if sealed_near(across, along, inward, others is vs):
+            outward += min(tol, _ink_runs_on(page.ink, across, along, -inward, 2 * tol, horizontal=others is vs))
+        lo, hi = sorted((along - outward * inward, along + 3 * tol * inward))
         return any(
             o.label in accepted and lo <= o.across <= hi and o.start - tol <= across <= o.end + tol for o in others
         )
+
+    def sealed_near(across: int, along: int, inward: int, horizontal: bool) -> bool:
+        """Whether a seal lay across a line at `across` at its end `along`: from a line's width inside it to
+        as far out as its ink is followed."""
+        if page.sealed is None:
+            return False
+        lo, hi = sorted((along + tight * inward, along - 2 * tol * inward))
+        lo, hi = max(0, lo), hi + 1
+        if horizontal:
+            return bool(page.sealed[max(0, across - tight) : across + tight + 1, lo:hi].any())
+        return bool(page.sealed[lo:hi, max(0, across - tight) : across + tight + 1].any())
 
     def continues(s: Segment, same: list[Segment], accepted: set[int]) -> bool:
         """Whether `s` lies in line with an accepted ruling, a short gap from it."""
@@ -138,6 +154,44 @@ def rulings(page: Page) -> Rulings:
             and (0 <= s.start - o.end <= bridge or 0 <= o.start - s.end <= bridge)
             for o in same
         )
+
+    def crosses(s: Segment, others: list[Segment], accepted: set[int]) -> int:
+        """How many accepted rulings of the other direction `s` runs through, their line crossing its own."""
+        return sum(
+            o.label in accepted and s.start + tol < o.across < s.end - tol and o.start - tol <= s.across <= o.end + tol
+            for o in others
+        )
+
+    def overruns_border(s: Segment, inward: int) -> bool:
+        """Whether the end of a vertical line (its start: `inward` +1; its end: -1) runs on past a table's
+        border into the text beside it for less than a line of text: a ruling (its pieces on its line) at
+        least two other columns end on, with no ruling beyond it for a row's height (a character of the line
+        under a table, touching its border in line with a column, carries the column on: the column of a
+        table's last rows is lost)."""
+        end = s.start if inward == 1 else s.end
+        for h in hs:
+            if h.label not in h_ok or not h.start - tol <= s.across <= h.end + tol:
+                continue
+            if not 3 * tol < (h.across - end) * inward <= page.px(0.15):  # how far s runs on past h
+                continue
+            line = [o for o in hs if o.label in h_ok and abs(o.across - h.across) <= tight]
+            x0, x1 = min(o.start for o in line), max(o.end for o in line)
+            ending = [
+                v
+                for v in vs
+                if v.label in v_ok
+                and x0 - tol <= v.across <= x1 + tol
+                and abs((v.start if inward == 1 else v.end) - h.across) <= tol
+            ]
+            if len(ending) >= 2 and not any(
+                o.label in h_ok
+                and tight < (h.across - o.across) * inward <= page.px(0.5)
+                and o.start < x1
+                and x0 < o.end
+                for o in hs
+            ):
+                return True
+        return False
 
     tight = max(2, page.px(0.012))
 
@@ -175,7 +229,10 @@ def rulings(page: Page) -> Rulings:
         for s in vs:
             if s.label in v_ok:
                 continue
-            ends = meets(s.across, s.start, 1, hs, h_ok) + meets(s.across, s.end, -1, hs, h_ok)
+            top, foot = meets(s.across, s.start, 1, hs, h_ok), meets(s.across, s.end, -1, hs, h_ok)
+            if top != foot and overruns_border(s, 1 if foot else -1):
+                top = foot = True
+            ends = top + foot
             if ends == 2 or (ends == 1 and continues(s, vs, v_ok)) or joins(s, vs, v_ok):
                 v_ok.add(s.label)
         for s in hs:
@@ -185,14 +242,16 @@ def rulings(page: Page) -> Rulings:
             if ends == 2 or (ends == 1 and continues(s, hs, h_ok)) or joins(s, hs, h_ok):
                 h_ok.add(s.label)
         # a horizontal ruling broken into pieces (faint, or text touching it from both sides in a tight
-        # row): pieces in one line that together run an inch, cover most of their extent and meet vertical
-        # rulings at two ends at least are a ruling (a row of text's aligned strokes meets none)
+        # row): pieces in one line that together run an inch, cover most of their extent and meet or cross
+        # vertical rulings two times at least are a ruling (a row of text's aligned strokes, inside its
+        # cells, meets none and crosses none)
         for line in lines_of_pieces:
             if all(s.label in h_ok for s in line):
                 continue
             extent = max(s.end for s in line) - min(s.start for s in line)
             covered = sum(s.length for s in line)
             ends = sum(meets(s.across, s.start, 1, vs, v_ok) + meets(s.across, s.end, -1, vs, v_ok) for s in line)
+            ends += sum(crosses(s, vs, v_ok) for s in line)
             if covered >= page.px(1.0) and covered >= 0.5 * extent and ends >= 2:
                 h_ok.update(s.label for s in line)
         if len(h_ok) + len(v_ok) == before:
@@ -207,6 +266,21 @@ def rulings(page: Page) -> Rulings:
         page.ink,
         page.sealed,
     )
+
+
+def _ink_runs_on(ink: np.ndarray, across: int, along: int, step: int, limit: int, horizontal: bool) -> int:
+    """How many pixels the ink of a line at `across` runs on unbroken from its end `along`, in the direction
+    `step` (+1 or -1), up to `limit`: the line's pixel or one beside it inked on each step."""
+    run = 0
+    for k in range(1, limit + 1):
+        at = along + step * k
+        if horizontal:  # the line runs along x, at y = across
+            if not 0 <= at < ink.shape[1] or not ink[max(0, across - 1) : across + 2, at].any():
+                break
+        elif not 0 <= at < ink.shape[0] or not ink[at, max(0, across - 1) : across + 2].any():
+            break
+        run = k
+    return run
 
 
 def _thin_dark(page: Page, horizontal: bool, threshold: float = 30) -> tuple[np.ndarray, np.ndarray]:
@@ -412,13 +486,18 @@ def _table(
                     end += 1
                 # a run down to the table's foot has no band below to vouch for it: more of the line must show
                 shows = 0.3 if end < len(bands) and not heading[end] else 0.5
-                if all(
-                    lines.vertical_at(xs[c], bands[k][0] + tol, bands[k][1] - tol, tight) >= shows
-                    and not _through_text(lines.ink, xs[c], bands[k][0] + tol, bands[k][1] - tol, tol, lines.sealed)
-                    for k in range(b, end)
-                ):
-                    for k in range(b, end):
-                        flags[k] = BRIDGED
+                if not _bridges(lines, xs[c], bands[b:end], shows, tol, tight):
+                    # the column's line may end above the run's end, on the ruling under a band of it, the
+                    # bands below showing none of it (a group of rows with a column fewer: 表二's 行政处罚 and
+                    # 行政强制 over 行政事业性收费): a piece of it ending on that ruling vouches for the bands
+                    # down to there as a band below would
+                    last = _where_the_line_ends(lines, columns[c], xs[c], bands[b:end], tol, tight)
+                    if last is None or not _bridges(lines, xs[c], bands[b : b + last], 0.3, tol, tight):
+                        b = end + 1
+                        continue
+                    end = b + last
+                for k in range(b, end):
+                    flags[k] = BRIDGED
                 b = end + 1
     _without_strays(crossed, columns, bands, narrowest, line_height)
     if len(bands) == 1 and bands[0][1] - bands[0][0] <= line_height:
@@ -434,6 +513,28 @@ def _table(
         return None
     _merge_down(table, lines, tol)
     return table
+
+
+def _bridges(lines: Rulings, x: int, bands: list[tuple[int, int]], shows: float, tol: int, tight: int) -> bool:
+    """Whether a vertical line at x shows along `shows` of each band, through no text."""
+    return all(
+        lines.vertical_at(x, top + tol, bottom - tol, tight) >= shows
+        and not _through_text(lines.ink, x, top + tol, bottom - tol, tol, lines.sealed)
+        for top, bottom in bands
+    )
+
+
+def _where_the_line_ends(
+    lines: Rulings, column: list[Segment], x: int, bands: list[tuple[int, int]], tol: int, tight: int
+) -> int | None:
+    """How many of `bands` a column's line runs down through before it ends: a piece of it ends on the ruling
+    under a band, the band below showing none of its line, and no band after any; None where it does not."""
+    for k in range(1, len(bands)):
+        bottom = bands[k - 1][1]
+        ends_here = any(abs(s.end - bottom) <= tol and s.end - s.start > tol for s in column)
+        if ends_here and all(lines.vertical_at(x, top + tol, b - tol, tight) < 0.1 for top, b in bands[k:]):
+            return k
+    return None
 
 
 def _with_columns_in_line(crossed: list[list[int]], found: list[list[int]]) -> None:
@@ -661,7 +762,13 @@ def _covers(
 def _through_text(ink: np.ndarray, x: int, y0: int, y1: int, tol: int, sealed: np.ndarray | None = None) -> bool:
     """Whether a vertical line at x would run through text: a ruling has the cells' padding beside it, clean
     paper along most of its length on both sides; a stroke of a character has the rest of the character
-    close on one side or the other, or a stroke of it across (a ruling never has text running through it)."""
+    close on one side or the other, or a stroke of it across (a ruling never has text running through it).
+    The line is looked at where its ink runs, a pixel or two off x (a column's pieces, a line left a little
+    tilted by the deskew, stand a pixel or two off its mean): its own ink beside x is no text."""
+    half = tol // 2
+    if y1 > y0 and half <= x < ink.shape[1] - half:
+        shown = (ink[y0:y1, x - half : x + half + 1] > 0).mean(axis=0)
+        x += max(range(len(shown)), key=lambda k: (shown[k], -abs(k - half))) - half
     if y1 <= y0 or x - 3 * tol < 0 or x + 3 * tol >= ink.shape[1]:
         return False
     rows = ink[y0:y1, x - 3 * tol : x + 3 * tol + 1] > 0
