@@ -166,16 +166,22 @@ def faint_ink(grey: np.ndarray, box: Box, page: Page) -> np.ndarray:
     return out
 
 
+def traces_of_ink(region: np.ndarray) -> np.ndarray:
+    """Where a region of grey holds a trace of ink, the faintest print included (boolean): smoothed, then
+    darker than paper by more than its noise."""
+    import cv2
+
+    return cv2.GaussianBlur(region, (3, 3), 0) < TRACE_LEVEL
+
+
 def traces(grey: np.ndarray, box: Box) -> np.ndarray:
     """Where `box` holds a trace of ink, the faintest print included (boolean, the box's size): the grey
     smoothed, then darker than paper by more than its noise; ink over most of the box's height or width (a
     ruling's remnant) left out."""
-    import cv2
-
     region = grey[box.y0 : box.y1, box.x0 : box.x1]
     if region.size == 0:
         return np.zeros(region.shape, dtype=bool)
-    marked = cv2.GaussianBlur(region, (3, 3), 0) < TRACE_LEVEL
+    marked = traces_of_ink(region)
     marked[:, marked.mean(axis=0) > 0.6] = False
     marked[marked.mean(axis=1) > 0.6, :] = False
     return marked

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from ogi.ocr.layout import Box
+from ogi.ocr.layout import Box, traces_of_ink
 
 DASH, SLASH = "dash", "slash"
 BAR = 0.4  # of the table's character height: the most a dash's bar is tall
@@ -73,15 +73,13 @@ def traced_slash(grey: np.ndarray, line: Box, cell: Box, height: int, printed: i
     faintest print) make, the pieces of traces the line touches taken whole, and
     as dark as print (`printed`: the grey of the page's digits at their darkest). None where they are no
     slash (mark_shape), or paler than print."""
-    import cv2
     from ogi.ocr.image import components
-    from ogi.ocr.layout import TRACE_LEVEL
 
     # traces as ogi.ocr.layout.traces marks them, a digit's stem kept: in a cell no taller than a line it
     # spans most of the cell's height as a ruling's remnant does (a 4 without its stem is a slash); a remnant
     # joined to the mark makes it no slash
     region = grey[cell.y0 : cell.y1, cell.x0 : cell.x1]
-    count, labels, stats = components((cv2.GaussianBlur(region, (3, 3), 0) < TRACE_LEVEL).astype(np.uint8))
+    count, labels, stats = components(traces_of_ink(region).astype(np.uint8))
     inside = labels[line.y0 - cell.y0 : line.y1 - cell.y0, line.x0 - cell.x0 : line.x1 - cell.x0]
     touching = [k for k in np.unique(inside) if k]
     if not touching:
