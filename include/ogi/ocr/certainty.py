@@ -150,10 +150,11 @@ def settle(
                     candidates[key] = [values[key], number]
 
     flagged = []
+    known = as_read | settled  # the cells whose values an identity may imply an unsure one's from
     for key, ocr in read.items():
         cell = cells[key]
         if ocr is None:  # no reading of its own: never sure, whatever it holds
-            options = sorted({*_as_read(cell), *_implied_values(key, by_cell.get(key, ()), values, as_read | settled)})
+            options = sorted({*_as_read(cell), *_implied_values(key, by_cell.get(key, ()), values, known)})
             cells[key] = C.Cell(C.AMBIGUOUS, cell.raw, None, options, cell.page)
             flagged.append(key)
             continue
@@ -165,7 +166,7 @@ def settle(
             *_as_read(cell),
             *_options(ocr.reading, units.get(key), blank=True),
             *([seconds[key]] if key in seconds else []),
-            *_implied_values(key, by_cell.get(key, ()), values, as_read | settled),
+            *_implied_values(key, by_cell.get(key, ()), values, known),
         ]
         if score < PLAUSIBLE:  # barely read (a speck read as 5 at 0.001): the cell may hold nothing, a 0
             options = [*options, 0]

@@ -54,11 +54,11 @@ class ScanResult:
             and ocr.reading.confidence < (NOISE if ocr.reading.value else WORD_NOISE)
         }
 
+    engine: str = ENGINE
+
     def boxes(self) -> dict[int, tuple[float, float, float, float]]:
         """Where each OCR'd token lies on its page, by id."""
         return {id(token): ocr.box for page in self.pages.values() for token, ocr in zip(page.tokens, page.ocr) if ocr}
-
-    engine: str = ENGINE
 
     def attach(self, doc, tokens: list) -> None:
         """Mark `doc`, whose `tokens` hold this result's pages, as read by OCR, with what OCR saw per token."""

@@ -22,7 +22,6 @@ _VALUE_CELL = re.compile(rf"^\s*(?:{VALUE.pattern})\s*$")
 # a label's item number, or one OCR read without its stop (5 before the label's words): it opens a row, never
 # continues one
 _ROW_START = re.compile(rf"\s*(?:{ITEM_NUMBER.pattern}|\d{{1,2}}\s*[\u4e00-\u9fff])")
-_ITEM_NUMBERS = re.compile(rf"(?:{ITEM_NUMBER.pattern})")
 _SAME_COLUMN = 6.0  # points: rulings this close on two pages are one column's
 _SHIFT = 36.0  # points: a table continued on the next page stands this far to the side at most (a scan's margin)
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s*\d+\s*页?)?[-—–\s]*$")
@@ -385,7 +384,7 @@ def _continued(text: str, rests: list[str]) -> str | None:
     if len(rests) == 1:
         return f"{text} {rests[0]}".strip()
     printed = unicodedata.normalize("NFKC", text)
-    starts = [m.start() for m in _ITEM_NUMBERS.finditer(printed)] if len(printed) == len(text) else []
+    starts = [m.start() for m in ITEM_NUMBER.finditer(printed)] if len(printed) == len(text) else []
     if len(starts) != len(rests) or starts[0] != 0:
         return None
     parts = [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)])]
